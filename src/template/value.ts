@@ -1,0 +1,104 @@
+// The values a template sees, modelled on the Go values text/template would see in the
+// exporter, so printing, truthiness and comparison can follow Go exactly.
+//
+//   Go                         here
+//   nil (interface, ptr, map)  null
+//   invalid value / no value   undefined        (prints "<no value>")
+//   string                     string
+//   bool                       boolean
+//   int, int32, int64          number (always an integer)
+//   float64                    GoFloat          (prints with strconv 'g' shortest)
+//   []T, []interface{}         readonly GoValue[]
+//   map[string]T               GoMap            (keys sorted when printed or ranged)
+//   struct (the event view)    GoStruct         (fields by Go name, resolved at compile time)
+//   time.Time / metav1.Time    GoTime
+//   time.Duration              GoDuration
+//   func value                 GoFuncValue      (for `call`)
+
+export class GoFloat {
+  constructor(readonly value: number) {}
+}
+
+export class GoMap {
+  constructor(readonly entries: Readonly<Record<string, GoValue>>) {}
+  get(key: string): GoValue {
+    return Object.hasOwn(this.entries, key) ? this.entries[key] : undefined;
+  }
+  has(key: string): boolean {
+    return Object.hasOwn(this.entries, key);
+  }
+  sortedKeys(): string[] {
+    return Object.keys(this.entries).sort();
+  }
+  get size(): number {
+    return Object.keys(this.entries).length;
+  }
+}
+
+/** A field of a Go struct type: how to read it from the backing JS value, and its static type. */
+export interface FieldDef {
+  readonly get: (source: unknown) => GoValue;
+  /** Set when the field is itself a struct, so chains resolve at compile time. */
+  readonly struct?: StructType;
+}
+
+export interface StructType {
+  readonly name: string;
+  readonly fields: ReadonlyMap<string, FieldDef>;
+  /** The bytes Go's encoding/json writes for this struct (used by toJson and the default payload). */
+  readonly toJson: (source: unknown, escapeHtml: boolean) => string;
+}
+
+export class GoStruct {
+  constructor(
+    readonly type: StructType,
+    readonly source: unknown,
+  ) {}
+}
+
+/** An instant with nanosecond precision and a fixed zone, as time.Time. */
+export class GoTime {
+  constructor(
+    /** Milliseconds since the Unix epoch. */
+    readonly epochMs: number,
+    /** Nanoseconds within the millisecond (0–999999). */
+    readonly extraNanos = 0,
+    /** Offset from UTC in seconds, and the zone abbreviation Go prints. */
+    readonly offsetSeconds = 0,
+    readonly zoneName = 'UTC',
+    /** True for Go's zero time (0001-01-01 00:00:00 UTC). */
+    readonly isZero = false,
+  ) {}
+}
+
+export class GoDuration {
+  constructor(readonly nanos: bigint) {}
+}
+
+export class GoFuncValue {
+  constructor(readonly fn: TemplateFunction) {}
+}
+
+export type GoValue =
+  | null
+  | undefined
+  | string
+  | boolean
+  | number
+  | GoFloat
+  | readonly GoValue[]
+  | GoMap
+  | GoStruct
+  | GoTime
+  | GoDuration
+  | GoFuncValue;
+
+/** A function in the template function table. Throwing is Go's (value, error) error return. */
+export interface TemplateFunction {
+  readonly call: (...args: GoValue[]) => GoValue;
+  /** Fixed argument count, or the minimum when variadic. */
+  readonly arity: number;
+  readonly variadic?: boolean;
+}
+
+export type FunctionTable = ReadonlyMap<string, TemplateFunction>;
