@@ -1,0 +1,77 @@
+// Options every receiver accepts: inside its type block (layout and template dialect) and as
+// siblings of `name` (how its output queues, batches, retries and dead-letters).
+import { z } from 'zod';
+import { nonNegativeInt, options, positiveInt } from '../config/zod-helpers.ts';
+import type { BatchPolicy } from './types.ts';
+
+export const TEMPLATE_SYNTAXES = ['go', 'handlebars'] as const;
+export type TemplateSyntax = (typeof TEMPLATE_SYNTAXES)[number];
+
+/** Keys accepted in every type block, next to the type's own options. */
+export const commonTypeOptionShape = {
+  layout: z.unknown().optional(),
+  typedLayout: z.boolean().default(false),
+  templateSyntax: z.enum(TEMPLATE_SYNTAXES).default('go'),
+};
+export const COMMON_TYPE_OPTION_KEYS: readonly string[] = Object.keys(commonTypeOptionShape);
+
+/** The schema of a type block: the type's own options plus the common ones. */
+export function typeOptions<Shape extends z.ZodRawShape>(shape: Shape) {
+  return options({ ...commonTypeOptionShape, ...shape });
+}
+
+export const QUEUE_POLICIES = ['block', 'dropOldest', 'deadLetter'] as const;
+export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
+
+export interface QueueOptions {
+  readonly maxEvents: number;
+  readonly policy: QueuePolicy;
+}
+
+export interface RetryOptions {
+  readonly maxAttempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxElapsedMs: number;
+}
+
+export interface DeadLetterOptions {
+  /** NDJSON file for what cannot be delivered; unset = logged and counted only. */
+  readonly path: string | undefined;
+}
+
+export const QUEUE_DEFAULTS: QueueOptions = { maxEvents: 10_000, policy: 'dropOldest' };
+export const RETRY_DEFAULTS: RetryOptions = {
+  maxAttempts: 5,
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxElapsedMs: 300_000,
+};
+
+/** `batch` has no defaults of its own: they come from the receiver type. */
+export function batchSchema(defaults: BatchPolicy) {
+  return options({
+    maxEvents: positiveInt.default(defaults.maxEvents),
+    maxBytes: positiveInt.default(defaults.maxBytes),
+    flushIntervalMs: nonNegativeInt.default(defaults.flushIntervalMs),
+  }).prefault({});
+}
+
+export const queueSchema = options({
+  maxEvents: positiveInt.default(QUEUE_DEFAULTS.maxEvents),
+  policy: z.enum(QUEUE_POLICIES).default(QUEUE_DEFAULTS.policy),
+}).prefault({});
+
+export const retrySchema = options({
+  maxAttempts: positiveInt.default(RETRY_DEFAULTS.maxAttempts),
+  initialDelayMs: nonNegativeInt.default(RETRY_DEFAULTS.initialDelayMs),
+  maxDelayMs: nonNegativeInt.default(RETRY_DEFAULTS.maxDelayMs),
+  maxElapsedMs: nonNegativeInt.default(RETRY_DEFAULTS.maxElapsedMs),
+}).prefault({});
+
+export const deadLetterSchema = options({
+  path: z.string().min(1).optional(),
+}).prefault({});
+
+/** The keys allowed next to `name` and the type key in a receiver item. */
+export const RECEIVER_SIBLING_KEYS = ['name', 'batch', 'queue', 'retry', 'deadLetter'] as const;
