@@ -37,7 +37,7 @@ export interface RetryOptions {
 
 export interface DeadLetterOptions {
   /** NDJSON file for what cannot be delivered; unset = logged and counted only. */
-  readonly path: string | undefined;
+  readonly path?: string;
 }
 
 export const QUEUE_DEFAULTS: QueueOptions = { maxEvents: 10_000, policy: 'dropOldest' };

@@ -1,0 +1,176 @@
+// Validation of `receivers: [{ name, <type>: {...}, batch, queue, retry, deadLetter }]`:
+// one type key per item, unique names, type options and output options with defaults.
+import type { z } from 'zod';
+import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
+import {
+  COMMON_TYPE_OPTION_KEYS,
+  RECEIVER_SIBLING_KEYS,
+  batchSchema,
+  deadLetterSchema,
+  queueSchema,
+  retrySchema,
+} from '../receivers/common-options.ts';
+import { EXPORTER_ONLY_RECEIVER_TYPES, SUPPORTED_RECEIVER_TYPES, receiverSpec } from '../receivers/registry.ts';
+import { unknownKeyMessage } from './hints.ts';
+import type { ConfigPath } from './problem.ts';
+import { error, formatPath } from './problem.ts';
+import type { ConfigProblem } from './positions.ts';
+import { zodProblems } from './zod-problems.ts';
+
+export interface ValidatedReceiver {
+  readonly index: number;
+  readonly name: string;
+  readonly type: string;
+  readonly spec: ReceiverSpec;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly layout: unknown;
+  readonly typedLayout: boolean;
+  readonly templateSyntax: TemplateSyntax;
+  readonly batch: BatchPolicy;
+  readonly queue: QueueOptions;
+  readonly retry: RetryOptions;
+  readonly deadLetter: DeadLetterOptions;
+}
+
+export interface ReceiversResult {
+  readonly receivers: ValidatedReceiver[];
+  /** Every declared name, valid receiver or not, so routes to it are not reported twice. */
+  readonly names: ReadonlySet<string>;
+  readonly problems: ConfigProblem[];
+}
+
+const ALL_KEYS = [...RECEIVER_SIBLING_KEYS, ...SUPPORTED_RECEIVER_TYPES, ...EXPORTER_ONLY_RECEIVER_TYPES];
+// Stands in for a type's defaults when the type is missing, so sibling typos are still found.
+const FALLBACK_BATCH: BatchPolicy = { maxEvents: 1, maxBytes: 1, flushIntervalMs: 0 };
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parse `input` with `schema`, adding problems (under `path`) on failure. */
+function check<T>(schema: z.ZodType<T>, input: unknown, path: ConfigPath, problems: ConfigProblem[]): T | undefined {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  problems.push(...zodProblems(schema, input, result.error.issues, path));
+  return undefined;
+}
+
+/** Sort the keys of one receiver item into its type keys, reporting what is not a key at all. */
+function typeKeys(item: Record<string, unknown>, path: ConfigPath, problems: ConfigProblem[]): { types: string[]; unknown: number } {
+  const types: string[] = [];
+  let unknown = 0;
+  for (const key of Object.keys(item)) {
+    if ((RECEIVER_SIBLING_KEYS as readonly string[]).includes(key)) continue;
+    if (SUPPORTED_RECEIVER_TYPES.includes(key)) types.push(key);
+    else if (EXPORTER_ONLY_RECEIVER_TYPES.includes(key)) {
+      types.push(key);
+      problems.push({ ...error([...path, key], `receiver type "${key}" is not supported yet`), at: 'key' });
+    } else {
+      unknown++;
+      problems.push({ ...error([...path, key], unknownKeyMessage(key, ALL_KEYS)), at: 'key' });
+    }
+  }
+  return { types, unknown };
+}
+
+function receiverName(item: Record<string, unknown>, path: ConfigPath, problems: ConfigProblem[]): string | undefined {
+  const name = item.name;
+  if (typeof name === 'string' && name !== '') return name;
+  const message = name === undefined || name === null || name === '' ? 'is required' : 'expected a string';
+  problems.push(error([...path, 'name'], message));
+  return undefined;
+}
+
+function checkType(name: string, types: readonly string[], unknownKeys: boolean, path: ConfigPath, problems: ConfigProblem[]): void {
+  if (types.length === 0 && !unknownKeys) {
+    problems.push(error(path, `receiver "${name}" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`));
+  }
+  if (types.length > 1) {
+    const message = `receiver "${name}" has ${types.length} types (${types.join(', ')}); a receiver has exactly one`;
+    problems.push({ ...error([...path, types[1] ?? ''], message), at: 'key' });
+  }
+}
+
+function checkOutputLimits(spec: ReceiverSpec, batch: BatchPolicy, path: ConfigPath, problems: ConfigProblem[]): void {
+  for (const key of ['maxEvents', 'maxBytes', 'flushIntervalMs'] as const) {
+    const limit = spec.limits?.[key];
+    if (limit !== undefined && batch[key] > limit) {
+      problems.push(error([...path, 'batch', key], `${batch[key]} is above the ${spec.type} limit of ${limit}`));
+    }
+  }
+}
+
+interface OutputOptions {
+  batch?: BatchPolicy;
+  queue?: QueueOptions;
+  retry?: RetryOptions;
+  deadLetter?: DeadLetterOptions;
+}
+
+function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undefined, path: ConfigPath, problems: ConfigProblem[]): OutputOptions {
+  const out: OutputOptions = {
+    batch: check(batchSchema(spec?.batchDefaults ?? FALLBACK_BATCH), item.batch, [...path, 'batch'], problems),
+    queue: check(queueSchema, item.queue, [...path, 'queue'], problems),
+    retry: check(retrySchema, item.retry, [...path, 'retry'], problems),
+    deadLetter: check(deadLetterSchema, item.deadLetter, [...path, 'deadLetter'], problems),
+  };
+  if (spec && out.batch) checkOutputLimits(spec, out.batch, path, problems);
+  if (out.queue?.policy === 'deadLetter' && out.deadLetter && out.deadLetter.path === undefined) {
+    problems.push(error([...path, 'queue', 'policy'], 'deadLetter needs deadLetter.path'));
+  }
+  if (out.retry && out.retry.initialDelayMs > out.retry.maxDelayMs) {
+    problems.push(error([...path, 'retry', 'initialDelayMs'], 'must not be above retry.maxDelayMs'));
+  }
+  return out;
+}
+
+function splitCommon(block: Record<string, unknown>): { common: Record<string, unknown>; own: Record<string, unknown> } {
+  const common: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(block)) (COMMON_TYPE_OPTION_KEYS.includes(key) ? common : own)[key] = value;
+  return { common, own };
+}
+
+function validateItem(item: unknown, index: number, names: Map<string, number>, problems: ConfigProblem[]): ValidatedReceiver | undefined {
+  const path: ConfigPath = ['receivers', index];
+  if (!isMap(item)) {
+    problems.push(error(path, 'expected a map with a name and a receiver type'));
+    return undefined;
+  }
+  const name = receiverName(item, path, problems);
+  const { types, unknown } = typeKeys(item, path, problems);
+  if (name !== undefined) {
+    const first = names.get(name);
+    if (first === undefined) names.set(name, index);
+    else problems.push(error([...path, 'name'], `duplicate receiver name "${name}" (first at ${formatPath(['receivers', first])})`));
+    checkType(name, types, unknown > 0, path, problems);
+  }
+  const spec = types.length === 1 && types[0] !== undefined ? receiverSpec(types[0]) : undefined;
+  const output = outputOptions(item, spec, path, problems);
+  if (!spec || name === undefined) return undefined;
+  const block = check(spec.schema, item[spec.type] ?? {}, [...path, spec.type], problems);
+  if (!isMap(block) || !output.batch || !output.queue || !output.retry || !output.deadLetter) return undefined;
+  const { common, own } = splitCommon(block);
+  return {
+    index,
+    name,
+    type: spec.type,
+    spec,
+    options: own,
+    layout: common.layout,
+    typedLayout: common.typedLayout === true,
+    templateSyntax: common.templateSyntax === 'handlebars' ? 'handlebars' : 'go',
+    batch: output.batch,
+    queue: output.queue,
+    retry: output.retry,
+    deadLetter: output.deadLetter,
+  };
+}
+
+export function validateReceivers(items: readonly unknown[]): ReceiversResult {
+  const problems: ConfigProblem[] = [];
+  const names = new Map<string, number>();
+  const receivers = items.flatMap((item, index) => validateItem(item, index, names, problems) ?? []);
+  return { receivers, names: new Set(names.keys()), problems };
+}

@@ -1,0 +1,118 @@
+// The config's types, the top-level schema and its defaults. Top-level keys and defaults are
+// kubernetes-event-exporter's (pkg/exporter/config.go, main.go) unless marked "ours".
+import { z } from 'zod';
+import type { CompiledRoute } from '../route/route.ts';
+import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
+import type { BatchPolicy } from '../receivers/types.ts';
+import { goString, nonNegativeInt, options } from './zod-helpers.ts';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+export const REPEATS = ['all', 'first'] as const;
+export type Repeats = (typeof REPEATS)[number];
+
+export const DEFAULTS = {
+  logLevel: 'info',
+  // Ours (DESIGN §6): JSON logs; the exporter defaults to its console format.
+  logFormat: 'json',
+  maxEventAgeSeconds: 5,
+  leaderElectionID: 'kubernetes-event-exporter',
+  // client-go's rest.DefaultQPS and rest.DefaultBurst.
+  kubeQPS: 5,
+  kubeBurst: 10,
+  // Ours (DESIGN §6); the exporter has no prefix unless configured.
+  metricsNamePrefix: 'kube_event_router_',
+  cacheSize: 1024,
+} as const;
+
+const METRICS_PREFIX = /^[a-zA-Z][a-zA-Z0-9_:]*_$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+// The exporter treats 0 (Go's zero value) as "use the default" for these keys.
+const zeroMeansDefault = <T extends number>(fallback: T) => (value: number) => (value === 0 ? fallback : value);
+
+export const topLevelSchema = options({
+  logLevel: z
+    .enum([...LOG_LEVELS, ''])
+    .default(DEFAULTS.logLevel)
+    .transform((level): LogLevel => (level === '' ? DEFAULTS.logLevel : level)),
+  logFormat: z.enum(LOG_FORMATS).default(DEFAULTS.logFormat),
+  maxEventAgeSeconds: nonNegativeInt.optional(),
+  throttlePeriod: nonNegativeInt.optional(),
+  namespace: z
+    .union([goString, z.array(goString)], { error: 'expected a namespace name or a list of them' })
+    .optional(),
+  clusterName: goString.default(''),
+  leaderElection: options({
+    enabled: z.boolean().default(false),
+    leaderElectionID: z.string().default(DEFAULTS.leaderElectionID),
+  }).prefault({}),
+  route: z.unknown().optional(),
+  receivers: z.array(z.unknown()).default([]),
+  kubeQPS: z.number().min(0).default(DEFAULTS.kubeQPS).transform(zeroMeansDefault(DEFAULTS.kubeQPS)),
+  kubeBurst: nonNegativeInt.default(DEFAULTS.kubeBurst).transform(zeroMeansDefault(DEFAULTS.kubeBurst)),
+  metricsNamePrefix: z
+    .string()
+    .refine((prefix) => prefix === '' || METRICS_PREFIX.test(prefix), {
+      message: `must match ${METRICS_PREFIX.source} (e.g. "event_exporter_")`,
+    })
+    .default(DEFAULTS.metricsNamePrefix),
+  omitLookup: z.boolean().default(false),
+  cacheSize: nonNegativeInt.default(DEFAULTS.cacheSize).transform(zeroMeansDefault(DEFAULTS.cacheSize)),
+  // Ours.
+  environment: z.record(z.string(), goString).default({}),
+  templateEnv: z.array(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' })).default([]),
+  repeats: z.enum(REPEATS).default('all'),
+});
+export type TopLevel = z.output<typeof topLevelSchema>;
+
+export type CompiledEventTemplate = ReturnType<typeof compileEventTemplate>;
+
+export interface ReceiverConfig {
+  readonly name: string;
+  readonly type: string;
+  /** The type block's own options, validated, defaults applied (layout etc. lifted out). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Undefined when unset or empty (`layout: {}`): the receiver sends the enhanced event JSON. */
+  readonly layout?: CompiledLayout;
+  readonly typedLayout: boolean;
+  readonly templateSyntax: TemplateSyntax;
+  /** Compiled templated options, keyed by their path in the type block (`headers.X-Token`). */
+  readonly templates: Readonly<Record<string, CompiledEventTemplate>>;
+  readonly batch: BatchPolicy;
+  readonly queue: QueueOptions;
+  readonly retry: RetryOptions;
+  readonly deadLetter: DeadLetterOptions;
+}
+
+export interface RouterConfig {
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly maxEventAgeSeconds: number;
+  /** Namespaces to watch; empty = all (the exporter's `namespace: ""`). */
+  readonly namespaces: readonly string[];
+  readonly clusterName: string;
+  readonly leaderElection: { readonly enabled: boolean; readonly leaderElectionID: string };
+  readonly kubeQPS: number;
+  readonly kubeBurst: number;
+  /** "" = no prefix. */
+  readonly metricsNamePrefix: string;
+  readonly omitLookup: boolean;
+  readonly cacheSize: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly templateEnv: readonly string[];
+  readonly repeats: Repeats;
+  readonly route: CompiledRoute;
+  readonly receivers: readonly ReceiverConfig[];
+}
+
+export interface LoadedConfig {
+  readonly config: RouterConfig;
+  /** Formatted like problems: `file:line:column path: message`. */
+  readonly warnings: readonly string[];
+  /** sha256 (hex) of the config after environment expansion. */
+  readonly hash: string;
+}
