@@ -36,7 +36,8 @@ interface TemplateOptions {
 function compileTemplates(receiver: ValidatedReceiver, options: TemplateOptions, problems: ConfigProblem[]) {
   const templates: Record<string, CompiledEventTemplate> = {};
   const base: ConfigPath = ['receivers', receiver.index, receiver.type];
-  for (const option of receiver.spec.templatedOptions?.(receiver.options) ?? []) {
+  const templated = receiver.valid ? (receiver.spec.templatedOptions?.(receiver.options) ?? []) : [];
+  for (const option of templated) {
     try {
       templates[formatPath(option.path)] = compileEventTemplate(option.source, {
         syntax: receiver.templateSyntax,
@@ -64,21 +65,24 @@ function compileReceiverLayout(receiver: ValidatedReceiver, options: TemplateOpt
 
 export function compileReceivers(receivers: readonly ValidatedReceiver[], options: TemplateOptions) {
   const problems: ConfigProblem[] = [];
-  const compiled = receivers.map((receiver): ReceiverConfig => {
+  const compiled = receivers.flatMap((receiver): ReceiverConfig[] => {
     const layout = compileReceiverLayout(receiver, options, problems);
-    return {
+    const templates = compileTemplates(receiver, options, problems);
+    if (!receiver.valid) return [];
+    const config: ReceiverConfig = {
       name: receiver.name,
       type: receiver.type,
       options: receiver.options,
       ...(layout === undefined ? {} : { layout }),
       typedLayout: receiver.typedLayout,
       templateSyntax: receiver.templateSyntax,
-      templates: compileTemplates(receiver, options, problems),
+      templates,
       batch: receiver.batch,
       queue: receiver.queue,
       retry: receiver.retry,
       deadLetter: receiver.deadLetter,
     };
+    return [config];
   });
   return { receivers: compiled, problems };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Document } from 'yaml';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isCollection, parseDocument, visit } from 'yaml';
 import type { CompiledRoute } from '../route/route.ts';
 import { compileReceivers, compileRouteTree } from './compile.ts';
 import { expandDocument } from './env-expand.ts';
@@ -36,15 +36,24 @@ interface Source {
   readonly lines: LineCounter;
 }
 
+function yamlProblem(source: Source, offset: number, message: string): PlacedProblem {
+  const { line, col } = source.lines.linePos(offset);
+  const lineText = source.text.split('\n')[line - 1] ?? '';
+  const hint = lineText.includes('{{') ? ' (a value holding a template must be quoted)' : '';
+  const problem = error([], `invalid YAML: ${message}${hint}`);
+  return { ...problem, fileName: source.fileName, line, column: col, text: formatProblem(source.fileName, { line, column: col }, problem) };
+}
+
+// `message: {{ .Message }}` is valid YAML (a map keyed by a map) that no config means:
+// reported with the YAML errors, as the exporter's decoder rejects it.
 function yamlProblems(source: Source): PlacedProblem[] {
-  return source.doc.errors.map((err) => {
-    const { line, col } = source.lines.linePos(err.pos[0]);
-    const lineText = source.text.split('\n')[line - 1] ?? '';
-    const hint = lineText.includes('{{') ? ' (a value holding a template must be quoted)' : '';
-    const message = `invalid YAML: ${err.message.split('\n')[0] ?? ''}${hint}`;
-    const problem = error([], message);
-    return { ...problem, fileName: source.fileName, line, column: col, text: formatProblem(source.fileName, { line, column: col }, problem) };
+  const problems = source.doc.errors.map((err) => yamlProblem(source, err.pos[0], err.message.split('\n')[0] ?? ''));
+  visit(source.doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) problems.push(yamlProblem(source, pair.key.range?.[0] ?? 0, 'a map key must be a scalar'));
+    },
   });
+  return problems;
 }
 
 function isUnder(path: ConfigPath, prefix: ConfigPath): boolean {
@@ -106,7 +115,8 @@ export function loadConfigText(text: string, options: LoadOptions): LoadedConfig
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
   const source: Source = { fileName: options.fileName, text, doc, lines };
-  if (doc.errors.length > 0) throw new ConfigError(options.fileName, yamlProblems(source));
+  const syntax = yamlProblems(source);
+  if (syntax.length > 0) throw new ConfigError(options.fileName, syntax);
   const expansion = expandDocument(doc, options.env ?? process.env);
   const built = build(doc.toJS({ maxAliasCount: 1000 }));
   const later = built.problems.filter((p) => !expansion.failed.some((failed) => isUnder(p.path, failed)));

@@ -5,7 +5,9 @@ import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
 import {
   COMMON_TYPE_OPTION_KEYS,
+  QUEUE_DEFAULTS,
   RECEIVER_SIBLING_KEYS,
+  RETRY_DEFAULTS,
   batchSchema,
   deadLetterSchema,
   queueSchema,
@@ -19,6 +21,8 @@ import type { ConfigProblem } from './positions.ts';
 import { zodProblems } from './zod-problems.ts';
 
 export interface ValidatedReceiver {
+  /** False when the type block or the output options had problems: only its layout is compiled (to report its problems too). */
+  readonly valid: boolean;
   readonly index: number;
   readonly name: string;
   readonly type: string;
@@ -92,11 +96,14 @@ function checkType(name: string, types: readonly string[], unknownKeys: boolean,
   }
 }
 
-function checkOutputLimits(spec: ReceiverSpec, batch: BatchPolicy, path: ConfigPath, problems: ConfigProblem[]): void {
+// Checked on the given values, so a limit is reported even when another batch key is invalid.
+function checkOutputLimits(spec: ReceiverSpec, batch: unknown, path: ConfigPath, problems: ConfigProblem[]): void {
+  if (!isMap(batch)) return;
   for (const key of ['maxEvents', 'maxBytes', 'flushIntervalMs'] as const) {
     const limit = spec.limits?.[key];
-    if (limit !== undefined && batch[key] > limit) {
-      problems.push(error([...path, 'batch', key], `${batch[key]} is above the ${spec.type} limit of ${limit}`));
+    const given = batch[key];
+    if (limit !== undefined && typeof given === 'number' && given > limit) {
+      problems.push(error([...path, 'batch', key], `${given} is above the ${spec.type} limit of ${limit}`));
     }
   }
 }
@@ -115,7 +122,7 @@ function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undef
     retry: check(retrySchema, item.retry, [...path, 'retry'], problems),
     deadLetter: check(deadLetterSchema, item.deadLetter, [...path, 'deadLetter'], problems),
   };
-  if (spec && out.batch) checkOutputLimits(spec, out.batch, path, problems);
+  if (spec) checkOutputLimits(spec, item.batch, path, problems);
   if (out.queue?.policy === 'deadLetter' && out.deadLetter && out.deadLetter.path === undefined) {
     problems.push(error([...path, 'queue', 'policy'], 'deadLetter needs deadLetter.path'));
   }
@@ -149,22 +156,24 @@ function validateItem(item: unknown, index: number, names: Map<string, number>, 
   const spec = types.length === 1 && types[0] !== undefined ? receiverSpec(types[0]) : undefined;
   const output = outputOptions(item, spec, path, problems);
   if (!spec || name === undefined) return undefined;
-  const block = check(spec.schema, item[spec.type] ?? {}, [...path, spec.type], problems);
-  if (!isMap(block) || !output.batch || !output.queue || !output.retry || !output.deadLetter) return undefined;
-  const { common, own } = splitCommon(block);
+  const rawBlock = item[spec.type] ?? {};
+  const block = check(spec.schema, rawBlock, [...path, spec.type], problems);
+  const { common, own } = splitCommon(isMap(block) ? block : isMap(rawBlock) ? rawBlock : {});
+  const { batch, queue, retry, deadLetter } = output;
   return {
+    valid: isMap(block) && batch !== undefined && queue !== undefined && retry !== undefined && deadLetter !== undefined,
     index,
     name,
     type: spec.type,
     spec,
-    options: own,
+    options: isMap(block) ? own : {},
     layout: common.layout,
     typedLayout: common.typedLayout === true,
     templateSyntax: common.templateSyntax === 'handlebars' ? 'handlebars' : 'go',
-    batch: output.batch,
-    queue: output.queue,
-    retry: output.retry,
-    deadLetter: output.deadLetter,
+    batch: batch ?? spec.batchDefaults,
+    queue: queue ?? QUEUE_DEFAULTS,
+    retry: retry ?? RETRY_DEFAULTS,
+    deadLetter: deadLetter ?? {},
   };
 }
 

@@ -81,12 +81,13 @@ function messageFor(issue: Issue, input: unknown): string {
     case 'invalid_type':
       return typeMessage(issue.expected, input);
     case 'invalid_value':
-      return `must be one of ${issue.values.map(String).join(' | ')}`;
+      return `must be one of ${issue.values.map(String).filter((v) => v !== '').join(' | ')}`;
     case 'too_small':
     case 'too_big':
       return boundMessage(issue);
     case 'invalid_union':
-      return `has ${describe(input)}, which is not allowed here`;
+      // A union given its own wording keeps it; zod's default says nothing useful.
+      return issue.message !== 'Invalid input' ? issue.message : `has ${describe(input)}, which is not allowed here`;
     default:
       return issue.message;
   }
