@@ -1,0 +1,76 @@
+// npm run bench: route evaluation and layout rendering over the real events, each as events/s
+// and as a ratio to JSON.stringify of the same events measured in the same run.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { loadConfigFile } from '../src/config/load.ts';
+import type { EnrichedEvent } from '../src/event/event.ts';
+import { normalizeEvent } from '../src/event/normalize.ts';
+import { compileLayout } from '../src/template/index.ts';
+import { measure } from './measure.ts';
+
+const FIXTURE = new URL('../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const CONFIG = new URL('../config.example.yaml', import.meta.url).pathname;
+
+// The Elasticsearch layout from kubernetes-event-exporter's README, as users copy it.
+const EXPORTER_LAYOUT = parse(`
+message: "{{ .Message }}"
+reason: "{{ .Reason }}"
+type: "{{ .Type }}"
+count: "{{ .Count }}"
+kind: "{{ .InvolvedObject.Kind }}"
+name: "{{ .InvolvedObject.Name }}"
+namespace: "{{ .Namespace }}"
+component: "{{ .Source.Component }}"
+host: "{{ .Source.Host }}"
+labels: "{{ toJson .InvolvedObject.Labels }}"
+`) as unknown;
+
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 7);
+const roundMs = Number(process.env['BENCH_ROUND_MS'] ?? 300);
+
+const raws = readFileSync(FIXTURE, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => normalizeEvent(JSON.parse(line)));
+const events: EnrichedEvent[] = raws.map((raw) => ({
+  raw,
+  object: { labels: { app: 'web', team: 'payments', 'app.kubernetes.io/name': 'web' }, annotations: {}, ownerReferences: [], deleted: false },
+  occurrence: 1,
+  clusterName: 'bench',
+  environment: { region: 'eu-west-1' },
+}));
+
+const { config } = await loadConfigFile(CONFIG, { ...process.env });
+const { layout } = compileLayout(EXPORTER_LAYOUT);
+if (layout === undefined) throw new Error('The benchmark layout did not compile.');
+
+const [stringify, route, render] = measure(
+  [
+    { name: 'stringify', items: raws.length, run: () => raws.reduce((n, raw) => n + JSON.stringify(raw).length, 0) },
+    { name: 'route', items: events.length, run: () => events.reduce((n, e) => n + config.route.evaluate(e).length, 0) },
+    {
+      name: 'render',
+      items: events.length,
+      run: () => events.reduce((n, e) => n + JSON.stringify(layout.render(e)).length, 0),
+    },
+  ],
+  rounds,
+  roundMs,
+);
+if (stringify === undefined || route === undefined || render === undefined) throw new Error('Missing measurement.');
+
+const round = (n: number): number => Math.round(n);
+const ratio = (n: number): number => Math.round((n / stringify.eventsPerSec) * 100) / 100;
+console.log(`events: ${raws.length} real events, ${rounds} interleaved rounds of ${roundMs} ms, medians`);
+for (const r of [stringify, route, render]) {
+  console.log(`  ${r.name.padEnd(10)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
+}
+console.log(
+  JSON.stringify({
+    routeEventsPerSec: round(route.eventsPerSec),
+    renderEventsPerSec: round(render.eventsPerSec),
+    stringifyEventsPerSec: round(stringify.eventsPerSec),
+    routeRatio: ratio(route.eventsPerSec),
+    renderRatio: ratio(render.eventsPerSec),
+  }),
+);
