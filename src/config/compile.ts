@@ -1,7 +1,7 @@
 // The compile phase: route tree and templates (other modules do the work; this file places
 // their problems in the config and gathers the results).
 import { compileRoute } from '../route/route.ts';
-import type { CompiledRoute } from '../route/route.ts';
+import type { CompiledRoute, RouteContext } from '../route/route.ts';
 import { compileEventTemplate, compileLayout } from '../template/index.ts';
 import type { CompiledLayout } from '../template/index.ts';
 import type { ConfigPath, Problem } from './problem.ts';
@@ -13,6 +13,8 @@ import type { CompiledEventTemplate, ReceiverConfig } from './schema.ts';
 interface TemplatePosition {
   readonly line?: unknown;
   readonly column?: unknown;
+  /** TemplateSyntaxError's bare reason (its message repeats Go's `template: name:line:` prefix). */
+  readonly detail?: unknown;
 }
 
 /** Carry a template's own line:column (when its module reports one) into the config position. */
@@ -45,7 +47,9 @@ function compileTemplates(receiver: ValidatedReceiver, options: TemplateOptions,
       });
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      problems.push(placed({ ...error(option.path, err.message), ...(err as TemplatePosition) }, base));
+      const { line, column, detail } = err as TemplatePosition;
+      const message = typeof detail === 'string' ? detail : err.message;
+      problems.push(placed({ ...error(option.path, message), line, column }, base));
     }
   }
   return templates;
@@ -87,8 +91,8 @@ export function compileReceivers(receivers: readonly ValidatedReceiver[], option
   return { receivers: compiled, problems };
 }
 
-export function compileRouteTree(raw: unknown, receivers: ReadonlySet<string>, clusterName: string) {
-  const result = compileRoute(raw ?? {}, { receivers, clusterName });
+export function compileRouteTree(raw: unknown, ctx: RouteContext) {
+  const result = compileRoute(raw ?? {}, ctx);
   const problems = result.problems.map((problem) => placed(problem, ['route']));
   const route: CompiledRoute | undefined = result.route;
   return { route, problems };

@@ -104,7 +104,7 @@ function build(raw: unknown): Built {
   const settings = top && crossCheckTopLevel(top, problems);
   const clusterName = top?.clusterName ?? (typeof rawMap.clusterName === 'string' ? rawMap.clusterName : '');
   const templateEnv = top?.templateEnv ?? stringList(rawMap.templateEnv);
-  const routed = compileRouteTree(rawMap.route, receivers.names, clusterName);
+  const routed = compileRouteTree(rawMap.route, { receivers: receivers.names, clusterName, ...(top ? { repeats: top.repeats } : {}) });
   const compiled = compileReceivers(receivers.receivers, { templateEnv });
   problems.push(...routed.problems, ...compiled.problems);
   const config = settings && { ...settings, receivers: compiled.receivers };

@@ -1,7 +1,8 @@
 // The config's types, the top-level schema and its defaults. Top-level keys and defaults are
 // kubernetes-event-exporter's (pkg/exporter/config.go, main.go) unless marked "ours".
 import { z } from 'zod';
-import type { CompiledRoute } from '../route/route.ts';
+import { REPEATS } from '../route/route.ts';
+import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
 import type { BatchPolicy } from '../receivers/types.ts';
@@ -11,8 +12,6 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
-export const REPEATS = ['all', 'first'] as const;
-export type Repeats = (typeof REPEATS)[number];
 
 export const DEFAULTS = {
   logLevel: 'info',

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfigFile, loadConfigText } from '../../src/config/load.ts';
+import type { LoadedConfig } from '../../src/config/schema.ts';
+
+const FIXTURES = new URL('../fixtures/config/', import.meta.url);
+const env = { API_KEY: 'k-123' };
+
+function loadFixture(name: string): LoadedConfig {
+  return loadConfigText(readFileSync(new URL(name, FIXTURES), 'utf8'), { fileName: name, env });
+}
+
+const route = 'route:\n  match:\n    - receiver: d\n';
+const stdout = `${route}receivers:\n  - name: d\n    stdout: {}\n`;
+
+describe('loading good configs', () => {
+  it('gives every top-level setting its default', () => {
+    const { config, warnings } = loadConfigText(stdout, { fileName: 'c.yaml', env: {} });
+    const { route: _route, receivers: _receivers, ...settings } = config;
+    assert.deepEqual(settings, {
+      logLevel: 'info',
+      logFormat: 'json',
+      maxEventAgeSeconds: 5,
+      namespaces: [],
+      clusterName: '',
+      leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter' },
+      kubeQPS: 5,
+      kubeBurst: 10,
+      metricsNamePrefix: 'kube_event_router_',
+      omitLookup: false,
+      cacheSize: 1024,
+      environment: {},
+      templateEnv: [],
+      repeats: 'all',
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('loads an exporter README-style config unchanged', () => {
+    const { config, warnings } = loadFixture('good-exporter-readme.yaml');
+    // The exporter's own example has the unanchored-kind trap; we load it and say so.
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^good-exporter-readme\.yaml:29:17 route\.routes\[2\]\.match\[0\]\.kind: "Pod\|Deployment\|ReplicaSet" also matches /);
+    assert.equal(config.maxEventAgeSeconds, 10);
+    assert.equal(config.kubeQPS, 60);
+    assert.equal(config.metricsNamePrefix, 'event_exporter_');
+    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter' });
+    assert.deepEqual(
+      config.receivers.map((r) => [r.name, r.type, r.layout === undefined]),
+      [
+        ['dump', 'stdout', true],
+        ['critical-events-queue', 'webhook', true],
+        ['file', 'file', true],
+        ['pipe', 'webhook', false],
+      ],
+    );
+    assert.deepEqual(config.receivers[0]?.options, { deDot: true });
+    assert.deepEqual(config.receivers[1]?.options, {
+      endpoint: 'https://my-super-secret-service.com',
+      method: 'POST',
+      headers: { 'X-API-KEY': '123', 'User-Agent': 'kube-event-exporter 1.0' },
+      tls: { insecureSkipVerify: false },
+      timeoutMs: 10_000,
+    });
+    assert.deepEqual(config.receivers[2]?.options, { path: '/tmp/dump', deDot: false, maxsize: 100, maxbackups: 0, maxage: 0 });
+    assert.deepEqual(Object.keys(config.receivers[3]?.templates ?? {}), ['headers.X-API-KEY', 'headers.User-Agent']);
+  });
+
+  it('loads the exporter deploy/ ConfigMap config', () => {
+    const { config } = loadFixture('good-minimal.yaml');
+    assert.equal(config.logLevel, 'warn');
+    assert.deepEqual(config.receivers[0]?.batch, { maxEvents: 100, maxBytes: 1_048_576, flushIntervalMs: 0 });
+  });
+
+  it('carries every addition of ours, with receiver output options', () => {
+    const { config, warnings } = loadFixture('good-full.yaml');
+    assert.deepEqual(warnings, ['good-full.yaml:4:17 throttlePeriod: is deprecated; use maxEventAgeSeconds']);
+    assert.equal(config.maxEventAgeSeconds, 30);
+    assert.deepEqual(config.namespaces, ['prod', 'staging']);
+    assert.deepEqual(config.environment, { region: 'eu-west-1', team: 'platform' });
+    assert.deepEqual(config.templateEnv, ['REGION_NAME']);
+    assert.equal(config.repeats, 'first');
+    const [archive, hook] = config.receivers;
+    assert.deepEqual(archive?.batch, { maxEvents: 1000, maxBytes: 1_048_576, flushIntervalMs: 500 });
+    assert.deepEqual(archive?.queue, { maxEvents: 50_000, policy: 'deadLetter' });
+    assert.deepEqual(archive?.retry, { maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 60_000 });
+    assert.deepEqual(archive?.deadLetter, { path: '/var/lib/kube-event-router/archive.dead.ndjson' });
+    assert.equal(archive?.typedLayout, true);
+    assert.notEqual(archive?.layout, undefined);
+    assert.equal(hook?.templateSyntax, 'handlebars');
+    assert.equal(hook?.layout, undefined, 'layout: {} counts as no layout');
+    assert.deepEqual(hook?.batch, { maxEvents: 1, maxBytes: 5_242_880, flushIntervalMs: 0 });
+    assert.deepEqual((hook?.options.headers as Record<string, string>)['X-Count'], '3');
+    assert.equal(hook?.options.method, 'PUT');
+  });
+
+  const exporterRules: { name: string; yaml: string; expect: Partial<Record<string, unknown>>; warnings?: string[] }[] = [
+    { name: 'throttlePeriod alone is used', yaml: 'throttlePeriod: 7\n', expect: { maxEventAgeSeconds: 7 }, warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'] },
+    { name: '0 means the default', yaml: 'maxEventAgeSeconds: 0\nkubeQPS: 0\nkubeBurst: 0\ncacheSize: 0\n', expect: { maxEventAgeSeconds: 5, kubeQPS: 5, kubeBurst: 10, cacheSize: 1024 } },
+    { name: 'a zero throttlePeriod does not conflict', yaml: 'throttlePeriod: 0\nmaxEventAgeSeconds: 9\n', expect: { maxEventAgeSeconds: 9 }, warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'] },
+    { name: 'namespace as a string', yaml: 'namespace: monitoring\n', expect: { namespaces: ['monitoring'] } },
+    { name: 'empty namespace means all', yaml: 'namespace: ""\n', expect: { namespaces: [] } },
+    { name: 'empty logLevel means info', yaml: 'logLevel: ""\n', expect: { logLevel: 'info' } },
+    { name: 'empty metrics prefix means none', yaml: 'metricsNamePrefix: ""\n', expect: { metricsNamePrefix: '' } },
+    { name: 'null values are unset', yaml: 'clusterName:\nleaderElection:\n  enabled:\n', expect: { clusterName: '', leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter' } } },
+    { name: 'numbers as strings where Go would', yaml: 'clusterName: 42\n', expect: { clusterName: '42' } },
+  ];
+  for (const { name, yaml, expect, warnings = [] } of exporterRules) {
+    it(`exporter rule: ${name}`, () => {
+      const loaded = loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} });
+      for (const [key, value] of Object.entries(expect)) assert.deepEqual(loaded.config[key as keyof typeof loaded.config], value, key);
+      assert.deepEqual(loaded.warnings, warnings);
+    });
+  }
+
+  it('returns a deep-frozen config', () => {
+    const { config, warnings } = loadFixture('good-full.yaml');
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(warnings));
+    assert.ok(Object.isFrozen(config.receivers) && Object.isFrozen(config.receivers[0]?.batch));
+    assert.ok(Object.isFrozen(config.receivers[1]?.options.tls));
+    assert.throws(() => {
+      (config.namespaces as string[]).push('x');
+    }, TypeError);
+  });
+
+  it('hashes the same text the same way', () => {
+    assert.equal(loadFixture('good-minimal.yaml').hash, loadFixture('good-minimal.yaml').hash);
+    assert.notEqual(loadFixture('good-minimal.yaml').hash, loadFixture('good-full.yaml').hash);
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('reads and loads a file', async () => {
+    const path = new URL('good-minimal.yaml', FIXTURES).pathname;
+    const { config } = await loadConfigFile(path, {});
+    assert.equal(config.receivers[0]?.name, 'dump');
+  });
+
+  it('throws a ConfigError for a missing file', async () => {
+    await assert.rejects(loadConfigFile('/nonexistent/config.yaml', {}), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.code, 'E_CONFIG');
+      assert.match(err.lines[0] ?? '', /^\/nonexistent\/config\.yaml: cannot read the config file \(ENOENT/);
+      return true;
+    });
+  });
+
+  it('throws one ConfigError naming the file and the count', () => {
+    assert.throws(
+      () => loadConfigText('foo: 1\nbar: 2\n', { fileName: 'x.yaml', env: {} }),
+      (err: unknown) => err instanceof ConfigError && err.problems.length === 2 && err.message.startsWith('Invalid config x.yaml (2 problems):\n  x.yaml:1:1 foo: unknown key "foo"'),
+    );
+  });
+});
