@@ -19,7 +19,9 @@ interface TemplatePosition {
 
 /** Carry a template's own line:column (when its module reports one) into the config position. */
 function placed(problem: Problem & TemplatePosition, base: ConfigPath): ConfigProblem {
-  const out: ConfigProblem = { path: [...base, ...problem.path], message: problem.message, severity: problem.severity };
+  // Other modules word unknown keys this way; the key, not its value, is what to point at.
+  const at = problem.message.startsWith('unknown key') ? 'key' : 'value';
+  const out: ConfigProblem = { path: [...base, ...problem.path], message: problem.message, severity: problem.severity, at };
   if (typeof problem.line === 'number' && typeof problem.column === 'number') {
     return { ...out, valueLine: problem.line, valueColumn: problem.column };
   }
