@@ -16,7 +16,7 @@ import type { ConfigPath } from './problem.ts';
 import { error } from './problem.ts';
 import { validateReceivers } from './receivers.ts';
 import type { LoadedConfig, RouterConfig } from './schema.ts';
-import { crossCheckTopLevel, validateTopLevel } from './top-level.ts';
+import { checkMaxEventAge, settingsOf, validateTopLevel } from './top-level.ts';
 import { deepFreeze } from './freeze.ts';
 
 export { ConfigError } from './errors.ts';
@@ -101,7 +101,8 @@ function build(raw: unknown): Built {
   const top = validateTopLevel(raw ?? {}, problems);
   const receivers = validateReceivers(Array.isArray(rawMap.receivers) ? rawMap.receivers : []);
   problems.push(...receivers.problems);
-  const settings = top && crossCheckTopLevel(top, problems);
+  checkMaxEventAge(rawMap, problems);
+  const settings = top && settingsOf(top);
   const clusterName = top?.clusterName ?? (typeof rawMap.clusterName === 'string' ? rawMap.clusterName : '');
   const templateEnv = top?.templateEnv ?? stringList(rawMap.templateEnv);
   const routed = compileRouteTree(rawMap.route, { receivers: receivers.names, clusterName, ...(top ? { repeats: top.repeats } : {}) });

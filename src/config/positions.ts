@@ -37,7 +37,8 @@ function find(doc: Document, path: ConfigPath): Found {
   for (const step of path) {
     if (isMap(node)) {
       const pair = pairFor(node, step);
-      if (!pair) return found;
+      // A missing key (`is required`) is reported where its map is named.
+      if (!pair) return { node: undefined, key: found.key ?? found.node };
       found = { node: (pair.value as Node | null) ?? undefined, key: pair.key as Node };
       node = resolve(doc, pair.value);
     } else if (isSeq(node) && typeof step === 'number' && node.items[step] !== undefined) {

@@ -15,15 +15,16 @@ export function validateTopLevel(raw: unknown, problems: ConfigProblem[]): TopLe
 }
 
 // As the exporter's validateMaxEventAgeSeconds: 0 means unset, both set is an error, the
-// deprecated name alone is used with a warning.
-function maxEventAge(top: TopLevel, problems: ConfigProblem[]): number {
-  const { throttlePeriod, maxEventAgeSeconds } = top;
-  if (throttlePeriod !== undefined && throttlePeriod !== 0 && maxEventAgeSeconds !== undefined && maxEventAgeSeconds !== 0) {
+// deprecated name alone is used with a warning. Checked on the raw map so it is reported
+// even when another top-level key is invalid.
+export function checkMaxEventAge(raw: Readonly<Record<string, unknown>>, problems: ConfigProblem[]): void {
+  const { throttlePeriod, maxEventAgeSeconds } = raw;
+  if (throttlePeriod === undefined || throttlePeriod === null) return;
+  if (typeof throttlePeriod === 'number' && throttlePeriod !== 0 && typeof maxEventAgeSeconds === 'number' && maxEventAgeSeconds !== 0) {
     problems.push(error(['throttlePeriod'], 'cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)'));
-  } else if (throttlePeriod !== undefined) {
+  } else {
     problems.push(warning(['throttlePeriod'], 'is deprecated; use maxEventAgeSeconds'));
   }
-  return maxEventAgeSeconds || throttlePeriod || DEFAULTS.maxEventAgeSeconds;
 }
 
 function namespaces(namespace: string | string[] | undefined): string[] {
@@ -31,11 +32,11 @@ function namespaces(namespace: string | string[] | undefined): string[] {
   return [...new Set(list.filter((ns) => ns !== ''))];
 }
 
-export function crossCheckTopLevel(top: TopLevel, problems: ConfigProblem[]): Settings {
+export function settingsOf(top: TopLevel): Settings {
   return {
     logLevel: top.logLevel,
     logFormat: top.logFormat,
-    maxEventAgeSeconds: maxEventAge(top, problems),
+    maxEventAgeSeconds: top.maxEventAgeSeconds || top.throttlePeriod || DEFAULTS.maxEventAgeSeconds,
     namespaces: namespaces(top.namespace),
     clusterName: top.clusterName,
     leaderElection: top.leaderElection,

@@ -48,7 +48,7 @@ const CASES: Record<string, readonly string[]> = {
   'unsupported-type': ['6:5 receivers[0].slack: receiver type "slack" is not supported yet'],
   'receiver-unknown-key': [
     '6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?)',
-    '10:7 receivers[1].webhook.endpoint: is required',
+    '9:5 receivers[1].webhook.endpoint: is required',
     '10:7 receivers[1].webhook.endpont: unknown key "endpont" (did you mean "endpoint"?)',
     '11:7 receivers[1].webhook.header: unknown key "header" (did you mean "headers"?)',
     '13:5 receivers[1].retries: unknown key "retries"',
@@ -89,7 +89,7 @@ const CASES: Record<string, readonly string[]> = {
     '10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs',
   ],
   'tls': [
-    '9:9 receivers[0].webhook.tls.keyFile: is required when certFile is set',
+    '8:7 receivers[0].webhook.tls.keyFile: is required when certFile is set',
     '10:9 receivers[0].webhook.tls.insecure: unknown key "insecure"',
   ],
   'metrics-prefix': [
@@ -131,6 +131,18 @@ describe('config failures', () => {
   it('has a case for every bad-*.yaml fixture', () => {
     const fixtures = readdirSync(FIXTURES).filter((f) => f.startsWith('bad-'));
     assert.deepEqual(fixtures.map((f) => f.slice(4, -5)).sort(), Object.keys(CASES).sort());
+  });
+
+  it('returns the warnings found on the way with the error', () => {
+    const text = readFileSync(new URL('bad-several-problems.yaml', FIXTURES), 'utf8');
+    assert.throws(
+      () => loadConfigText(text, { fileName: 'c.yaml', env: {} }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.deepEqual(err.warnings, ['c.yaml:2:17 throttlePeriod: is deprecated; use maxEventAgeSeconds']);
+        return true;
+      },
+    );
   });
 
   it('never shows a secret from the environment', () => {
