@@ -40,6 +40,11 @@ export interface FieldDef {
   readonly get: (source: unknown) => GoValue;
   /** Set when the field is itself a struct, so chains resolve at compile time. */
   readonly struct?: StructType;
+  /**
+   * Optional, for struct fields: the nested struct's backing source (null for a nil pointer)
+   * without allocating a GoStruct, so `.A.B` compiles to one composed getter.
+   */
+  readonly sourceOf?: (source: unknown) => unknown;
 }
 
 export interface StructType {
@@ -93,12 +98,26 @@ export type GoValue =
   | GoDuration
   | GoFuncValue;
 
+/**
+ * The Go type of a function parameter, which decides how text/template converts an argument:
+ *   'any'     interface{}: a missing value arrives as null (the default)
+ *   'value'   reflect.Value (Go's builtins): a missing value arrives as undefined
+ *   'string' | 'int' | 'float64' | 'bool': checked as Go does ("wrong type for value; expected
+ *             string; got int", "expected integer; found 1.5", "invalid value; expected string")
+ */
+export type GoParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool';
+
 /** A function in the template function table. Throwing is Go's (value, error) error return. */
 export interface TemplateFunction {
   readonly call: (...args: GoValue[]) => GoValue;
   /** Fixed argument count, or the minimum when variadic. */
   readonly arity: number;
   readonly variadic?: boolean;
+  /**
+   * Parameter types: one per fixed parameter, then (when variadic) the element type of the
+   * variadic parameter. Missing entries are 'any'.
+   */
+  readonly params?: readonly GoParamType[];
 }
 
 export type FunctionTable = ReadonlyMap<string, TemplateFunction>;

@@ -1,0 +1,309 @@
+// Compiles pipelines, commands and arguments to closures with Go's evaluation rules
+// (text/template exec.go: evalPipeline, evalCommand, evalArg, evalCall).
+import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './ast.ts';
+import { argString, commandString, pipeString } from './ast.ts';
+import { GoFloat, GoStruct } from './value.ts';
+import type { GoParamType, GoValue, TemplateFunction } from './value.ts';
+import { TemplateExecError } from './errors.ts';
+import { isTrue } from './truth.ts';
+import { goTypeName } from './print.ts';
+import { chainSteps, resolveStatic } from './fields.ts';
+import type { CmdEval, CompileCtx, Eval, Thrower } from './exec-context.ts';
+import { compileError, thrower } from './exec-context.ts';
+import { callFunction } from './compile-call.ts';
+
+const at = (cc: CompileCtx, node: { pos: number }, context: string): Thrower => thrower(cc.site, node.pos, context);
+
+/** A pipeline: commands chained by `|`, then declarations/assignments. */
+export function compilePipeline(pipe: PipeNode, cc: CompileCtx): Eval {
+  const slots = pipe.decl.map((v) => declareOrFind(v, pipe.isAssign, cc));
+  const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0));
+  let run: Eval;
+  if (cmds.length === 1) {
+    const c0 = cmds[0] as CmdEval;
+    run = (dot, vars) => {
+      const v = c0(dot, vars, undefined);
+      return v === null ? undefined : v;
+    };
+  } else {
+    run = (dot, vars) => {
+      let v: GoValue = undefined;
+      for (const c of cmds) {
+        v = c(dot, vars, v);
+        if (v === null) v = undefined; // Go unwraps interface{} results: a nil one is no value
+      }
+      return v;
+    };
+  }
+  if (slots.length === 0) return run;
+  return (dot, vars) => {
+    const v = run(dot, vars);
+    for (const s of slots) vars[s] = v;
+    return v;
+  };
+}
+
+function declareOrFind(v: VariableNode, isAssign: boolean, cc: CompileCtx): number {
+  const name = v.ident[0] as string;
+  if (isAssign) return findVar(name, cc);
+  const slot = cc.slots.count++;
+  cc.scope.push({ name, slot });
+  return slot;
+}
+
+export function findVar(name: string, cc: CompileCtx): number {
+  for (let i = cc.scope.length - 1; i >= 0; i--) {
+    const b = cc.scope[i];
+    if (b !== undefined && b.name === name) return b.slot;
+  }
+  throw compileError(cc.site, 0, `undefined variable ${JSON.stringify(name)}`);
+}
+
+function notAFunction(cmd: CommandNode, hasFinal: boolean, cc: CompileCtx, node: ArgNode): Thrower | null {
+  if (cmd.args.length > 1 || hasFinal) {
+    const first = cmd.args[0] as ArgNode;
+    const text = first.kind === 'pipe' ? pipeString(first) : argString(first);
+    return at(cc, node, argString(node)).bind(null, `can't give argument to non-function ${text}`) as Thrower;
+  }
+  return null;
+}
+
+function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean): CmdEval {
+  const first = cmd.args[0] as ArgNode;
+  const args = cmd.args.slice(1);
+  const hasArgs = args.length > 0 || hasFinal;
+  switch (first.kind) {
+    case 'field': {
+      const f = compileField(first, cc, hasArgs);
+      return (dot, vars) => f(dot, vars);
+    }
+    case 'chain': {
+      const f = compileChain(first, cc, hasArgs);
+      return (dot, vars) => f(dot, vars);
+    }
+    case 'identifier':
+      return compileFunction(first, cmd, args, hasFinal, cc);
+    case 'variable': {
+      if (first.ident.length === 1) {
+        const bad = notAFunction(cmd, hasFinal, cc, first);
+        if (bad !== null) return () => bad('');
+      }
+      const f = compileVariable(first, cc, hasArgs);
+      return (dot, vars) => f(dot, vars);
+    }
+    case 'pipe': {
+      const bad = notAFunction(cmd, hasFinal, cc, first);
+      if (bad !== null) return () => bad('');
+      const p = compilePipeline(first, cc);
+      return (dot, vars) => p(dot, vars);
+    }
+  }
+  const bad = notAFunction(cmd, hasFinal, cc, first);
+  if (bad !== null) return () => bad('');
+  switch (first.kind) {
+    case 'bool': {
+      const b = first.value;
+      return () => b;
+    }
+    case 'dot':
+      return (dot) => dot;
+    case 'nil': {
+      const fail = at(cc, first, 'nil');
+      return () => fail('nil is not a command');
+    }
+    case 'number': {
+      const v = idealConstant(first, cc);
+      return () => v();
+    }
+    case 'string': {
+      const s = first.text;
+      return () => s;
+    }
+  }
+}
+
+/** A number literal with no type context (Go's idealConstant). */
+function idealConstant(n: NumberNode, cc: CompileCtx): () => GoValue {
+  const isHexInt = /^[+-]?0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+  if (n.isFloat && !isHexInt && !n.text.includes("'") && /[.eEpP]/.test(n.text)) {
+    const f = new GoFloat(n.float);
+    return () => f;
+  }
+  if (n.isInt) {
+    const v = n.int;
+    return () => v;
+  }
+  const fail = at(cc, n, n.text);
+  return () => fail(`${n.text} overflows int`);
+}
+
+export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean): Eval {
+  const fail = at(cc, node, argString(node));
+  if (cc.dotType !== undefined) {
+    const chain = resolveStatic(cc.dotType, node.ident, (name, typeName, hint) => {
+      const suggestion = hint !== undefined ? `; did you mean ${JSON.stringify(hint)}?` : '';
+      throw compileError(cc.site, node.pos, `field ${JSON.stringify(name)} not found in type ${typeName}${suggestion}`);
+    });
+    const read = chain.read;
+    if (chain.rest.length === 0) {
+      if (hasArgs) return () => fail(`${node.ident[node.ident.length - 1]} has arguments but cannot be invoked as function`);
+      return (dot) => read((dot as GoStruct).source, fail);
+    }
+    const rest = chainSteps(chain.rest, hasArgs, false, fail);
+    return (dot) => rest(read((dot as GoStruct).source, fail));
+  }
+  const steps = chainSteps(node.ident, hasArgs, cc.dotIsInterface, fail);
+  return (dot) => steps(dot);
+}
+
+function compileChain(node: ChainNode, cc: CompileCtx, hasArgs: boolean): Eval {
+  const fail = at(cc, node, argString(node));
+  if (node.node.kind === 'nil') return () => fail(`indirection through explicit nil in ${argString(node)}`);
+  const base = compileArg(node.node, 'value', cc);
+  const steps = chainSteps(node.fields, hasArgs, false, fail);
+  return (dot, vars) => {
+    const v = base(dot, vars);
+    return steps(v === null ? undefined : v);
+  };
+}
+
+function compileVariable(node: VariableNode, cc: CompileCtx, hasArgs: boolean): Eval {
+  const slot = findVar(node.ident[0] as string, cc);
+  if (node.ident.length === 1) return (_dot, vars) => vars[slot];
+  const fail = at(cc, node, argString(node));
+  const steps = chainSteps(node.ident.slice(1), hasArgs, false, fail);
+  return (_dot, vars) => steps(vars[slot]);
+}
+
+function compileFunction(ident: IdentifierNode, cmd: CommandNode | IdentifierNode, args: ArgNode[], hasFinal: boolean, cc: CompileCtx): CmdEval {
+  const fn = cc.funcs.get(ident.name) as TemplateFunction;
+  const isBuiltin = cc.builtins.get(ident.name) === fn;
+  const cmdText = cmd.kind === 'command' ? commandString(cmd) : ident.name;
+  const failCall = at(cc, cmd, cmdText);
+  const failIdent = at(cc, ident, ident.name);
+  const numIn = args.length + (hasFinal ? 1 : 0);
+  if (fn.variadic === true ? numIn < fn.arity : numIn !== fn.arity) {
+    const msg = fn.variadic === true
+      ? `wrong number of args for ${ident.name}: want at least ${fn.arity} got ${args.length}`
+      : `wrong number of args for ${ident.name}: want ${fn.arity} got ${numIn}`;
+    return () => failIdent(msg);
+  }
+  const paramType = (i: number): GoParamType => fn.params?.[fn.variadic === true ? Math.min(i, fn.arity) : i] ?? 'any';
+  if (isBuiltin && (ident.name === 'and' || ident.name === 'or')) {
+    return shortCircuit(ident.name === 'or', args.map((a) => compileArg(a, 'value', cc)), hasFinal);
+  }
+  const argEvals = args.map((a, i) => compileArg(a, paramType(i), cc));
+  const finalCheck = hasFinal ? dynamicCheck(paramType(numIn - 1), failCall) : null;
+  return callFunction(fn, ident.name, argEvals, finalCheck, failCall);
+}
+
+function shortCircuit(isOr: boolean, argEvals: Eval[], hasFinal: boolean): CmdEval {
+  return (dot, vars, final) => {
+    let v: GoValue = undefined;
+    for (const a of argEvals) {
+      v = a(dot, vars);
+      if (isTrue(v) === isOr) return v;
+    }
+    return hasFinal ? final : v;
+  };
+}
+
+const literalKinds = new Set(['bool', 'number', 'string', 'nil']);
+
+/** An argument converted to the parameter's Go type (Go's evalArg + validateType). */
+export function compileArg(node: ArgNode, type: GoParamType, cc: CompileCtx): Eval {
+  const fail = at(cc, node, argString(node));
+  if (node.kind === 'nil') {
+    if (type === 'any') return () => null;
+    const goType = type === 'value' ? 'reflect.Value' : type;
+    return () => fail(`cannot assign nil to ${goType}`);
+  }
+  if (literalKinds.has(node.kind) && type !== 'any' && type !== 'value') return literalArg(node, type, fail);
+  let raw: Eval;
+  switch (node.kind) {
+    case 'dot':
+      raw = (dot) => dot;
+      break;
+    case 'field':
+      raw = compileField(node, cc, false);
+      break;
+    case 'variable':
+      raw = compileVariable(node, cc, false);
+      break;
+    case 'pipe':
+      raw = compilePipeline(node, cc);
+      break;
+    case 'chain':
+      raw = compileChain(node, cc, false);
+      break;
+    case 'identifier': {
+      const f = compileFunction(node, node, [], false, cc);
+      raw = (dot, vars) => f(dot, vars, undefined);
+      break;
+    }
+    case 'number': {
+      const c = idealConstant(node, cc);
+      raw = () => c();
+      break;
+    }
+    case 'string': {
+      const s = node.text;
+      raw = () => s;
+      break;
+    }
+    case 'bool': {
+      const b = node.value;
+      raw = () => b;
+      break;
+    }
+  }
+  if (type === 'value') return raw;
+  if (type === 'any') {
+    return (dot, vars) => {
+      const v = raw(dot, vars);
+      return v === undefined ? null : v;
+    };
+  }
+  const check = dynamicCheck(type, fail);
+  return (dot, vars) => check(raw(dot, vars));
+}
+
+function literalArg(node: ArgNode, type: GoParamType, fail: Thrower): Eval {
+  const text = argString(node);
+  if (type === 'string' && node.kind === 'string') {
+    const s = node.text;
+    return () => s;
+  }
+  if (type === 'bool' && node.kind === 'bool') {
+    const b = node.value;
+    return () => b;
+  }
+  if (node.kind === 'number' && type === 'int' && node.isInt) {
+    const n = node.int;
+    return () => n;
+  }
+  if (node.kind === 'number' && type === 'float64' && node.isFloat) {
+    const f = new GoFloat(node.float);
+    return () => f;
+  }
+  const expected = type === 'int' ? 'integer' : type === 'float64' ? 'float' : type;
+  return () => fail(`expected ${expected}; found ${text}`);
+}
+
+/** validateType for a run-time value against a concrete Go parameter type. */
+export function dynamicCheck(type: GoParamType, fail: Thrower): (v: GoValue) => GoValue {
+  if (type === 'value') return (v) => v;
+  if (type === 'any') return (v) => (v === undefined ? null : v);
+  const ok: (v: GoValue) => boolean =
+    type === 'string' ? (v) => typeof v === 'string'
+    : type === 'int' ? (v) => typeof v === 'number'
+    : type === 'bool' ? (v) => typeof v === 'boolean'
+    : (v) => v instanceof GoFloat;
+  return (v) => {
+    if (ok(v)) return v;
+    if (v === undefined) return fail(`invalid value; expected ${type}`);
+    return fail(`wrong type for value; expected ${type}; got ${v === null ? 'interface {}' : goTypeName(v)}`);
+  };
+}
+
+export { TemplateExecError };
