@@ -249,7 +249,10 @@ function compilePresets(): Map<string, CompiledRule> {
       }
       return result.rule;
     });
-    const matches: Test = (event) => rules.some((rule) => rule.matches(event));
+    const matches: Test = (event) => {
+      for (const rule of rules) if (rule.matches(event)) return true;
+      return false;
+    };
     out.set(def.name, { receiver: undefined, keys: ['preset'], raw: { preset: def.name }, matches });
   }
   return out;
