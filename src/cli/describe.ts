@@ -1,7 +1,10 @@
+import { stringify } from 'yaml';
 import type { EnrichedEvent } from '../event/event.ts';
+import type { CompiledRoute } from '../route/route.ts';
+import type { CompiledRule } from '../route/rule.ts';
 import type { RouteTrace, TraceStep } from '../route/trace.ts';
 
-/** `payments/payments-api-…-hq4mz Warning BackOff` — how route-test names an event. */
+/** `Warning BackOff ×3 Pod payments/payments-api-…-hq4mz` — how route-test names an event. */
 export function describeEvent(event: EnrichedEvent): string {
   const { raw } = event;
   const obj = raw.involvedObject;
@@ -10,23 +13,48 @@ export function describeEvent(event: EnrichedEvent): string {
   return `${raw.type ?? '-'} ${raw.reason ?? '-'}${count} ${obj.kind ?? '?'} ${where}${obj.name ?? '?'}`;
 }
 
-function describeStep(step: TraceStep): string {
-  switch (step.action) {
-    case 'skip':
-      return `${step.route}: skipped (repeats: first; occurrence ${step.occurrence})`;
-    case 'drop':
-      return `${step.route}: dropped by drop[${step.rule}]`;
-    case 'match': {
-      const rules = step.matches.map((m) => `match[${m.rule}] ${m.matched ? 'yes' : 'no'}${m.receiver === undefined ? '' : ` → ${m.receiver}`}`);
-      const gate = step.gated ? '; children not evaluated' : '';
-      return `${step.route}: ${rules.length === 0 ? 'no match rules' : rules.join(', ')}${gate}`;
-    }
-  }
+function indexRoutes(route: CompiledRoute, into = new Map<string, CompiledRoute>()): Map<string, CompiledRoute> {
+  into.set(route.id, route);
+  for (const child of route.routes) indexRoutes(child, into);
+  return into;
 }
 
-export function describeTrace(trace: RouteTrace): string[] {
-  const extra = Object.entries(trace.hits)
-    .filter(([, hits]) => hits > 1)
-    .map(([name, hits]) => `${name} reached ${hits} times, delivered once`);
-  return [...trace.steps.map(describeStep), ...extra];
+/** A rule as its YAML flow text, without the receiver (shown separately). */
+function ruleText(rule: CompiledRule | undefined): string {
+  if (rule === undefined) return '';
+  const conditions = Object.fromEntries(Object.entries(rule.raw).filter(([key]) => key !== 'receiver'));
+  return Object.keys(conditions).length === 0 ? ' (every event)' : ` ${stringify(conditions, { collectionStyle: 'flow' }).trim()}`;
+}
+
+/**
+ * Describes the steps that decided something — a drop, a match rule that sent, a repeats skip —
+ * so the output stays readable for trees with many routes; `--output json` has every step.
+ */
+export class TraceDescriber {
+  private readonly routes: Map<string, CompiledRoute>;
+
+  constructor(root: CompiledRoute) {
+    this.routes = indexRoutes(root);
+  }
+
+  private step(step: TraceStep): string[] {
+    const route = this.routes.get(step.route);
+    switch (step.action) {
+      case 'skip':
+        return [`${step.route}: skipped, repeats: first (occurrence ${step.occurrence})`];
+      case 'drop':
+        return [`${step.route}: dropped by drop[${step.rule}]${ruleText(route?.drop[step.rule])}`];
+      case 'match':
+        return step.matches
+          .filter((m) => m.matched && m.receiver !== undefined)
+          .map((m) => `${step.route}: match[${m.rule}]${ruleText(route?.match[m.rule])} → ${m.receiver ?? ''}`);
+    }
+  }
+
+  describe(trace: RouteTrace): string[] {
+    const extra = Object.entries(trace.hits)
+      .filter(([, hits]) => hits > 1)
+      .map(([name, hits]) => `${name} reached ${hits} times, delivered once`);
+    return [...trace.steps.flatMap((s) => this.step(s)), ...extra];
+  }
 }

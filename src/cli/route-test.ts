@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../config/schema.ts';
 import type { EventReadError } from '../event/read-events.ts';
 import { eventId } from '../event/normalize.ts';
 import type { CliArgs } from './args.ts';
-import { describeEvent, describeTrace } from './describe.ts';
+import { describeEvent, TraceDescriber } from './describe.ts';
 import { loadEventInput } from './input.ts';
 import type { ExitCode } from './main.ts';
 
@@ -16,6 +16,7 @@ export function reportReadErrors(errors: readonly EventReadError[]): void {
 export async function runRouteTest(args: CliArgs, loaded: LoadedConfig): Promise<ExitCode> {
   const { config } = loaded;
   const input = await loadEventInput({ ...args, clusterName: config.clusterName, environment: config.environment });
+  const describer = new TraceDescriber(config.route);
   const out: string[] = [];
   for (const event of input.events) {
     const trace = config.route.trace(event);
@@ -24,7 +25,7 @@ export async function runRouteTest(args: CliArgs, loaded: LoadedConfig): Promise
       continue;
     }
     const to = trace.receivers.length === 0 ? '(no receiver)' : trace.receivers.join(', ');
-    out.push(`${describeEvent(event)} → ${to}`, ...describeTrace(trace).map((line) => `    ${line}`));
+    out.push(`${describeEvent(event)} → ${to}`, ...describer.describe(trace).map((line) => `    ${line}`));
   }
   process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
   reportReadErrors(input.errors);
