@@ -36,7 +36,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
       const bytes: Buffer | null = typeof cur === 'string' ? Buffer.from(cur, 'utf8') : null;
       const len: number = bytes !== null ? bytes.length : (cur as readonly GoValue[]).length;
       const x = indexArg(idx, len);
-      if (x === len) fail(`index out of range: ${x}`);
+      if (x === len) fail(`reflect: ${bytes !== null ? 'string' : 'slice'} index out of range`);
       cur = bytes !== null ? (bytes[x] as number) : (cur as readonly GoValue[])[x];
     } else if (cur instanceof GoMap) {
       if (idx === undefined) fail('value is nil; should be of type string');
@@ -106,12 +106,12 @@ function eqNonBasic(a: GoValue, b: GoValue): boolean {
   const ka = valueKind(a);
   const kb = valueKind(b);
   if (ka !== kb && ka !== 'invalid' && kb !== 'invalid') {
-    fail(`non-comparable types ${formatValue(a)}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b)}`);
+    fail(`non-comparable types ${sprintf('%s', [a])}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b)}`);
   }
   const nilA = a === undefined || a === null;
   const nilB = b === undefined || b === null;
   if (nilA || nilB) return nilA === nilB;
-  if (kb === 'slice' || kb === 'map' || kb === 'func') fail(`non-comparable type ${formatValue(b)}: ${goTypeName(b)}`);
+  if (kb === 'slice' || kb === 'map' || kb === 'func') fail(`non-comparable type ${sprintf('%s', [b])}: ${goTypeName(b)}`);
   return formatValue(a) === formatValue(b) && goTypeName(a) === goTypeName(b);
 }
 

@@ -14,10 +14,27 @@ import { callFunction } from './compile-call.ts';
 
 const at = (cc: CompileCtx, node: { pos: number }, context: string): Thrower => thrower(cc.site, node.pos, context);
 
+/** The node Go's state last pointed at after evaluating a pipeline (some errors name it). */
+export function lastEvaluated(pipe: PipeNode): { pos: number; text: string } {
+  const cmd = pipe.cmds[pipe.cmds.length - 1];
+  const first = cmd?.args[0];
+  if (cmd === undefined || first === undefined) return { pos: pipe.pos, text: pipeString(pipe) };
+  const last = first.kind === 'identifier' && cmd.args.length > 1 ? (cmd.args[cmd.args.length - 1] as ArgNode) : first;
+  if (last.kind === 'pipe') return lastEvaluated(last);
+  return { pos: last.pos, text: argString(last) };
+}
+
 /** A pipeline: commands chained by `|`, then declarations/assignments. */
 export function compilePipeline(pipe: PipeNode, cc: CompileCtx): Eval {
   const slots = pipe.decl.map((v) => declareOrFind(v, pipe.isAssign, cc));
-  const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0));
+  if (slots.includes(-1)) {
+    // Go's parser accepts `$x = v` for an undeclared $x; executing it fails.
+    const last = lastEvaluated(pipe);
+    const fail = thrower(cc.site, last.pos, last.text);
+    const missing = pipe.decl[slots.indexOf(-1)]?.ident[0] ?? '';
+    return () => fail(`undefined variable: ${missing}`);
+  }
+  const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0, pipe));
   let run: Eval;
   if (cmds.length === 1) {
     const c0 = cmds[0] as CmdEval;
@@ -45,7 +62,7 @@ export function compilePipeline(pipe: PipeNode, cc: CompileCtx): Eval {
 
 function declareOrFind(v: VariableNode, isAssign: boolean, cc: CompileCtx): number {
   const name = v.ident[0] as string;
-  if (isAssign) return findVar(name, cc);
+  if (isAssign) return cc.scope.findLast((b) => b.name === name)?.slot ?? -1;
   const slot = cc.slots.count++;
   cc.scope.push({ name, slot });
   return slot;
@@ -59,16 +76,18 @@ export function findVar(name: string, cc: CompileCtx): number {
   throw compileError(cc.site, 0, `undefined variable ${JSON.stringify(name)}`);
 }
 
-function notAFunction(cmd: CommandNode, hasFinal: boolean, cc: CompileCtx, node: ArgNode): Thrower | null {
+/** Go's notAFunction: a non-function first word cannot take arguments. */
+function notAFunction(cmd: CommandNode, hasFinal: boolean, cc: CompileCtx, node: ArgNode): (() => never) | null {
   if (cmd.args.length > 1 || hasFinal) {
     const first = cmd.args[0] as ArgNode;
     const text = first.kind === 'pipe' ? pipeString(first) : argString(first);
-    return at(cc, node, argString(node)).bind(null, `can't give argument to non-function ${text}`) as Thrower;
+    const fail = at(cc, node, argString(node));
+    return () => fail(`can't give argument to non-function ${text}`);
   }
   return null;
 }
 
-function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean): CmdEval {
+function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean, pipe: PipeNode): CmdEval {
   const first = cmd.args[0] as ArgNode;
   const args = cmd.args.slice(1);
   const hasArgs = args.length > 0 || hasFinal;
@@ -86,20 +105,20 @@ function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean): Cm
     case 'variable': {
       if (first.ident.length === 1) {
         const bad = notAFunction(cmd, hasFinal, cc, first);
-        if (bad !== null) return () => bad('');
+        if (bad !== null) return bad;
       }
       const f = compileVariable(first, cc, hasArgs);
       return (dot, vars) => f(dot, vars);
     }
     case 'pipe': {
-      const bad = notAFunction(cmd, hasFinal, cc, first);
-      if (bad !== null) return () => bad('');
+      const bad = notAFunction(cmd, hasFinal, cc, pipe);
+      if (bad !== null) return bad;
       const p = compilePipeline(first, cc);
       return (dot, vars) => p(dot, vars);
     }
   }
   const bad = notAFunction(cmd, hasFinal, cc, first);
-  if (bad !== null) return () => bad('');
+  if (bad !== null) return bad;
   switch (first.kind) {
     case 'bool': {
       const b = first.value;
@@ -157,7 +176,8 @@ export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean):
 }
 
 function compileChain(node: ChainNode, cc: CompileCtx, hasArgs: boolean): Eval {
-  const fail = at(cc, node, argString(node));
+  const last = node.node.kind === 'pipe' ? lastEvaluated(node.node) : { pos: node.pos, text: argString(node) };
+  const fail = thrower(cc.site, last.pos, last.text);
   if (node.node.kind === 'nil') return () => fail(`indirection through explicit nil in ${argString(node)}`);
   const base = compileArg(node.node, 'value', cc);
   const steps = chainSteps(node.fields, hasArgs, false, fail);
@@ -215,8 +235,8 @@ export function compileArg(node: ArgNode, type: GoParamType, cc: CompileCtx): Ev
   const fail = at(cc, node, argString(node));
   if (node.kind === 'nil') {
     if (type === 'any') return () => null;
-    const goType = type === 'value' ? 'reflect.Value' : type;
-    return () => fail(`cannot assign nil to ${goType}`);
+    if (type === 'value') return () => undefined;
+    return () => fail(`cannot assign nil to ${type}`);
   }
   if (literalKinds.has(node.kind) && type !== 'any' && type !== 'value') return literalArg(node, type, fail);
   let raw: Eval;

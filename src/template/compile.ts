@@ -9,7 +9,7 @@ import { BUILTINS } from './builtins.ts';
 import { isTrue } from './truth.ts';
 import { formatValue, goTypeName } from './print.ts';
 import { goQuote } from './quote.ts';
-import { compileArg, compilePipeline } from './compile-expr.ts';
+import { compilePipeline, lastEvaluated } from './compile-expr.ts';
 import type { CompileCtx, Eval, Exec, Site } from './exec-context.ts';
 import { BREAK, CONTINUE, LoopControl, thrower, withDot } from './exec-context.ts';
 
@@ -164,11 +164,12 @@ function compileAction(node: ActionNode, cc: CompileCtx): Exec {
       return '';
     };
   }
-  const fail = thrower(cc.site, node.pos, pipeString(node.pipe));
+  const text = `{{${pipeString(node.pipe)}}}`;
+  const fail = thrower(cc.site, node.pos, text);
   return (dot, vars) => {
     const v = p(dot, vars);
     if (typeof v === 'string') return v;
-    if (v instanceof GoFuncValue) return fail(`can't print ${pipeString(node.pipe)} of type ${goTypeName(v)}`);
+    if (v instanceof GoFuncValue) return fail(`can't print ${text} of type ${goTypeName(v)}`);
     return printed(v);
   };
 }
@@ -207,16 +208,6 @@ function compileIfWith(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
       return orElse === null ? '' : orElse(dot, vars);
     };
   });
-}
-
-/** The node Go's state last pointed at after evaluating a pipeline (range errors name it). */
-function lastEvaluated(pipe: PipeNode): { pos: number; text: string } {
-  const cmd = pipe.cmds[pipe.cmds.length - 1];
-  const first = cmd?.args[0];
-  if (cmd === undefined || first === undefined) return { pos: pipe.pos, text: pipeString(pipe) };
-  const last = first.kind === 'identifier' && cmd.args.length > 1 ? (cmd.args[cmd.args.length - 1] as ArgNode) : first;
-  if (last.kind === 'pipe') return lastEvaluated(last);
-  return { pos: last.pos, text: argString(last) };
 }
 
 function compileRange(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
@@ -278,7 +269,6 @@ function compileTemplateCall(node: TemplateNode, cc: CompileCtx, prog: Program):
   const text = `{{template ${goQuote(node.name)}${node.pipe !== null ? ' ' + pipeString(node.pipe) : ''}}}`;
   const fail = thrower(cc.site, node.pos, text);
   const p = node.pipe === null ? null : compilePipeline(node.pipe, cc);
-  void compileArg;
   return (dot, vars) => {
     const ref = prog.refs.get(node.name);
     if (ref === undefined || ref.exec === undefined) return fail(`template ${goQuote(node.name)} not defined`);

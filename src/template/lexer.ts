@@ -267,9 +267,9 @@ function lexInsideAction(l: Lexer): State {
       l.parenDepth++;
       return lexInsideAction;
     case ')':
+      l.emit(T.rightParen);
       l.parenDepth--;
       if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${goRuneName(c)}`);
-      l.emit(T.rightParen);
       return lexInsideAction;
   }
   if (c === '.') {

@@ -111,7 +111,7 @@ export function parseNumber(text: string): ParsedNumber | string {
   }
   const f = parseFloatGo(text);
   if (f !== null && Number.isFinite(f)) {
-    if (!/[.eEpP]/.test(text)) return `integer overflow: ${text}`;
+    if (!/[.eEpP]/.test(text)) return `integer overflow: ${JSON.stringify(text)}`;
     const integral = Number.isInteger(f) && Math.abs(f) < 2 ** 63;
     return { isInt: integral, int: integral ? f : 0, isFloat: true, float: f };
   }

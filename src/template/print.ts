@@ -9,11 +9,70 @@ export function shortestDigits(f: number): { digits: string; dp: number } {
   return { digits: mant.replace('.', ''), dp: Number(exp) + 1 };
 }
 
-/** Digits of |f| rounded to prec significant digits, trailing zeros trimmed (Go's decimal). */
-export function precisionDigits(f: number, prec: number): { digits: string; dp: number } {
-  const [mant = '0', exp = '0'] = Math.abs(f).toExponential(Math.max(0, Math.min(prec, 101) - 1)).split('e');
-  const digits = mant.replace('.', '').replace(/0+$/, '') || '0';
-  return { digits, dp: Number(exp) + 1 };
+export interface Digits {
+  readonly digits: string;
+  readonly dp: number;
+}
+
+/** The exact decimal expansion of |f| (finite): |f| = 0.digits × 10^dp, no trailing zeros. */
+export function exactDigits(f: number): Digits {
+  if (f === 0) return { digits: '', dp: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(f));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e = -1074;
+  if (biased !== 0) {
+    mant |= 1n << 52n;
+    e = biased - 1075;
+  }
+  let text: string;
+  let dp: number;
+  if (e >= 0) {
+    text = (mant << BigInt(e)).toString();
+    dp = text.length;
+  } else {
+    text = (mant * 5n ** BigInt(-e)).toString();
+    dp = text.length + e;
+  }
+  const digits = text.replace(/0+$/, '');
+  return { digits, dp: digits === '' ? 0 : dp };
+}
+
+/** Go's decimal.Round(nd): round half to even on the exact digits, trailing zeros trimmed. */
+export function roundDigits(d: Digits, nd: number): Digits {
+  const { digits, dp } = d;
+  if (nd < 0 || nd >= digits.length) return d;
+  const next = digits[nd] as string;
+  const exactHalf = next === '5' && nd + 1 === digits.length;
+  const up = exactHalf ? nd > 0 && Number(digits[nd - 1]) % 2 === 1 : next >= '5';
+  let kept = digits.slice(0, nd);
+  let newDp = dp;
+  if (up) {
+    let i = kept.length - 1;
+    while (i >= 0 && kept[i] === '9') i--;
+    if (i < 0) {
+      kept = '1';
+      newDp++;
+    } else {
+      kept = kept.slice(0, i) + String(Number(kept[i]) + 1);
+    }
+  }
+  kept = kept.replace(/0+$/, '');
+  return { digits: kept, dp: kept === '' ? 0 : newDp };
+}
+
+/** Digits of |f| rounded to prec significant digits (Go's %e/%g with a precision). */
+export function precisionDigits(f: number, prec: number): Digits {
+  return roundDigits(exactDigits(f), prec);
+}
+
+/** |f| with fracDigits digits after the point (Go's %f), rounded half to even. */
+export function fixedDigits(f: number, fracDigits: number): string {
+  const d = exactDigits(f);
+  const r = roundDigits(d, d.dp + fracDigits);
+  return fmtF(false, r.digits, r.dp, fracDigits);
 }
 
 function specialFloat(f: number, plus = false): string | null {
@@ -29,7 +88,7 @@ export function fmtE(neg: boolean, digits: string, dp: number, prec: number, e: 
   if (prec >= 0) d = d.padEnd(prec + 1, '0');
   const first = d[0] ?? '0';
   const rest = prec < 0 ? d.slice(1) : d.slice(1, prec + 1);
-  const exp = digits === '0' ? 0 : dp - 1;
+  const exp = digits === '' || digits === '0' ? 0 : dp - 1;
   const expStr = Math.abs(exp).toString().padStart(2, '0');
   return `${neg ? '-' : ''}${first}${rest.length > 0 ? '.' + rest : ''}${e}${exp < 0 ? '-' : '+'}${expStr}`;
 }

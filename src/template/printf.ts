@@ -3,7 +3,7 @@
 import { GoDuration, GoFloat, GoMap, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
 import {
-  fmtE, fmtF, formatDuration, formatFloatG, formatInt, formatTime, formatValue, goTypeName, precisionDigits,
+  fmtE, fixedDigits, formatDuration, formatFloatG, formatInt, formatTime, formatValue, goTypeName, precisionDigits,
 } from './print.ts';
 import { goQuote } from './quote.ts';
 
@@ -16,6 +16,8 @@ interface Spec {
   width: number; // -1 when absent
   prec: number; // -1 when absent
   verb: string;
+  plusV?: boolean;
+  sharpV?: boolean;
 }
 
 const runeCount = (s: string): number => {
@@ -73,12 +75,6 @@ function fmtInteger(n: number, spec: Spec): string {
   return pad(signed(prefix + digits, neg, spec), { ...spec, zero: false });
 }
 
-function fixedDigits(f: number, prec: number): string {
-  if (Math.abs(f) < 1e21 && prec <= 100) return Math.abs(f).toFixed(prec);
-  const { digits, dp } = precisionDigits(f, 17);
-  return fmtF(false, digits, dp, prec);
-}
-
 function fmtFloat(f: number, spec: Spec): string {
   let v = spec.verb;
   let body: string;
@@ -93,7 +89,7 @@ function fmtFloat(f: number, spec: Spec): string {
   if (v === 'f' || v === 'F') body = fixedDigits(abs, spec.prec < 0 ? 6 : spec.prec);
   else if (v === 'e' || v === 'E') {
     const p = spec.prec < 0 ? 6 : spec.prec;
-    const { digits, dp } = abs === 0 ? { digits: '0', dp: 1 } : precisionDigits(abs, p + 1);
+    const { digits, dp } = precisionDigits(abs, p + 1);
     body = fmtE(false, digits, dp, p, v);
   } else if (v === 'g' || v === 'G') {
     body = formatFloatG(abs, spec.prec, v === 'G' ? 'E' : 'e');
@@ -129,7 +125,7 @@ export function formatArg(v: GoValue, spec: Spec): string {
   if (verb === 'T') return pad(goTypeName(v), spec);
   if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, verb);
   if (typeof v === 'number') return 'vdbcoOqxXU'.includes(verb) ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb }) : badVerb(v, verb);
-  if (typeof v === 'string') return fmtString(v, spec);
+  if (typeof v === 'string') return spec.sharpV === true ? pad(goQuote(v), spec) : fmtString(v, spec);
   if (v instanceof GoFloat) return fmtFloat(v.value, spec);
   if (v instanceof GoTime || v instanceof GoDuration) {
     if ('vsxXq'.includes(verb)) return fmtString(v instanceof GoTime ? formatTime(v) : formatDuration(v), spec);
@@ -141,7 +137,7 @@ export function formatArg(v: GoValue, spec: Spec): string {
   if (v instanceof GoMap) return 'map[' + v.sortedKeys().map((k) => each(k) + ':' + each(v.get(k))).join(' ') + ']';
   if (v instanceof GoStruct) {
     const parts: string[] = [];
-    for (const [name, def] of v.type.fields) parts.push((spec.plus && verb === 'v' ? name + ':' : '') + each(def.get(v.source)));
+    for (const [name, def] of v.type.fields) parts.push((spec.plusV === true ? name + ':' : '') + each(def.get(v.source)));
     return '{' + parts.join(' ') + '}';
   }
   return pad(formatValue(v), spec);
@@ -207,6 +203,13 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
     i += verb.length;
     spec.verb = verb;
+    if (verb === 'v') {
+      // Go moves + and # of %v into "plusV"/"sharpV" (field names, Go syntax), not number flags.
+      spec.plusV = spec.plus;
+      spec.sharpV = spec.sharp;
+      spec.plus = false;
+      spec.sharp = false;
+    }
     if (verb === '%') {
       out += '%';
       continue;
