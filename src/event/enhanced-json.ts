@@ -85,7 +85,7 @@ export function eventSourceJson(source: EventSource | undefined, esc: boolean): 
   return '{' + out.join(',') + '}';
 }
 
-export function eventSeriesJson(series: EventSeries, esc: boolean): string {
+export function eventSeriesJson(series: EventSeries, _esc: boolean): string {
   const out: Out = [];
   optInt(out, 'count', series.count);
   out.push('"lastObservedTime":' + metaTime(series.lastObservedTime, 'micro'));

@@ -8,7 +8,9 @@ export class GoJsonError extends Error {
   readonly code = 'E_TEMPLATE_EXEC';
 }
 
+// eslint-disable-next-line no-control-regex -- JSON escapes control characters
 const NEEDS_ESCAPE_HTML = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- JSON escapes control characters
 const NEEDS_ESCAPE_RAW = /[\u0000-\u001f"\\\u2028\u2029\ud800-\udfff]/;
 const HEX = '0123456789abcdef';
 

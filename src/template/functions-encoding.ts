@@ -30,7 +30,7 @@ function mustFromJson(text: string): GoValue {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(goJsonSyntaxMessage(text, err));
+    throw new Error(goJsonSyntaxMessage(text, err), { cause: err });
   }
   return fromJsonValue(parsed);
 }

@@ -5,6 +5,7 @@ import { argInt, argString, fn, formatV, GoPanicError, strings, strslice, strval
 import { goQuote } from './quote.ts';
 import { GoMap, type GoValue, type TemplateFunction } from './value.ts';
 
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII = /^[\x00-\x7f]*$/;
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const TRIM_SPACE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');

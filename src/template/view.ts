@@ -10,9 +10,10 @@ import {
   ownerReferenceJson,
 } from '../event/enhanced-json.ts';
 import { goJsonString } from '../event/go-json.ts';
+import { matchPresets } from '../route/presets.ts';
 import type { EnrichedEvent, EventSeries, EventSource, ObjectReference, OwnerReference, TopOwner } from '../event/event.ts';
 import { formatGoTime, kubeTime, unixNanos, type KubeTime } from './go-time.ts';
-import { cached, field, int, str, stringMap, structField, structType } from './view-support.ts';
+import { cached, field, int, NIL_STRING_MAP, str, stringMap, structField, structType, type StringMap } from './view-support.ts';
 import { GoMap, GoStruct, type GoValue, type StructType } from './value.ts';
 
 const ev = (s: unknown): EnrichedEvent => s as EnrichedEvent;
@@ -33,7 +34,7 @@ function refFields<S>(toRef: (source: S) => ObjectReference) {
   );
 }
 
-export const OBJECT_REFERENCE_TYPE: StructType = structType('*v1.ObjectReference', refFields((r: ObjectReference) => r), (s, esc) =>
+export const OBJECT_REFERENCE_TYPE: StructType = structType('v1.ObjectReference', refFields((r: ObjectReference) => r), (s, esc) =>
   objectReferenceJson(s as ObjectReference, esc),
 );
 
@@ -49,7 +50,7 @@ export const EVENT_SOURCE_TYPE: StructType = structType(
 const seriesTime = cached((s: EventSeries): KubeTime => kubeTime(s.lastObservedTime, 'micro'));
 
 export const EVENT_SERIES_TYPE: StructType = structType(
-  '*v1.EventSeries',
+  'v1.EventSeries',
   {
     Count: field((s) => int((s as EventSeries).count)),
     LastObservedTime: field((s) => seriesTime(s as EventSeries)),
@@ -83,6 +84,11 @@ export const TOP_OWNER_TYPE: StructType = structType(
   (s, esc) => '{"kind":' + goJsonString(str((s as TopOwner).kind), esc) + ',"name":' + goJsonString(str((s as TopOwner).name), esc) + '}',
 );
 
+/** The exporter reads these from the API, where an object without any has a nil map. */
+function objectMap(entries: Readonly<Record<string, string>> | undefined): StringMap {
+  return entries === undefined || Object.keys(entries).length === 0 ? NIL_STRING_MAP : stringMap(entries);
+}
+
 const ownerRefs = cached((e: EnrichedEvent): GoValue => {
   const refs = e.object?.ownerReferences;
   if (refs === undefined || refs.length === 0) return null;
@@ -93,8 +99,8 @@ export const INVOLVED_OBJECT_TYPE: StructType = structType(
   'kube.EnhancedObjectReference',
   {
     ...refFields((e: EnrichedEvent) => e.raw.involvedObject ?? {}),
-    Labels: field((s) => stringMap(ev(s).object?.labels)),
-    Annotations: field((s) => stringMap(ev(s).object?.annotations)),
+    Labels: field((s) => objectMap(ev(s).object?.labels)),
+    Annotations: field((s) => objectMap(ev(s).object?.annotations)),
     OwnerReferences: field((s) => ownerRefs(ev(s))),
     Deleted: field((s) => ev(s).object?.deleted === true),
     Owner: structField(TOP_OWNER_TYPE, (s) => ev(s).object?.owner ?? NO_OWNER),
@@ -126,14 +132,7 @@ function eventInstant(e: EnrichedEvent): KubeTime {
 
 export const timestampMs = cached((e: EnrichedEvent): number => Number(unixNanos(eventInstant(e)) / 1000000n));
 
-let presetMatcher: ((event: EnrichedEvent) => readonly string[]) | undefined;
-
-/** Installs the preset matcher behind `.Preset` (the route engine owns the presets). */
-export function setPresetMatcher(match: (event: EnrichedEvent) => readonly string[]): void {
-  presetMatcher = match;
-}
-
-const presets = cached((e: EnrichedEvent): GoValue => (presetMatcher === undefined ? [] : [...presetMatcher(e)]));
+const presets = cached((e: EnrichedEvent): GoValue => [...matchPresets(e)]);
 const environment = cached((e: EnrichedEvent): GoMap => new GoMap(e.environment ?? {}));
 
 const meta = (s: unknown) => ev(s).raw.metadata ?? {};

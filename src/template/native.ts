@@ -1,0 +1,25 @@
+// Template values as JSON-ready JS values, for typedLayout leaves that are exactly one action:
+// maps become objects, times their JSON text (null when unset), floats numbers, structs their
+// Go JSON.
+import { timeJson } from './go-time.ts';
+import { GoDuration, GoFloat, GoMap, GoStruct, GoTime, type GoValue } from './value.ts';
+
+export function toJsonReady(v: GoValue): unknown {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return v;
+  }
+  if (Array.isArray(v)) return v.map((e: GoValue) => toJsonReady(e));
+  if (v instanceof GoFloat) return Number.isFinite(v.value) ? v.value : null;
+  if (v instanceof GoMap) {
+    if ((v as GoMap & { isNil?: boolean }).isNil === true) return null;
+    return Object.fromEntries(v.sortedKeys().map((k) => [k, toJsonReady(v.entries[k])]));
+  }
+  if (v instanceof GoTime) return timeJson(v);
+  if (v instanceof GoDuration) return Number(v.nanos);
+  if (v instanceof GoStruct) return JSON.parse(v.type.toJson(v.source, false)) as unknown;
+  return null;
+}
