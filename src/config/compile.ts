@@ -17,15 +17,26 @@ interface TemplatePosition {
   readonly detail?: unknown;
 }
 
-/** Carry a template's own line:column (when its module reports one) into the config position. */
+// Template problems start with the position inside the template (`1:14: unexpected "}" ...`,
+// the template module's wording); it becomes a file position where the scalar allows.
+const TEMPLATE_POSITION = /^(\d+):(\d+): /;
+
+/** Place a problem found at `base` in the config, keeping a template's own line:column. */
 function placed(problem: Problem & TemplatePosition, base: ConfigPath): ConfigProblem {
   // Other modules word unknown keys this way; the key, not its value, is what to point at.
   const at = problem.message.startsWith('unknown key') ? 'key' : 'value';
   const out: ConfigProblem = { path: [...base, ...problem.path], message: problem.message, severity: problem.severity, at };
-  if (typeof problem.line === 'number' && typeof problem.column === 'number') {
-    return { ...out, valueLine: problem.line, valueColumn: problem.column };
-  }
-  return out;
+  const inMessage = TEMPLATE_POSITION.exec(problem.message);
+  const line = typeof problem.line === 'number' ? problem.line : Number(inMessage?.[1] ?? NaN);
+  const column = typeof problem.column === 'number' ? problem.column : Number(inMessage?.[2] ?? NaN);
+  return Number.isInteger(line) && Number.isInteger(column) ? { ...out, valueLine: line, valueColumn: column } : out;
+}
+
+/** As the template module words layout problems: `1:14: <detail> in template "<source>"`. */
+function templateErrorMessage(err: Error & TemplatePosition, source: string): string {
+  const { line, column, detail } = err;
+  if (typeof line !== 'number' || typeof column !== 'number') return err.message;
+  return `${line}:${column}: ${typeof detail === 'string' ? detail : err.message} in template ${JSON.stringify(source)}`;
 }
 
 function isEmptyLayout(layout: unknown): boolean {
@@ -49,9 +60,7 @@ function compileTemplates(receiver: ValidatedReceiver, options: TemplateOptions,
       });
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      const { line, column, detail } = err as TemplatePosition;
-      const message = typeof detail === 'string' ? detail : err.message;
-      problems.push(placed({ ...error(option.path, message), line, column }, base));
+      problems.push(placed(error(option.path, templateErrorMessage(err, option.source)), base));
     }
   }
   return templates;

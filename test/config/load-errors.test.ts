@@ -76,6 +76,20 @@ const CASES: Record<string, readonly string[]> = {
     '4:11 route.routes[0].drop[0].podName: unknown key "podName" in rule; valid keys: message, apiVersion, kind, namespace, reason, type, component, host, labels, annotations, minCount, receiver, name, objectNamespace, reportingController, clusterName, not, preset',
     '7:11 route.routes[0].match[0].nmespace: unknown key "nmespace" in rule; did you mean "namespace"?',
   ],
+  'layout-syntax': [
+    '8:29 receivers[0].stdout.layout.reason: 1:12: unexpected "}" in operand in template "{{ .Reason }"',
+    '12:27 receivers[0].stdout.layout.details.message: 2:15: unexpected "}" in operand in template "{{ if .Message }}\\n  {{ .Message }\\n{{ end }}\\n"',
+  ],
+  'template-function': [
+    '8:31 receivers[0].stdout.layout.reason: 1:14: function "shout" not defined in template "{{ .Reason | shout }}"',
+  ],
+  'template-field': [
+    '8:21 receivers[0].stdout.layout.reason: 1:4: field "Reasn" not found in type *kube.EnhancedEvent; did you mean "Reason"? in template "{{ .Reasn }}"',
+    '9:34 receivers[0].stdout.layout.kind: 1:19: field "Knd" not found in type kube.EnhancedObjectReference; did you mean "Kind"? in template "{{ .InvolvedObject.Knd }}"',
+  ],
+  'webhook-header-template': [
+    '9:30 receivers[0].webhook.headers.X-Reason: 1:11: unclosed action in template "{{ .Reason"',
+  ],
   'batch-over-limit': [
     '9:18 receivers[0].batch.maxEvents: 50 is above the webhook limit of 1',
     '10:24 receivers[0].batch.flushIntervalMs: must be at least 0',
