@@ -1,6 +1,6 @@
 // Go's text/template builtin functions (Go 1.19 funcs.go) with Go's results and error texts.
 // `and`, `or` and `call` also have special handling in the compiler (short-circuit, callee).
-import { GoDuration, GoFloat, GoFuncValue, GoMap } from './value.ts';
+import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer } from './value.ts';
 import type { FunctionTable, GoParamType, GoValue, TemplateFunction } from './value.ts';
 import { isTrue } from './truth.ts';
 import { formatValue, goTypeName } from './print.ts';
@@ -31,7 +31,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   if (cur === undefined) return fail('index of untyped nil');
   for (const raw of indexes) {
     const idx = unwrapNil(raw);
-    if (cur === null || cur === undefined) return fail('index of nil pointer');
+    if (cur === null || cur === undefined || cur instanceof GoNilPointer) return fail('index of nil pointer');
     if (typeof cur === 'string' || Array.isArray(cur)) {
       const bytes: Buffer | null = typeof cur === 'string' ? Buffer.from(cur, 'utf8') : null;
       const len: number = bytes !== null ? bytes.length : (cur as readonly GoValue[]).length;
@@ -41,7 +41,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (cur instanceof GoMap) {
       if (idx === undefined) fail('value is nil; should be of type string');
       if (typeof idx !== 'string') fail(`value has type ${goTypeName(idx)}; should be string`);
-      cur = cur.has(idx as string) ? cur.get(idx as string) : null;
+      cur = cur.has(idx as string) ? cur.get(idx as string) : cur.zero;
     } else {
       fail(`can't index item of type ${goTypeName(cur)}`);
     }
@@ -72,7 +72,7 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
 
 function length(item: GoValue): GoValue {
   if (item === undefined) return fail('reflect: call of reflect.Value.Type on zero Value');
-  if (item === null) return fail('len of nil pointer');
+  if (item === null || item instanceof GoNilPointer) return fail('len of nil pointer');
   if (typeof item === 'string') return utf8Length(item);
   if (Array.isArray(item)) return item.length;
   if (item instanceof GoMap) return item.size;
@@ -99,6 +99,7 @@ function valueKind(v: GoValue): string {
   if (Array.isArray(v)) return 'slice';
   if (v instanceof GoMap) return 'map';
   if (v instanceof GoFuncValue) return 'func';
+  if (v instanceof GoNilPointer) return 'ptr';
   return 'struct';
 }
 
@@ -108,8 +109,8 @@ function eqNonBasic(a: GoValue, b: GoValue): boolean {
   if (ka !== kb && ka !== 'invalid' && kb !== 'invalid') {
     fail(`non-comparable types ${sprintf('%s', [a])}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b)}`);
   }
-  const nilA = a === undefined || a === null;
-  const nilB = b === undefined || b === null;
+  const nilA = a === undefined || a === null || a instanceof GoNilPointer;
+  const nilB = b === undefined || b === null || b instanceof GoNilPointer;
   if (nilA || nilB) return nilA === nilB;
   if (kb === 'slice' || kb === 'map' || kb === 'func') fail(`non-comparable type ${sprintf('%s', [b])}: ${goTypeName(b)}`);
   return formatValue(a) === formatValue(b) && goTypeName(a) === goTypeName(b);

@@ -1,6 +1,6 @@
 // Field access `.A.B`: resolved at compile time on a known struct type (one composed getter),
 // otherwise looked up at run time on maps and structs with Go's errors.
-import { GoMap, GoStruct } from './value.ts';
+import { GoMap, GoNilPointer, GoStruct } from './value.ts';
 import type { FieldDef, GoValue, StructType } from './value.ts';
 import { goTypeName } from './print.ts';
 import type { Thrower } from './exec-context.ts';
@@ -19,6 +19,7 @@ export function dynamicStep(name: string, hasArgs: boolean, receiverIsInterface:
     }
     if (receiver === undefined) return undefined;
     if (receiver === null) return fail(`nil pointer evaluating ${typeName(receiver, true)}.${name}`);
+    if (receiver instanceof GoNilPointer) return fail(`nil pointer evaluating ${receiver.typeName}.${name}`);
     if (receiver instanceof GoStruct) {
       const def = receiver.type.fields.get(name);
       if (def !== undefined) {
@@ -144,14 +145,14 @@ function composeHops(
     const msg = `nil pointer evaluating *${hopTypes[0]?.fields.get(names[0] as string)?.struct?.name}.${names[1]}`;
     return (s, fail) => {
       const inner = h0(s);
-      return inner === null || inner === undefined ? fail(msg) : get(inner);
+      return inner === null || inner === undefined || inner instanceof GoNilPointer ? fail(msg) : get(inner);
     };
   }
   return (s, fail) => {
     let cur: unknown = s;
     for (let i = 0; i < hops.length; i++) {
       cur = (hops[i] as (s: unknown) => unknown)(cur);
-      if (cur === null || cur === undefined) {
+      if (cur === null || cur === undefined || cur instanceof GoNilPointer) {
         fail(`nil pointer evaluating *${hopTypes[i]?.fields.get(names[i] as string)?.struct?.name}.${names[i + 1]}`);
       }
     }

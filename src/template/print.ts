@@ -1,6 +1,6 @@
 // Go's fmt %v for the template value model, plus strconv float formatting, time.Time.String
 // and time.Duration.String.
-import { GoDuration, GoFloat, GoFuncValue, GoMap, GoStruct, GoTime } from './value.ts';
+import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
 
 /** Shortest decimal digits of |f| and the decimal point position: f = 0.digits × 10^dp. */
@@ -202,6 +202,7 @@ export function formatValue(v: GoValue): string {
   if (v instanceof GoTime) return formatTime(v);
   if (v instanceof GoDuration) return formatDuration(v);
   if (v instanceof GoStruct) return formatStruct(v, formatValue);
+  if (v instanceof GoNilPointer) return '<nil>';
   if (v instanceof GoFuncValue) return '0x0';
   return String(v);
 }
@@ -240,6 +241,7 @@ export function goTypeName(v: GoValue): string {
   if (v instanceof GoTime) return 'time.Time';
   if (v instanceof GoDuration) return 'time.Duration';
   if (v instanceof GoStruct) return v.type.name;
+  if (v instanceof GoNilPointer) return v.typeName;
   if (v instanceof GoFuncValue) return 'func(...)';
   return 'interface {}';
 }

@@ -1,6 +1,6 @@
 // Go's fmt.Sprintf / Sprint / Sprintln for the template value model: the verbs layouts use,
 // flags, width and precision, and Go's %!verb(type=value) / MISSING / EXTRA markers.
-import { GoDuration, GoFloat, GoMap, GoStruct, GoTime } from './value.ts';
+import { GoDuration, GoFloat, GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
 import {
   fmtE, fixedDigits, formatDuration, formatFloatG, formatInt, formatTime, formatValue, goTypeName, precisionDigits,
@@ -123,6 +123,7 @@ export function formatArg(v: GoValue, spec: Spec): string {
   const verb = spec.verb;
   if (v === null || v === undefined) return verb === 'v' || verb === 'T' ? pad('<nil>', spec) : badVerb(v, verb);
   if (verb === 'T') return pad(goTypeName(v), spec);
+  if (v instanceof GoNilPointer) return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, verb);
   if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, verb);
   if (typeof v === 'number') return 'vdbcoOqxXU'.includes(verb) ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb }) : badVerb(v, verb);
   if (typeof v === 'string') return spec.sharpV === true ? pad(goQuote(v), spec) : fmtString(v, spec);

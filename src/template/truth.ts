@@ -1,5 +1,5 @@
 // Go's template truthiness (text/template isTrue).
-import { GoDuration, GoFloat, GoMap } from './value.ts';
+import { GoDuration, GoFloat, GoMap, GoNilPointer } from './value.ts';
 import type { GoValue } from './value.ts';
 
 /** Empty strings, zero numbers, nil, empty maps and lists are false; structs and times true. */
@@ -15,5 +15,5 @@ export function isTrue(v: GoValue): boolean {
     return false;
   }
   if (v instanceof GoDuration) return v.nanos !== 0n;
-  return true;
+  return !(v instanceof GoNilPointer);
 }

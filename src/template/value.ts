@@ -14,13 +14,21 @@
 //   time.Time / metav1.Time    GoTime
 //   time.Duration              GoDuration
 //   func value                 GoFuncValue      (for `call`)
+//   nil *T (a typed nil)       GoNilPointer     (prints "<nil>", not "<no value>")
 
 export class GoFloat {
   constructor(readonly value: number) {}
 }
 
 export class GoMap {
-  constructor(readonly entries: Readonly<Record<string, GoValue>>) {}
+  constructor(
+    readonly entries: Readonly<Record<string, GoValue>>,
+    /**
+     * The zero value of the map's element type, which `index` returns for a missing key:
+     * null for map[string]interface{} (the default), '' for map[string]string.
+     */
+    readonly zero: GoValue = null,
+  ) {}
   get(key: string): GoValue {
     return Object.hasOwn(this.entries, key) ? this.entries[key] : undefined;
   }
@@ -76,6 +84,14 @@ export class GoTime {
   ) {}
 }
 
+/**
+ * A nil pointer of a named type (e.g. `*v1.EventSeries`): prints `<nil>` where a nil interface
+ * prints `<no value>`, and `.Field` on it fails with Go's "nil pointer evaluating" error.
+ */
+export class GoNilPointer {
+  constructor(readonly typeName: string) {}
+}
+
 export class GoDuration {
   constructor(readonly nanos: bigint) {}
 }
@@ -96,6 +112,7 @@ export type GoValue =
   | GoStruct
   | GoTime
   | GoDuration
+  | GoNilPointer
   | GoFuncValue;
 
 /**
