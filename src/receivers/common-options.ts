@@ -2,10 +2,11 @@
 // siblings of `name` (how its output queues, batches, retries and dead-letters).
 import { z } from 'zod';
 import { nonNegativeInt, options, positiveInt } from '../config/zod-helpers.ts';
+import { TEMPLATE_SYNTAXES } from '../template/index.ts';
+import type { TemplateSyntax } from '../template/index.ts';
 import type { BatchPolicy } from './types.ts';
 
-export const TEMPLATE_SYNTAXES = ['go', 'handlebars'] as const;
-export type TemplateSyntax = (typeof TEMPLATE_SYNTAXES)[number];
+export type { TemplateSyntax };
 
 /** Keys accepted in every type block, next to the type's own options. */
 export const commonTypeOptionShape = {

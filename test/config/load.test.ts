@@ -114,6 +114,13 @@ describe('loading good configs', () => {
     });
   }
 
+  it('returns route warnings with the config instead of failing', () => {
+    const text = 'route:\n  match:\n    - namespace: prod\n    - receiver: d\nreceivers:\n  - name: d\n    stdout: {}\n';
+    const { warnings } = loadConfigText(text, { fileName: 'c.yaml', env: {} });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^c\.yaml:3:5 route\.match: match rules are independent/);
+  });
+
   it('returns a deep-frozen config', () => {
     const { config, warnings } = loadFixture('good-full.yaml');
     assert.ok(Object.isFrozen(config) && Object.isFrozen(warnings));
