@@ -20,7 +20,8 @@ async function withConfig(args: CliArgs, run: (loaded: LoadedConfig) => Promise<
     loaded = await loadConfigFile(args.config ?? '');
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    const warnings = err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
+    process.stderr.write(`${err.message}\n${warnings}`);
     return 1;
   }
   return run(loaded);
