@@ -4,69 +4,14 @@
 import { durationString, parseDuration } from './go-duration.ts';
 import { addNanos, formatGoTime, inZone, unixNanos, unixSeconds, ZERO_TIME } from './go-time.ts';
 import { parseGoTime } from './go-time-parse.ts';
+import { loadZone, UTC_ZONE } from './go-zone.ts';
 import { argString, argTime, fn } from './functions-support.ts';
 import { GoTime, type GoValue, type TemplateFunction } from './value.ts';
 
-interface Zone {
-  readonly offsetAt: (epochMs: number) => number;
-  readonly nameAt: (epochMs: number, offsetSeconds: number) => string;
-}
-
-const UTC_ZONE: Zone = { offsetAt: () => 0, nameAt: () => 'UTC' };
-const zones = new Map<string, Zone>();
-
-function goNumericZoneName(offsetSeconds: number): string {
-  const abs = Math.abs(offsetSeconds);
-  const h = String(Math.floor(abs / 3600)).padStart(2, '0');
-  const m = Math.floor((abs % 3600) / 60);
-  return (offsetSeconds < 0 ? '-' : '+') + h + (m === 0 ? '' : String(m).padStart(2, '0'));
-}
-
-function intlZone(name: string): Zone {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  });
-  const short = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: 'short' });
-  const us = short('en-US');
-  const gb = short('en-GB');
-  const offsetAt = (epochMs: number): number => {
-    const f: Record<string, number> = {};
-    for (const p of parts.formatToParts(new Date(epochMs))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-    const wall = Date.UTC(f['year'] ?? 1970, (f['month'] ?? 1) - 1, f['day'] ?? 1, f['hour'] ?? 0, f['minute'] ?? 0, f['second'] ?? 0);
-    return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 1000);
-  };
-  const zoneText = (fmt: Intl.DateTimeFormat, epochMs: number) =>
-    fmt.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  const nameAt = (epochMs: number, offsetSeconds: number): string => {
-    for (const fmt of [us, gb]) {
-      const text = zoneText(fmt, epochMs);
-      if (/^[A-Z]{2,5}$/.test(text) && !(text === 'GMT' && offsetSeconds !== 0)) return text;
-    }
-    return name === 'Etc/UTC' || name === 'UTC' ? 'UTC' : goNumericZoneName(offsetSeconds);
-  };
-  return { offsetAt, nameAt };
-}
-
-/** time.LoadLocation; unknown names fall back to UTC as sprig does. */
-export function loadZone(name: string): Zone {
-  if (name === '' || name === 'UTC' || name === 'Local') return UTC_ZONE;
-  let zone = zones.get(name);
-  if (zone === undefined) {
-    try {
-      zone = intlZone(name);
-    } catch {
-      zone = UTC_ZONE;
-    }
-    if (zones.size < 500) zones.set(name, zone);
-  }
-  return zone;
-}
-
 export function timeInZone(t: GoTime, zoneName: string): GoTime {
-  const zone = loadZone(zoneName);
-  if (zone === UTC_ZONE) return inZone(t, 0, 'UTC');
-  const offset = zone.offsetAt(t.epochMs);
-  return inZone(t, offset, zone.nameAt(t.epochMs, offset));
+  const zone = loadZone(zoneName) ?? UTC_ZONE;
+  const { offsetSeconds, name } = zone.at(t.epochMs);
+  return inZone(t, offsetSeconds, name);
 }
 
 function timeFromMs(epochMs: number): GoTime {

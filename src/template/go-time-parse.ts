@@ -7,6 +7,12 @@ import { GoTime } from './value.ts';
 
 class ParseFailure extends Error {}
 
+function numericZoneName(offsetSeconds: number): string {
+  const abs = Math.abs(offsetSeconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (offsetSeconds < 0 ? '-' : '+') + two(Math.floor(abs / 3600)) + two(Math.floor((abs % 3600) / 60));
+}
+
 interface State {
   value: string;
   year: number;
@@ -186,6 +192,7 @@ export function parseGoTime(layout: string, value: string): GoTime | undefined {
   const offset = st.offsetSeconds ?? 0;
   const epochMs = wallMs - offset * 1000;
   // A zone that is not the local one (UTC) keeps its offset; Go names it only when the text did.
-  const zoneName = offset === 0 && (st.zoneName === undefined || st.zoneName === 'UTC') ? 'UTC' : (st.zoneName ?? '');
+  // Go's FixedZone("", offset) prints its offset where MST is asked for; we store that text.
+  const zoneName = offset === 0 && (st.zoneName === undefined || st.zoneName === 'UTC') ? 'UTC' : (st.zoneName ?? numericZoneName(offset));
   return new GoTime(epochMs, st.nanos % 1e6, offset, zoneName, epochMs === ZERO_EPOCH_MS && st.nanos === 0);
 }
