@@ -20,16 +20,15 @@ interface ZoneType {
 /** Parses a TZif file (the 64-bit section when present). */
 export function parseTzif(data: Buffer): Zone | undefined {
   if (data.subarray(0, 4).toString('latin1') !== 'TZif') return undefined;
-  const counts = (at: number) => [0, 1, 2, 3, 4, 5].map((i) => data.readUInt32BE(at + 20 + i * 4)) as [number, number, number, number, number, number];
-  let [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(0);
-  let at = 44;
-  let timeSize = 4;
-  if (data[4] !== 0 && data.length > 44) {
-    at += timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut;
-    [isut, isstd, leap, timecnt, typecnt, charcnt] = counts(at);
-    at += 44;
-    timeSize = 8;
-  }
+  const counts = (at: number) => {
+    const [isut, isstd, leap, timecnt, typecnt, charcnt] = [0, 1, 2, 3, 4, 5].map((i) => data.readUInt32BE(at + 20 + i * 4)) as [number, number, number, number, number, number];
+    return { skip: timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut, timecnt, typecnt, charcnt };
+  };
+  const v1 = counts(0);
+  const v2 = data[4] !== 0 && data.length > 44 + v1.skip ? counts(44 + v1.skip) : undefined;
+  const { timecnt, typecnt, charcnt } = v2 ?? v1;
+  let at = v2 === undefined ? 44 : 88 + v1.skip;
+  const timeSize = v2 === undefined ? 4 : 8;
   const times: number[] = [];
   for (let i = 0; i < timecnt; i++) times.push(timeSize === 8 ? Number(data.readBigInt64BE(at + i * 8)) : data.readInt32BE(at + i * 4));
   at += timecnt * timeSize;
