@@ -1,5 +1,6 @@
-// zod issues → Problems with our wording: short, no input values (they may be secrets), and
-// one problem per unknown key with a "did you mean" hint.
+// zod issues → Problems with our wording: short, naming the value found (values expanded from
+// the environment are redacted by the loader), and one problem per unknown key with a
+// "did you mean" hint.
 import type { z } from 'zod';
 import { unknownKeyMessage } from './hints.ts';
 import type { ConfigPath } from './problem.ts';
@@ -63,17 +64,32 @@ const EXPECTED: Readonly<Record<string, string>> = {
   record: 'a map',
 };
 
-function typeMessage(expected: string, input: unknown): string {
-  if (input === undefined) return 'is required';
-  return `expected ${EXPECTED[expected] ?? expected}, got ${describe(input)}`;
+const MAX_SHOWN_CHARS = 60;
+
+/** The scalar found, as the user wrote it (quoted, cut to a readable length); '' for maps and lists. */
+function shown(input: unknown): string {
+  if (input === null || input === undefined || typeof input === 'object') return '';
+  const text = JSON.stringify(input);
+  return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS - 4)}…${text.slice(-1)}` : text;
 }
 
-function boundMessage(issue: Issue & { code: 'too_small' | 'too_big' }): string {
+function got(input: unknown): string {
+  const value = shown(input);
+  return value === '' ? '' : ` (got ${value})`;
+}
+
+function typeMessage(expected: string, input: unknown): string {
+  if (input === undefined) return 'is required';
+  const value = shown(input);
+  return `expected ${EXPECTED[expected] ?? expected}, got ${describe(input)}${value === '' ? '' : ` ${value}`}`;
+}
+
+function boundMessage(issue: Issue & { code: 'too_small' | 'too_big' }, input: unknown): string {
   const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   if (issue.origin === 'string' && issue.code === 'too_small' && bound === '1') return 'must not be empty';
   const word = issue.code === 'too_small' ? 'at least' : 'at most';
   const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : '';
-  return `must be ${word} ${bound}${unit}`;
+  return `must be ${word} ${bound}${unit}${issue.origin === 'number' ? got(input) : ''}`;
 }
 
 function messageFor(issue: Issue, input: unknown): string {
@@ -81,10 +97,10 @@ function messageFor(issue: Issue, input: unknown): string {
     case 'invalid_type':
       return typeMessage(issue.expected, input);
     case 'invalid_value':
-      return `must be one of ${issue.values.map(String).filter((v) => v !== '').join(' | ')}`;
+      return `must be one of ${issue.values.map(String).filter((v) => v !== '').join(' | ')}${got(input)}`;
     case 'too_small':
     case 'too_big':
-      return boundMessage(issue);
+      return boundMessage(issue, input);
     case 'invalid_union':
       // A union given its own wording keeps it; zod's default says nothing useful.
       return issue.message !== 'Invalid input' ? issue.message : `has ${describe(input)}, which is not allowed here`;

@@ -15,11 +15,11 @@ const CASES: Record<string, readonly string[]> = {
     '4:3 leaderElection.enable: unknown key "enable" (did you mean "enabled"?)',
   ],
   'wrong-type': [
-    '1:10 kubeQPS: expected a number, got a string',
-    '2:12 kubeBurst: expected an integer, got a number',
-    '3:13 omitLookup: expected a boolean (true or false), got a string',
+    '1:10 kubeQPS: expected a number, got a string "fast"',
+    '2:12 kubeBurst: expected an integer, got a number 2.5',
+    '3:13 omitLookup: expected a boolean (true or false), got a string "yes"',
     '5:3 namespace: expected a namespace name or a list of them',
-    '12:14 receivers[0].stdout.deDot: expected a boolean (true or false), got an integer',
+    '12:14 receivers[0].stdout.deDot: expected a boolean (true or false), got an integer 1',
   ],
   'throttle-and-max-age': [
     '1:17 throttlePeriod: cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)',
@@ -36,7 +36,7 @@ const CASES: Record<string, readonly string[]> = {
     '9:48 receivers[0].stdout.layout.cost: environment variable "MISSING" is not set',
   ],
   'secret-redacted': [
-    '8:18 receivers[0].webhook.timeoutMs: expected a number, got a string',
+    '8:18 receivers[0].webhook.timeoutMs: expected a number, got a string "${WEBHOOK_TIMEOUT}"',
     '10:18 receivers[0].batch.maxEvents: ${BATCH_SIZE} is above the webhook limit of 1',
   ],
   'undefined-receiver': [
@@ -92,11 +92,11 @@ const CASES: Record<string, readonly string[]> = {
   ],
   'batch-over-limit': [
     '9:18 receivers[0].batch.maxEvents: 50 is above the webhook limit of 1',
-    '10:24 receivers[0].batch.flushIntervalMs: must be at least 0',
+    '10:24 receivers[0].batch.flushIntervalMs: must be at least 0 (got -1)',
   ],
   'queue-policy': [
-    '8:18 receivers[0].queue.maxEvents: must be at least 1',
-    '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter',
+    '8:18 receivers[0].queue.maxEvents: must be at least 1 (got 0)',
+    '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
   ],
   'dead-letter-without-path': [
     '8:15 receivers[0].queue.policy: deadLetter needs deadLetter.path',
@@ -108,17 +108,17 @@ const CASES: Record<string, readonly string[]> = {
   ],
   'metrics-prefix': [
     '1:20 metricsNamePrefix: must match ^[a-zA-Z][a-zA-Z0-9_:]*_$ (e.g. "event_exporter_")',
-    '2:12 logFormat: must be one of json | pretty',
-    '3:10 repeats: must be one of all | first',
+    '2:12 logFormat: must be one of json | pretty (got "text")',
+    '3:10 repeats: must be one of all | first (got "twice")',
   ],
   'yaml-syntax': ['8:19 invalid YAML: a map key must be a scalar (a value holding a template must be quoted)'],
   'several-problems': [
-    '1:11 logLevel: must be one of trace | debug | info | warn | error | fatal | panic',
+    '1:11 logLevel: must be one of trace | debug | info | warn | error | fatal | panic (got "verbose")',
     '7:21 route.routes[0].match[1].receiver: receiver "missing" is not defined; defined receivers: dump, es',
     '11:7 receivers[0].stdout.dedot: unknown key "dedot" (did you mean "deDot"?)',
     '12:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
     '14:17 receivers[1].webhook.endpoint: must be an http:// or https:// URL',
-    '15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH',
+    '15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH (got "GET")',
     '17:5 receivers[2].elasticsearch: receiver type "elasticsearch" is not supported yet',
   ],
 };
