@@ -19,7 +19,10 @@ export interface StringNode {
 }
 export interface FieldNode {
   readonly kind: 'field';
+  /** Go's position: the last-but-one field token for chains (what exec errors report). */
   readonly pos: number;
+  /** Where the text `.A.B` starts (for our compile-time errors). */
+  readonly start: number;
   readonly ident: readonly string[];
 }
 export interface VariableNode {

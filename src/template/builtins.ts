@@ -14,7 +14,7 @@ const fail = (message: string): never => {
 /** reflect's indirectInterface: a nil interface becomes Go's invalid value. */
 const unwrapNil = (v: GoValue): GoValue => (v === null ? undefined : v);
 
-const utf8Length = (s: string): number => (/^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s, 'utf8'));
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 function indexArg(index: GoValue, cap: number): number {
   if (index === undefined) return fail('cannot index slice/array with nil');

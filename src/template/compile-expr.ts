@@ -159,9 +159,11 @@ function idealConstant(n: NumberNode, cc: CompileCtx): () => GoValue {
 export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean): Eval {
   const fail = at(cc, node, argString(node));
   if (cc.dotType !== undefined) {
-    const chain = resolveStatic(cc.dotType, node.ident, (name, typeName, hint) => {
+    const chain = resolveStatic(cc.dotType, node.ident, (index, typeName, hint) => {
       const suggestion = hint !== undefined ? `; did you mean ${JSON.stringify(hint)}?` : '';
-      throw compileError(cc.site, node.pos, `field ${JSON.stringify(name)} not found in type ${typeName}${suggestion}`);
+      const name = node.ident[index] as string;
+      const pos = node.start + node.ident.slice(0, index).reduce((n, id) => n + id.length + 1, 0);
+      throw compileError(cc.site, pos, `field ${JSON.stringify(name)} not found in type ${typeName}${suggestion}`);
     });
     const read = chain.read;
     if (chain.rest.length === 0) {

@@ -1,7 +1,7 @@
 // The Go text/template engine's entry point: parse once, compile every node to a closure,
 // execute many times. Statements return their output; lists concatenate it.
-import type { ActionNode, ArgNode, BranchNode, ListNode, Node, PipeNode, TemplateNode } from './ast.ts';
-import { argString, pipeString } from './ast.ts';
+import type { ActionNode, ArgNode, BranchNode, ListNode, Node, TemplateNode } from './ast.ts';
+import { pipeString } from './ast.ts';
 import { GoFuncValue, GoMap, GoStruct } from './value.ts';
 import type { FunctionTable, GoValue, StructType, TemplateFunction } from './value.ts';
 import { parseTemplate } from './parser.ts';

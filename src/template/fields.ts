@@ -109,7 +109,7 @@ function hopSource(def: FieldDef): (source: unknown) => unknown {
 export function resolveStatic(
   type: StructType,
   names: readonly string[],
-  unknown: (name: string, typeName: string, hint: string | undefined) => never,
+  unknown: (index: number, typeName: string, hint: string | undefined) => never,
 ): StaticChain {
   let cur = type;
   const hops: ((s: unknown) => unknown)[] = [];
@@ -117,7 +117,7 @@ export function resolveStatic(
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const def = cur.fields.get(name);
-    if (def === undefined) return unknown(name, cur.name, nearestName(name, cur.fields.keys()));
+    if (def === undefined) return unknown(i, cur.name, nearestName(name, cur.fields.keys()));
     const isLast = i === names.length - 1;
     if (def.struct !== undefined && !isLast) {
       hops.push(hopSource(def));
@@ -130,7 +130,7 @@ export function resolveStatic(
     const resultType = isLast ? def.struct : undefined;
     return { read: composeHops(hops, hopTypes, names, get), rest, type: resultType };
   }
-  return unknown('', type.name, undefined); // unreachable: names is never empty
+  return unknown(0, type.name, undefined); // unreachable: names is never empty
 }
 
 function composeHops(

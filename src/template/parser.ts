@@ -84,7 +84,7 @@ class Parser {
   }
 
   // --- errors ---
-  errorf(detail: string, at: Token = this.last): never {
+  errorf(detail: string, at: Pick<Token, 'pos' | 'line'> = this.last): never {
     const { line, column } = lineColumnAt(this.source, at.pos);
     throw new ParseFailure(
       new TemplateSyntaxError(`template: ${this.name}:${at.line}: ${detail}`, detail, line, column, this.source),
@@ -227,7 +227,7 @@ class Parser {
     const word = t.type === T.break ? 'break' : 'continue';
     const next = this.nextNonSpace();
     if (next.type !== T.rightDelim) this.unexpected(next, `{{${word}}}`);
-    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`);
+    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`, t);
     return { kind: word, pos: t.pos, line: t.line };
   }
 
@@ -351,7 +351,7 @@ class Parser {
     pipe.cmds.slice(1).forEach((c, i) => {
       const k = c.args[0]?.kind;
       if (k === 'bool' || k === 'dot' || k === 'nil' || k === 'number' || k === 'string') {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+        this.errorf(`non executable command in pipeline stage ${i + 2}`, { pos: c.pos, line: this.last.line });
       }
     });
   }
@@ -381,7 +381,7 @@ class Parser {
     while (this.peek().type === T.field) fields.push(this.next().val.slice(1));
     switch (node.kind) {
       case 'field':
-        return { kind: 'field', pos: chainPos, ident: [...node.ident, ...fields] };
+        return { kind: 'field', pos: chainPos, start: node.start, ident: [...node.ident, ...fields] };
       case 'variable':
         return { kind: 'variable', pos: chainPos, ident: [...node.ident, ...fields] };
       case 'bool': case 'string': case 'number': case 'nil': case 'dot':
@@ -405,7 +405,7 @@ class Parser {
       case T.variable:
         return this.useVar(t);
       case T.field:
-        return { kind: 'field', pos: t.pos, ident: [t.val.slice(1)] };
+        return { kind: 'field', pos: t.pos, start: t.pos, ident: [t.val.slice(1)] };
       case T.bool:
         return { kind: 'bool', pos: t.pos, value: t.val === 'true' };
       case T.charConstant:

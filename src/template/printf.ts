@@ -98,6 +98,9 @@ function fmtFloat(f: number, spec: Spec): string {
   return pad(signed(body, neg, spec), spec);
 }
 
+/** strconv.CanBackquote's test: control characters other than tab. */
+const hasControl = (s: string): boolean => [...s].some((c) => (c < ' ' && c !== '\t') || c === '\x7f');
+
 function fmtString(s: string, spec: Spec): string {
   let str = s;
   if (spec.prec >= 0) str = [...str].slice(0, spec.prec).join('');
@@ -106,7 +109,7 @@ function fmtString(s: string, spec: Spec): string {
     case 's':
       return pad(str, spec);
     case 'q':
-      return pad(spec.sharp && !str.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(str) ? '`' + str + '`' : goQuote(str, '"', spec.plus), spec);
+      return pad(spec.sharp && !str.includes('`') && !hasControl(str) ? '`' + str + '`' : goQuote(str, '"', spec.plus), spec);
     case 'x':
     case 'X': {
       const bytes = [...Buffer.from(str, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
