@@ -2,7 +2,7 @@
 // as \u003c \u003e \u0026 (unless raw), U+2028/U+2029 always escaped, invalid UTF-16 replaced by
 // U+FFFD, floats formatted as strconv does. Used for the default payload, toJson and layouts.
 import { timeJson } from '../template/go-time.ts';
-import { GoDuration, GoFloat, GoFuncValue, GoMap, GoStruct, GoTime, type GoValue } from '../template/value.ts';
+import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer, GoStruct, GoTime, type GoValue } from '../template/value.ts';
 
 export class GoJsonError extends Error {
   readonly code = 'E_TEMPLATE_EXEC';
@@ -90,7 +90,8 @@ export function goJson(value: GoValue, escapeHtml = true): string {
   return goJsonObject(value as Exclude<GoValue, readonly GoValue[] | string | number | boolean | null | undefined>, escapeHtml);
 }
 
-function goJsonObject(value: GoFloat | GoMap | GoStruct | GoTime | GoDuration | GoFuncValue, escapeHtml: boolean): string {
+function goJsonObject(value: GoFloat | GoMap | GoStruct | GoTime | GoDuration | GoNilPointer | GoFuncValue, escapeHtml: boolean): string {
+  if (value instanceof GoNilPointer) return 'null';
   if (value instanceof GoFloat) return goJsonFloat(value.value);
   if (value instanceof GoMap) {
     if (isNilMap(value)) return 'null';

@@ -2,7 +2,7 @@
 // and `values` are given in sorted key order (one of the orders Go may produce, and stable).
 // Functions returning interface{} give undefined for a nil result, as Go prints `<no value>`.
 import { argBool, argMap, argString, empty, fn, goTypeName, strslice, strval } from './functions-support.ts';
-import { GoDuration, GoFloat, GoMap, GoStruct, GoTime, type GoValue, type TemplateFunction } from './value.ts';
+import { GoDuration, GoFloat, GoMap, GoNilPointer, GoStruct, GoTime, type GoValue, type TemplateFunction } from './value.ts';
 
 const nilToNoValue = (v: GoValue): GoValue => (v === null ? undefined : v);
 
@@ -57,6 +57,7 @@ function kindOf(v: GoValue): string {
   if (v instanceof GoStruct) return v.type.name.startsWith('*') ? 'ptr' : 'struct';
   if (v instanceof GoTime) return 'struct';
   if (v instanceof GoDuration) return 'int64';
+  if (v instanceof GoNilPointer) return 'ptr';
   return 'func';
 }
 

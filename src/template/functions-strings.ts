@@ -92,7 +92,7 @@ function splitGo(orig: string, sep: string, n = -1): string[] {
 function indexedMap(parts: readonly string[]): GoMap {
   const entries: Record<string, GoValue> = {};
   parts.forEach((p, i) => (entries['_' + i] = p));
-  return new GoMap(entries);
+  return new GoMap(entries, '');
 }
 
 function trimCutset(s: string, cutset: string): string {

@@ -1,7 +1,7 @@
 // Shared pieces of the sprig function table: Go-typed argument checks, fmt's %v, sprig's
 // strval/empty and spf13/cast's conversions, over the template value model.
 import { formatValue, goTypeName } from './print.ts';
-import { GoDuration, GoFloat, GoMap, GoTime, type GoParamType, type GoValue, type TemplateFunction } from './value.ts';
+import { GoDuration, GoFloat, GoMap, GoNilPointer, GoTime, type GoParamType, type GoValue, type TemplateFunction } from './value.ts';
 
 /**
  * An argument of the wrong Go type. text/template reports these without the
@@ -88,6 +88,7 @@ export function empty(v: GoValue): boolean {
   if (v instanceof GoFloat) return v.value === 0;
   if (v instanceof GoMap) return v.size === 0;
   if (v instanceof GoDuration) return v.nanos === 0n;
+  if (v instanceof GoNilPointer) return true;
   return false;
 }
 

@@ -10,7 +10,7 @@ import type { CompiledTemplate, TemplateOptions } from './index.ts';
 import { toJsonReady } from './native.ts';
 import { formatValue } from './print.ts';
 import { EVENT_TYPE, EVENT_SOURCE_TYPE, EVENT_SERIES_TYPE, INVOLVED_OBJECT_TYPE, OBJECT_REFERENCE_TYPE, OWNER_REFERENCE_TYPE, TOP_OWNER_TYPE } from './view.ts';
-import { GoFloat, GoMap, GoStruct, type FunctionTable, type GoValue, type StructType, type TemplateFunction } from './value.ts';
+import { GoFloat, GoMap, GoNilPointer, GoStruct, type FunctionTable, type GoValue, type StructType, type TemplateFunction } from './value.ts';
 
 const GO = Symbol('goValue');
 type Linked = { [GO]: GoValue };
@@ -49,6 +49,7 @@ function linked(proto: object, value: GoValue): Linked {
 /** A Go value as Handlebars sees it. */
 export function toHandlebars(v: GoValue): unknown {
   if (v === null || v === undefined || typeof v !== 'object') return v;
+  if (v instanceof GoNilPointer) return null;
   if (Array.isArray(v)) {
     const list = v.map((e: GoValue) => toHandlebars(e));
     Object.defineProperty(list, GO, { value: v });

@@ -1,7 +1,7 @@
 // Building blocks of the Go-field event view: string maps that remember being nil, per-event
 // caches, and field-definition helpers.
 import type { NilMarker } from '../event/go-json.ts';
-import { GoMap, GoStruct, type FieldDef, type GoValue, type StructType } from './value.ts';
+import { GoMap, GoNilPointer, GoStruct, type FieldDef, type GoValue, type StructType } from './value.ts';
 
 /** A map[string]string; `isNil` when Go would hold a nil map (prints `map[]`, encodes `null`). */
 export class StringMap extends GoMap implements NilMarker {
@@ -9,7 +9,7 @@ export class StringMap extends GoMap implements NilMarker {
     entries: Readonly<Record<string, string>>,
     readonly isNil: boolean,
   ) {
-    super(entries);
+    super(entries, '');
   }
 }
 
@@ -48,12 +48,13 @@ export function field(get: (source: unknown) => GoValue): FieldDef {
 
 /** A struct-valued field: `sourceOf` gives the nested backing value (null for a nil pointer). */
 export function structField(struct: StructType, sourceOf: (source: unknown) => unknown): FieldDef {
+  const nilPointer = new GoNilPointer('*' + struct.name);
   return {
     struct,
     sourceOf,
     get: (source) => {
       const inner = sourceOf(source);
-      return inner === null || inner === undefined ? null : new GoStruct(struct, inner);
+      return inner === null || inner === undefined ? nilPointer : new GoStruct(struct, inner);
     },
   };
 }

@@ -132,8 +132,18 @@ function eventInstant(e: EnrichedEvent): KubeTime {
 
 export const timestampMs = cached((e: EnrichedEvent): number => Number(unixNanos(eventInstant(e)) / 1000000n));
 
+const MIN_ISO_MS = -62135596800000; // 0001-01-01, the zero time: toISOString agrees with Go from here on
+const MAX_ISO_MS = 253402300799999; // 9999-12-31
+
+/** Go's Format("2006-01-02T15:04:05.000Z") of a UTC instant; toISOString writes the same bytes. */
+const timestampIso = cached((e: EnrichedEvent): string => {
+  const t = eventInstant(e);
+  if (t.offsetSeconds === 0 && t.epochMs >= MIN_ISO_MS && t.epochMs <= MAX_ISO_MS) return new Date(t.epochMs).toISOString();
+  return formatGoTime(t, '2006-01-02T15:04:05.000Z');
+});
+
 const presets = cached((e: EnrichedEvent): GoValue => [...matchPresets(e)]);
-const environment = cached((e: EnrichedEvent): GoMap => new GoMap(e.environment ?? {}));
+const environment = cached((e: EnrichedEvent): GoMap => new GoMap(e.environment ?? {}, ''));
 
 const meta = (s: unknown) => ev(s).raw.metadata ?? {};
 
@@ -165,7 +175,7 @@ export const EVENT_TYPE: StructType = structType(
     InvolvedObject: structField(INVOLVED_OBJECT_TYPE, (s) => s),
     ClusterName: field((s) => str(ev(s).clusterName)),
     GetTimestampMs: field((s) => timestampMs(ev(s))),
-    GetTimestampISO8601: field((s) => formatGoTime(eventInstant(ev(s)), '2006-01-02T15:04:05.000Z')),
+    GetTimestampISO8601: field((s) => timestampIso(ev(s))),
     Occurrence: field((s) => int(ev(s).occurrence)),
     Preset: field((s) => presets(ev(s))),
     Environment: field((s) => environment(ev(s))),
