@@ -2,7 +2,7 @@
 // (text/template exec.go: evalPipeline, evalCommand, evalArg, evalCall).
 import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './ast.ts';
 import { argString, commandString, pipeString } from './ast.ts';
-import { GoFloat, GoStruct } from './value.ts';
+import { GoFloat } from './value.ts';
 import type { GoParamType, GoValue, TemplateFunction } from './value.ts';
 import { TemplateExecError } from './errors.ts';
 import { isTrue } from './truth.ts';
@@ -25,7 +25,7 @@ export function lastEvaluated(pipe: PipeNode): { pos: number; text: string } {
 }
 
 /** A pipeline: commands chained by `|`, then declarations/assignments. */
-export function compilePipeline(pipe: PipeNode, cc: CompileCtx): Eval {
+export function compilePipeline(pipe: PipeNode, cc: CompileCtx, forPrinting = false): Eval {
   const slots = pipe.decl.map((v) => declareOrFind(v, pipe.isAssign, cc));
   if (slots.includes(-1)) {
     // Go's parser accepts `$x = v` for an undeclared $x; executing it fails.
@@ -36,6 +36,10 @@ export function compilePipeline(pipe: PipeNode, cc: CompileCtx): Eval {
   }
   const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0, pipe));
   let run: Eval;
+  if (cmds.length === 1 && forPrinting && slots.length === 0) {
+    // Printing treats null and undefined alike (<no value>), so the command's value is enough.
+    return cmds[0] as CmdEval as Eval;
+  }
   if (cmds.length === 1) {
     const c0 = cmds[0] as CmdEval;
     run = (dot, vars) => {
@@ -92,14 +96,10 @@ function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean, pip
   const args = cmd.args.slice(1);
   const hasArgs = args.length > 0 || hasFinal;
   switch (first.kind) {
-    case 'field': {
-      const f = compileField(first, cc, hasArgs);
-      return (dot, vars) => f(dot, vars);
-    }
-    case 'chain': {
-      const f = compileChain(first, cc, hasArgs);
-      return (dot, vars) => f(dot, vars);
-    }
+    case 'field':
+      return compileField(first, cc, hasArgs);
+    case 'chain':
+      return compileChain(first, cc, hasArgs);
     case 'identifier':
       return compileFunction(first, cmd, args, hasFinal, cc);
     case 'variable': {
@@ -107,14 +107,12 @@ function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean, pip
         const bad = notAFunction(cmd, hasFinal, cc, first);
         if (bad !== null) return bad;
       }
-      const f = compileVariable(first, cc, hasArgs);
-      return (dot, vars) => f(dot, vars);
+      return compileVariable(first, cc, hasArgs);
     }
     case 'pipe': {
       const bad = notAFunction(cmd, hasFinal, cc, pipe);
       if (bad !== null) return bad;
-      const p = compilePipeline(first, cc);
-      return (dot, vars) => p(dot, vars);
+      return compilePipeline(first, cc);
     }
   }
   const bad = notAFunction(cmd, hasFinal, cc, first);
@@ -168,10 +166,10 @@ export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean):
     const read = chain.read;
     if (chain.rest.length === 0) {
       if (hasArgs) return () => fail(`${node.ident[node.ident.length - 1]} has arguments but cannot be invoked as function`);
-      return (dot) => read((dot as GoStruct).source, fail);
+      return (dot) => read(dot, fail);
     }
     const rest = chainSteps(chain.rest, hasArgs, false, fail);
-    return (dot) => rest(read((dot as GoStruct).source, fail));
+    return (dot) => rest(read(dot, fail));
   }
   const steps = chainSteps(node.ident, hasArgs, cc.dotIsInterface, fail);
   return (dot) => steps(dot);

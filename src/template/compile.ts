@@ -157,7 +157,7 @@ export function printed(v: GoValue): string {
 }
 
 function compileAction(node: ActionNode, cc: CompileCtx): Exec {
-  const p = compilePipeline(node.pipe, cc);
+  const p = compilePipeline(node.pipe, cc, true);
   if (node.pipe.decl.length > 0) {
     return (dot, vars) => {
       p(dot, vars);
@@ -169,6 +169,7 @@ function compileAction(node: ActionNode, cc: CompileCtx): Exec {
   return (dot, vars) => {
     const v = p(dot, vars);
     if (typeof v === 'string') return v;
+    if (v === null || v === undefined) return '<no value>';
     if (v instanceof GoFuncValue) return fail(`can't print ${text} of type ${goTypeName(v)}`);
     return printed(v);
   };

@@ -85,8 +85,8 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
 }
 
 export interface StaticChain {
-  /** Reads the resolved prefix from the root struct's backing source. */
-  readonly read: (source: unknown, fail: Thrower) => GoValue;
+  /** Reads the resolved prefix from the dot (a GoStruct of the static type). */
+  readonly read: (dot: GoValue, fail: Thrower) => GoValue;
   /** Names left for run-time lookup (after a non-struct field such as a map). */
   readonly rest: readonly string[];
   /** The static type of the value read, when it is a struct. */
@@ -104,7 +104,7 @@ function hopSource(def: FieldDef): (source: unknown) => unknown {
 
 /**
  * Resolves as much of `names` as the static type allows. Unknown fields are reported through
- * `unknown(name, typeName, hint)`, which throws a compile error.
+ * `unknown(index, typeName, hint)`, which throws a compile error.
  */
 export function resolveStatic(
   type: StructType,
@@ -113,7 +113,7 @@ export function resolveStatic(
 ): StaticChain {
   let cur = type;
   const hops: ((s: unknown) => unknown)[] = [];
-  const hopTypes: StructType[] = [];
+  const nilMessages: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const def = cur.fields.get(name);
@@ -121,40 +121,37 @@ export function resolveStatic(
     const isLast = i === names.length - 1;
     if (def.struct !== undefined && !isLast) {
       hops.push(hopSource(def));
-      hopTypes.push(cur);
+      nilMessages.push(`nil pointer evaluating *${def.struct.name}.${names[i + 1]}`);
       cur = def.struct;
       continue;
     }
-    const get = def.get;
-    const rest = names.slice(i + 1);
-    const resultType = isLast ? def.struct : undefined;
-    return { read: composeHops(hops, hopTypes, names, get), rest, type: resultType };
+    return { read: composeHops(hops, nilMessages, def.get), rest: names.slice(i + 1), type: isLast ? def.struct : undefined };
   }
   return unknown(0, type.name, undefined); // unreachable: names is never empty
 }
 
+const isNilSource = (v: unknown): boolean => v === null || v === undefined || v instanceof GoNilPointer;
+
+/** One closure per chain shape, so the common `.A` and `.A.B` cost a single call. */
 function composeHops(
   hops: ((s: unknown) => unknown)[],
-  hopTypes: StructType[],
-  names: readonly string[],
+  nilMessages: string[],
   get: (s: unknown) => GoValue,
-): (source: unknown, fail: Thrower) => GoValue {
-  if (hops.length === 0) return (s) => get(s);
+): (dot: GoValue, fail: Thrower) => GoValue {
+  if (hops.length === 0) return (dot) => get((dot as GoStruct).source);
   if (hops.length === 1) {
     const [h0] = hops as [(s: unknown) => unknown];
-    const msg = `nil pointer evaluating *${hopTypes[0]?.fields.get(names[0] as string)?.struct?.name}.${names[1]}`;
-    return (s, fail) => {
-      const inner = h0(s);
-      return inner === null || inner === undefined || inner instanceof GoNilPointer ? fail(msg) : get(inner);
+    const msg = nilMessages[0] as string;
+    return (dot, fail) => {
+      const inner = h0((dot as GoStruct).source);
+      return isNilSource(inner) ? fail(msg) : get(inner);
     };
   }
-  return (s, fail) => {
-    let cur: unknown = s;
+  return (dot, fail) => {
+    let cur: unknown = (dot as GoStruct).source;
     for (let i = 0; i < hops.length; i++) {
       cur = (hops[i] as (s: unknown) => unknown)(cur);
-      if (cur === null || cur === undefined || cur instanceof GoNilPointer) {
-        fail(`nil pointer evaluating *${hopTypes[i]?.fields.get(names[i] as string)?.struct?.name}.${names[i + 1]}`);
-      }
+      if (isNilSource(cur)) fail(nilMessages[i] as string);
     }
     return get(cur);
   };
