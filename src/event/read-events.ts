@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { MalformedEventError } from './errors.ts';
+import type { ChangeType, EventChange } from '../sources/types.ts';
 import type { RawEvent } from './event.ts';
 import { normalizeEvent } from './normalize.ts';
 
@@ -15,16 +16,25 @@ export interface ReadEventsResult {
   readonly errors: EventReadError[];
 }
 
+export interface ReadChangesResult {
+  /** Watch lines keep their type; plain Events read as ADDED. */
+  readonly changes: EventChange[];
+  readonly errors: EventReadError[];
+}
+
+const WATCH_TYPES: ReadonlySet<string> = new Set<ChangeType>(['ADDED', 'MODIFIED', 'DELETED']);
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A watch line `{"type": "ADDED", "object": {...}}` carries its Event under `object`. */
-function unwrap(value: unknown): unknown {
+function unwrap(value: unknown): { type: ChangeType; object: unknown } {
   if (isObject(value) && typeof value['type'] === 'string' && isObject(value['object']) && !('metadata' in value)) {
-    return value['object'];
+    const type = WATCH_TYPES.has(value['type']) ? (value['type'] as ChangeType) : 'ADDED';
+    return { type, object: value['object'] };
   }
-  return value;
+  return { type: 'ADDED', object: value };
 }
 
 function itemsOf(value: unknown): unknown[] {
@@ -33,22 +43,23 @@ function itemsOf(value: unknown): unknown[] {
   return [value];
 }
 
-function collect(items: unknown[], position: (index: number) => Omit<EventReadError, 'message'>): ReadEventsResult {
-  const events: RawEvent[] = [];
+function collect(items: unknown[], position: (index: number) => Omit<EventReadError, 'message'>): ReadChangesResult {
+  const changes: EventChange[] = [];
   const errors: EventReadError[] = [];
   items.forEach((item, index) => {
     try {
-      events.push(normalizeEvent(unwrap(item)));
+      const { type, object } = unwrap(item);
+      changes.push({ type, event: normalizeEvent(object) });
     } catch (err) {
       if (!(err instanceof MalformedEventError)) throw err;
       errors.push({ ...position(index), message: err.message });
     }
   });
-  return { events, errors };
+  return { changes, errors };
 }
 
-function readNdjson(text: string): ReadEventsResult {
-  const events: RawEvent[] = [];
+function readNdjson(text: string): ReadChangesResult {
+  const changes: EventChange[] = [];
   const errors: EventReadError[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
@@ -61,17 +72,17 @@ function readNdjson(text: string): ReadEventsResult {
       return;
     }
     const result = collect(itemsOf(value), () => ({ line: index + 1 }));
-    events.push(...result.events);
+    changes.push(...result.changes);
     errors.push(...result.errors);
   });
-  return { events, errors };
+  return { changes, errors };
 }
 
-function readYaml(text: string): ReadEventsResult {
+function readYaml(text: string): ReadChangesResult {
   const items: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     if ('errors' in doc && doc.errors.length > 0) {
-      return { events: [], errors: [{ message: `invalid YAML: ${doc.errors[0]?.message ?? 'parse error'}` }] };
+      return { changes: [], errors: [{ message: `invalid YAML: ${doc.errors[0]?.message ?? 'parse error'}` }] };
     }
     const value: unknown = doc.toJS();
     if (value !== null && value !== undefined) items.push(...itemsOf(value));
@@ -80,12 +91,12 @@ function readYaml(text: string): ReadEventsResult {
 }
 
 /**
- * Reads events from text holding one Event, a List (`kubectl get events -o json`), a JSON array,
+ * Reads changes from text holding one Event, a List (`kubectl get events -o json`), a JSON array,
  * NDJSON of Events or watch lines, or YAML of the same. Bad items are reported, never fatal.
  */
-export function readEvents(text: string): ReadEventsResult {
+export function readChanges(text: string): ReadChangesResult {
   const trimmed = text.trim();
-  if (trimmed === '') return { events: [], errors: [] };
+  if (trimmed === '') return { changes: [], errors: [] };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       return collect(itemsOf(JSON.parse(trimmed)), (index) => ({ item: index }));
@@ -95,4 +106,10 @@ export function readEvents(text: string): ReadEventsResult {
     }
   }
   return readYaml(trimmed);
+}
+
+/** The Events of `readChanges`, each once, for commands that look at a snapshot. */
+export function readEvents(text: string): ReadEventsResult {
+  const { changes, errors } = readChanges(text);
+  return { events: changes.filter((c) => c.type !== 'DELETED').map((c) => c.event), errors };
 }
