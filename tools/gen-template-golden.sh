@@ -5,7 +5,7 @@
 #   tools/gen-template-golden.sh CASES GOLDEN -sprig  another cases file, with sprig.TxtFuncMap()
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GO111MODULE=off GOPATH="${SPRIG_GOPATH:-/usr/share/gocode}"
+export GO111MODULE=off GOPATH="${SPRIG_GOPATH:-/usr/share/gocode}" TZ=UTC
 command -v go >/dev/null || { echo "go not found: goldens unchanged" >&2; exit 1; }
 cases="${1:-test/template/cases/core-cases.json}"
 golden="${2:-test/template/golden/core-cases.golden.json}"

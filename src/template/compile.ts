@@ -11,7 +11,7 @@ import { formatValue, goTypeName } from './print.ts';
 import { goQuote } from './quote.ts';
 import { compilePipeline, lastEvaluated } from './compile-expr.ts';
 import type { CompileCtx, Eval, Exec, Site } from './exec-context.ts';
-import { BREAK, CONTINUE, LoopControl, thrower, withDot } from './exec-context.ts';
+import { LoopControl, thrower, withDot } from './exec-context.ts';
 
 export interface CompileOptions {
   /** The template's name in error messages (Go's template name); default "template". */
@@ -101,8 +101,39 @@ function singleActionOf(root: ListNode, treeCount: number, cc: CompileCtx): Eval
   return (dot, vars) => p(dot, vars);
 }
 
+/** Whether a break/continue may pass through this list (then it must keep partial output). */
+function hasLoopControl(n: Node): boolean {
+  switch (n.kind) {
+    case 'break':
+    case 'continue':
+      return true;
+    case 'list':
+      return n.nodes.some(hasLoopControl);
+    case 'if':
+    case 'with':
+    case 'range':
+      return hasLoopControl(n.list) || (n.elseList !== null && hasLoopControl(n.elseList));
+    default:
+      return false;
+  }
+}
+
 function compileList(list: ListNode, cc: CompileCtx, prog: Program): Exec {
   const execs = list.nodes.map((n) => compileNode(n, cc, prog)).filter((e): e is Exec => e !== null);
+  if (execs.length > 1 && hasLoopControl(list)) {
+    return (dot, vars) => {
+      let out = '';
+      for (const e of execs) {
+        try {
+          out += e(dot, vars);
+        } catch (x) {
+          if (x instanceof LoopControl) x.out = out + x.out;
+          throw x;
+        }
+      }
+      return out;
+    };
+  }
   if (execs.length === 0) return () => '';
   if (execs.length === 1) return execs[0] as Exec;
   if (execs.length === 2) {
@@ -134,13 +165,12 @@ function compileNode(node: Node, cc: CompileCtx, prog: Program): Exec | null {
     case 'template':
       return compileTemplateCall(node, cc, prog);
     case 'break':
+    case 'continue': {
+      const kind = node.kind;
       return () => {
-        throw BREAK;
+        throw new LoopControl(kind);
       };
-    case 'continue':
-      return () => {
-        throw CONTINUE;
-      };
+    }
     case 'list':
       return compileList(node, cc, prog);
     case 'end':
@@ -232,16 +262,22 @@ function compileRange(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
         const list = v as readonly GoValue[];
         for (let i = 0; i < list.length; i++) {
           const r = runIteration(iterate, i, list[i], vars);
-          if (r === BREAK) break;
-          out += r;
+          if (typeof r === 'string') out += r;
+          else {
+            out += r.out;
+            if (r.kind === 'break') break;
+          }
         }
         return out;
       }
       if (v instanceof GoMap && v.size > 0) {
         for (const k of v.sortedKeys()) {
           const r = runIteration(iterate, k, v.get(k), vars);
-          if (r === BREAK) break;
-          out += r;
+          if (typeof r === 'string') out += r;
+          else {
+            out += r.out;
+            if (r.kind === 'break') break;
+          }
         }
         return out;
       }
@@ -260,8 +296,7 @@ function runIteration(
   try {
     return iterate(key, elem, vars);
   } catch (e) {
-    if (e === CONTINUE) return '';
-    if (e === BREAK) return BREAK;
+    if (e instanceof LoopControl) return e;
     throw e;
   }
 }

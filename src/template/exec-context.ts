@@ -64,8 +64,13 @@ export function compileError(site: Site, pos: number, detail: string): TemplateS
   return new TemplateSyntaxError(`template: ${site.parseName}:${line}:${column}: ${detail}`, detail, line, column, site.source);
 }
 
+/**
+ * {{break}} / {{continue}}, thrown up to the enclosing range. Lists it passes through prepend
+ * the output they had already produced, which Go would have written before the jump.
+ */
 export class LoopControl {
-  constructor(readonly kind: 'break' | 'continue') {}
+  constructor(
+    readonly kind: 'break' | 'continue',
+    public out = '',
+  ) {}
 }
-export const BREAK = new LoopControl('break');
-export const CONTINUE = new LoopControl('continue');

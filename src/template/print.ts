@@ -131,7 +131,7 @@ export function formatFloatG(f: number, prec = -1, e = 'e'): string {
 
 export function formatInt(n: number): string {
   if (Object.is(n, -0)) return '0';
-  return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  return Number.isSafeInteger(n) ? String(n) : BigInt(Math.trunc(n)).toString();
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
