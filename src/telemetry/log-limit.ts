@@ -1,0 +1,93 @@
+// Repeated failures (a receiver down, a Forbidden lookup per event) would flood the log: the
+// first one of a key is logged, the next ones within the interval are only counted, and the
+// first one after the interval carries how many were suppressed. Metrics still count every
+// failure: callers increment them before (and regardless of) logging.
+import type { Logger } from 'pino';
+import type { Clock } from '../util/clock.ts';
+
+export const LIMITED_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LimitedLevel = (typeof LIMITED_LEVELS)[number];
+
+export interface RateLimitedLoggerOptions {
+  /** At most one line per key per interval; `Infinity` = once per key for the process's life. */
+  readonly intervalMs: number;
+  readonly clock: Clock;
+  /** Keys remembered; the oldest is forgotten beyond this (it may then log again early). */
+  readonly maxKeys?: number;
+}
+
+interface KeyState {
+  loggedAtMs: number;
+  suppressed: number;
+}
+
+export const DEFAULT_MAX_KEYS = 1024;
+
+export class RateLimitedLogger {
+  private readonly keys = new Map<string, KeyState>();
+  private readonly intervalMs: number;
+  private readonly clock: Clock;
+  private readonly maxKeys: number;
+
+  constructor(
+    private readonly logger: Logger,
+    options: RateLimitedLoggerOptions,
+  ) {
+    this.intervalMs = options.intervalMs;
+    this.clock = options.clock;
+    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+  }
+
+  /**
+   * Logs `msg` with `fields` unless `key` was logged less than the interval ago. Returns true
+   * when the line was written. A line written after suppressions has `suppressed: n`.
+   */
+  log(level: LimitedLevel, key: string, fields: Record<string, unknown>, msg: string): boolean {
+    const now = this.clock.now();
+    const state = this.keys.get(key);
+    if (state !== undefined && now - state.loggedAtMs < this.intervalMs) {
+      state.suppressed++;
+      return false;
+    }
+    const suppressed = state?.suppressed ?? 0;
+    this.remember(key, { loggedAtMs: now, suppressed: 0 });
+    this.logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, msg);
+    return true;
+  }
+
+  debug(key: string, fields: Record<string, unknown>, msg: string): boolean {
+    return this.log('debug', key, fields, msg);
+  }
+
+  info(key: string, fields: Record<string, unknown>, msg: string): boolean {
+    return this.log('info', key, fields, msg);
+  }
+
+  warn(key: string, fields: Record<string, unknown>, msg: string): boolean {
+    return this.log('warn', key, fields, msg);
+  }
+
+  error(key: string, fields: Record<string, unknown>, msg: string): boolean {
+    return this.log('error', key, fields, msg);
+  }
+
+  /** Lines of `key` not written since its last written one. */
+  suppressedCount(key: string): number {
+    return this.keys.get(key)?.suppressed ?? 0;
+  }
+
+  private remember(key: string, state: KeyState): void {
+    // Re-inserting moves the key to the end, so eviction drops the least recently logged.
+    this.keys.delete(key);
+    this.keys.set(key, state);
+    if (this.keys.size > this.maxKeys) {
+      const oldest = this.keys.keys().next();
+      if (oldest.done !== true) this.keys.delete(oldest.value);
+    }
+  }
+}
+
+/** Logs each key once for the life of the process (e.g. "Forbidden" once per kind). */
+export function logOnce(logger: Logger, clock: Clock, maxKeys?: number): RateLimitedLogger {
+  return new RateLimitedLogger(logger, { intervalMs: Number.POSITIVE_INFINITY, clock, maxKeys });
+}

@@ -1,0 +1,86 @@
+// The router's logger: pino JSON lines (or pino-pretty when `logFormat: pretty`) with secrets
+// redacted at any depth. Messages are sentences: capitalised, ending with a period (DESIGN §6);
+// context goes in fields (`receiver`, `route`, `err`), never spliced into the message.
+import { pino } from 'pino';
+import type { DestinationStream, Level, Logger, LoggerOptions as PinoOptions } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../config/schema.ts';
+import { REDACTED, redactDeep, redactText } from './redact.ts';
+
+export type { Logger } from 'pino';
+export { REDACTED, isSecretKey, redactDeep, redactText, redactUrl } from './redact.ts';
+
+export interface LoggerOptions {
+  /** The config's `logLevel`; `panic` (the exporter's) logs as pino's `fatal`. `silent` logs nothing. */
+  readonly level: LogLevel | 'silent';
+  readonly format: LogFormat;
+  /** Where lines go; stdout (fd 1) by default. Tests pass a stream that collects them. */
+  readonly destination?: DestinationStream | NodeJS.WritableStream;
+  /** Fields on every line; pino's default (`pid`, `hostname`) when unset. */
+  readonly base?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * The fast path for the usual shapes (`{ token }`, `{ receiver: { headers: {...} } }`); the log
+ * formatter below catches the rest at any depth.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'token',
+  'apiKey',
+  'password',
+  'secret',
+  'authorization',
+  'headers.*',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
+  '*.authorization',
+  '*.headers.*',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+function pinoLevel(level: LoggerOptions['level']): Level | 'silent' {
+  return level === 'panic' ? 'fatal' : level;
+}
+
+function pinoOptions(options: LoggerOptions): PinoOptions {
+  const opts: PinoOptions = {
+    level: pinoLevel(options.level),
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    serializers: {
+      // `formatters.log` has already turned errors into redacted plain objects; pino's own
+      // error serializer would rename their type to "Object".
+      err: (err: unknown) => (err instanceof Error ? redactDeep(err) : err),
+      // The message itself may quote a URL.
+      msg: (msg: unknown) => (typeof msg === 'string' ? redactText(msg) : msg),
+    },
+    formatters: {
+      level: (label) => ({ level: label }),
+      bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
+  };
+  if (options.base !== undefined) opts.base = options.base === null ? null : { ...options.base };
+  return opts;
+}
+
+/** A pino logger for `logLevel` / `logFormat`, redacting secrets everywhere. */
+export function createLogger(options: LoggerOptions): Logger {
+  const opts = pinoOptions(options);
+  if (options.format === 'pretty') {
+    // In-thread (not a transport worker) so lines are written in order and before exit.
+    const stream = pretty({
+      destination: options.destination ?? 1,
+      sync: true,
+      colorize: options.destination === undefined && process.stdout.isTTY === true,
+      translateTime: 'SYS:standard',
+      ignore: 'pid,hostname',
+    });
+    return pino(opts, stream);
+  }
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  return pino(opts, destination);
+}
