@@ -46,8 +46,11 @@ describe('kube-event-router CLI', () => {
   it('check lists every problem with file:line:column and exits 1', () => {
     const run = cli(['check', '-c', 'test/fixtures/config/bad-several-problems.yaml']);
     assert.equal(run.status, 1);
-    const lines = run.stderr.trim().split('\n').slice(1);
-    assert.ok(lines.length >= 2, run.stderr);
+    const [head, ...rest] = run.stderr.trim().split('\n');
+    assert.match(head ?? '', /^Invalid config test\/fixtures\/config\/bad-several-problems\.yaml \(7 problems\):$/);
+    const lines = rest.slice(0, rest.indexOf('Warnings:'));
+    assert.equal(lines.length, 7, run.stderr);
+    assert.match(rest.slice(rest.indexOf('Warnings:') + 1).join('\n'), /throttlePeriod: is deprecated/);
     for (const line of lines) assert.match(line, /^ {2}test\/fixtures\/config\/bad-several-problems\.yaml:\d+:\d+ \S/);
   });
 
