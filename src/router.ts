@@ -1,0 +1,101 @@
+// Wiring (DESIGN §1): source → dedupe → enrich → route → outputs. One Router per process; the
+// outputs are built once per receiver and outlive the source, so a drain can finish their work.
+import type { Logger } from 'pino';
+import type { RouterConfig } from './config/schema.ts';
+import { Deduper, type SkipReason } from './event/dedupe.ts';
+import type { EnrichedEvent, RawEvent } from './event/event.ts';
+import type { EventChange, EventSource, SourceObserver } from './sources/types.ts';
+
+/** What the router needs of an output (src/output/output.ts). */
+export interface RouterOutput {
+  readonly name: string;
+  push(event: EnrichedEvent): Promise<void>;
+  drain(deadlineMs: number): Promise<void>;
+}
+
+export interface EnrichBase {
+  readonly occurrence: number;
+  readonly clusterName: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export type Enrich = (raw: RawEvent, base: EnrichBase) => Promise<EnrichedEvent>;
+
+/** The metrics the router feeds; `Metrics` (telemetry/metrics.ts) satisfies it. */
+export interface RouterObserver {
+  eventReceived(changeType: string): void;
+  eventCounted(event: EnrichedEvent): void;
+  eventRouted(receivers: readonly string[]): void;
+  eventDropped(reason: string, n?: number): void;
+}
+
+export interface RouterOptions {
+  readonly config: RouterConfig;
+  readonly source: EventSource;
+  readonly outputs: ReadonlyMap<string, RouterOutput>;
+  readonly enrich: Enrich;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly observer?: RouterObserver;
+  readonly sourceObserver?: SourceObserver;
+  /** Undefined = no age limit (replay imports history). */
+  readonly maxEventAgeMs?: number;
+}
+
+const DROP_REASON: Readonly<Record<SkipReason, string>> = { duplicate: 'duplicate', stale: 'tooOld', deleted: 'deleted' };
+
+export class Router {
+  private readonly deduper: Deduper;
+  private accepted = 0;
+
+  constructor(private readonly options: RouterOptions) {
+    this.deduper = new Deduper({ maxEventAgeMs: options.maxEventAgeMs, now: options.now });
+  }
+
+  /** Occurrences handed to at least one output so far. */
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
+  /** Handles one change from the source; awaited by it, so a blocking queue slows the source. */
+  readonly handle = async (change: EventChange): Promise<void> => {
+    const { config, observer } = this.options;
+    observer?.eventReceived(change.type);
+    const decision = this.deduper.observe(change);
+    if (decision.kind === 'skip') {
+      observer?.eventDropped(DROP_REASON[decision.reason]);
+      return;
+    }
+    const event = await this.options.enrich(change.event, {
+      occurrence: decision.occurrence,
+      clusterName: config.clusterName,
+      environment: config.environment,
+    });
+    observer?.eventCounted(event);
+    const receivers = config.route.evaluate(event);
+    if (receivers.length === 0) {
+      observer?.eventDropped('noReceiver');
+      return;
+    }
+    observer?.eventRouted(receivers);
+    this.accepted++;
+    const pushes: Promise<void>[] = [];
+    for (const name of receivers) {
+      const output = this.options.outputs.get(name);
+      if (output !== undefined) pushes.push(output.push(event));
+    }
+    await Promise.all(pushes);
+  };
+
+  /** Runs the source until it ends or `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { source, logger, sourceObserver } = this.options;
+    logger.info({ source: source.kind }, 'Watching events.');
+    await source.run(this.handle, signal, sourceObserver);
+  }
+
+  /** Flushes every output, in parallel, up to the deadline; what is left is dead-lettered. */
+  async drain(deadlineMs: number): Promise<void> {
+    await Promise.all([...this.options.outputs.values()].map((output) => output.drain(deadlineMs)));
+  }
+}
