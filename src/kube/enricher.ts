@@ -1,0 +1,49 @@
+// The Enricher (DESIGN §1.3): turns a RawEvent into an EnrichedEvent, asking the object cache
+// for the involved object only when it can matter. "Cheap drops first": when the current route
+// tree reaches no receiver whatever the object's labels and annotations are, the lookup is
+// skipped (the event is dropped by the router anyway, so nothing reads `object`).
+import type { EnrichedEvent, RawEvent } from '../event/event.ts';
+import { mayReachWithoutObject } from '../route/reachability.ts';
+import type { CompiledRoute } from '../route/route.ts';
+import type { ObjectCache } from './object-cache.ts';
+
+export interface EnrichBase {
+  readonly occurrence: number;
+  readonly clusterName: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface EnricherObserver {
+  /** The lookup was skipped because no receiver could be reached. */
+  skipped?(): void;
+}
+
+export interface EnricherOptions {
+  readonly cache: ObjectCache;
+  /** The current tree (a config reload swaps it). */
+  readonly route: () => CompiledRoute;
+  /** `omitLookup`: never look anything up. */
+  readonly omitLookup: boolean;
+  readonly observer?: EnricherObserver;
+}
+
+export interface Enricher {
+  /** Never rejects: a failed lookup leaves `object` undefined. */
+  enrich(raw: RawEvent, base: EnrichBase): Promise<EnrichedEvent>;
+}
+
+export function createEnricher({ cache, route, omitLookup, observer }: EnricherOptions): Enricher {
+  return {
+    async enrich(raw, { occurrence, clusterName, environment }) {
+      const bare: EnrichedEvent = { raw, object: undefined, occurrence, clusterName, environment };
+      if (omitLookup) return bare;
+      if (!mayReachWithoutObject(route(), bare)) {
+        observer?.skipped?.();
+        return bare;
+      }
+      // The cache never rejects; the guard keeps a bug there from losing the event.
+      const object = await cache.lookup(raw.involvedObject ?? {}).catch(() => undefined);
+      return object === undefined ? bare : { raw, object, occurrence, clusterName, environment };
+    },
+  };
+}
