@@ -1,69 +1,12 @@
 // A port of Go's text/template/parse lexer (Go 1.19), run eagerly into an array of tokens.
 // An error token ends the stream; the parser reports it when it reaches it, as Go does.
 import { goQuote } from './quote.ts';
+import { KEYWORDS, KEYWORD_TYPES, T } from './tokens.ts';
+import type { Token, TokenType } from './tokens.ts';
 
-export const T = {
-  error: 'error',
-  bool: 'bool',
-  char: 'char',
-  charConstant: 'charConstant',
-  comment: 'comment',
-  complex: 'complex',
-  assign: 'assign',
-  declare: 'declare',
-  eof: 'eof',
-  field: 'field',
-  identifier: 'identifier',
-  leftDelim: 'leftDelim',
-  leftParen: 'leftParen',
-  number: 'number',
-  pipe: 'pipe',
-  rawString: 'rawString',
-  rightDelim: 'rightDelim',
-  rightParen: 'rightParen',
-  space: 'space',
-  string: 'string',
-  text: 'text',
-  variable: 'variable',
-  // Keywords (printed as <word> in errors).
-  block: 'block',
-  break: 'break',
-  continue: 'continue',
-  dot: 'dot',
-  define: 'define',
-  else: 'else',
-  end: 'end',
-  if: 'if',
-  nil: 'nil',
-  range: 'range',
-  template: 'template',
-  with: 'with',
-} as const;
-export type TokenType = (typeof T)[keyof typeof T];
+export { T };
+export type { Token, TokenType };
 
-const KEYWORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
-  ['.', T.dot],
-  ['block', T.block],
-  ['break', T.break],
-  ['continue', T.continue],
-  ['define', T.define],
-  ['else', T.else],
-  ['end', T.end],
-  ['if', T.if],
-  ['range', T.range],
-  ['nil', T.nil],
-  ['template', T.template],
-  ['with', T.with],
-]);
-const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set([...KEYWORDS.values()]);
-
-export interface Token {
-  readonly type: TokenType;
-  /** UTF-16 offset of the token in the template text. */
-  readonly pos: number;
-  readonly val: string;
-  readonly line: number;
-}
 
 const LEFT = '{{';
 const RIGHT = '}}';

@@ -15,7 +15,7 @@ import type {
 import { argString } from './ast.ts';
 import { lex, T } from './lexer.ts';
 import type { Token, TokenType } from './lexer.ts';
-import { TemplateSyntaxError, lineColumnAt } from './errors.ts';
+import { ParseFailure, TokenStream } from './parse-stream.ts';
 import { goQuote } from './quote.ts';
 import { parseNumber, unquoteChar, unquoteString } from './literals.ts';
 
@@ -24,87 +24,17 @@ export interface ParsedTemplates {
   readonly trees: Map<string, ListNode>;
 }
 
-const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set<TokenType>([
-  T.block, T.break, T.continue, T.dot, T.define, T.else, T.end, T.if, T.nil, T.range, T.template, T.with,
-]);
-
-function tokenString(t: Token): string {
-  if (t.type === T.eof) return 'EOF';
-  if (t.type === T.error) return t.val;
-  if (KEYWORD_TYPES.has(t.type)) return `<${t.val}>`;
-  if ([...t.val].length > 10) return goQuote([...t.val].slice(0, 10).join('')) + '...';
-  return goQuote(t.val);
-}
-
-class ParseFailure {
-  constructor(readonly error: TemplateSyntaxError) {}
-}
-
-class Parser {
-  private i = 0;
-  private last: Token;
+class Parser extends TokenStream {
   private vars: string[] = ['$'];
   private rangeDepth = 0;
-  private actionLine = 0;
   constructor(
-    private readonly tokens: Token[],
-    private readonly name: string,
-    private readonly source: string,
+    tokens: Token[],
+    name: string,
+    source: string,
     private readonly hasFunction: (name: string) => boolean,
     readonly trees: Map<string, ListNode>,
   ) {
-    this.last = tokens[0] as Token;
-  }
-
-  // --- token access ---
-  next(): Token {
-    const t = this.tokens[this.i] ?? (this.tokens[this.tokens.length - 1] as Token);
-    if (this.i < this.tokens.length) this.i++;
-    this.last = t;
-    return t;
-  }
-  backup(n = 1): void {
-    this.i -= n;
-  }
-  peek(): Token {
-    const t = this.tokens[this.i] ?? (this.tokens[this.tokens.length - 1] as Token);
-    this.last = t;
-    return t;
-  }
-  nextNonSpace(): Token {
-    let t: Token;
-    do t = this.next();
-    while (t.type === T.space);
-    return t;
-  }
-  peekNonSpace(): Token {
-    const t = this.nextNonSpace();
-    this.backup();
-    return t;
-  }
-
-  // --- errors ---
-  errorf(detail: string, at: Pick<Token, 'pos' | 'line'> = this.last): never {
-    const { line, column } = lineColumnAt(this.source, at.pos);
-    throw new ParseFailure(
-      new TemplateSyntaxError(`template: ${this.name}:${at.line}: ${detail}`, detail, line, column, this.source),
-    );
-  }
-  expect(type: TokenType, context: string): Token {
-    const t = this.nextNonSpace();
-    if (t.type !== type) this.unexpected(t, context);
-    return t;
-  }
-  unexpected(t: Token, context: string): never {
-    if (t.type === T.error) {
-      let extra = '';
-      if (this.actionLine !== 0 && this.actionLine !== t.line) {
-        extra = ` in action started at ${this.name}:${this.actionLine}`;
-        if (t.val.endsWith(' action')) extra = extra.slice(' in action'.length);
-      }
-      this.errorf(`${t.val}${extra}`, t);
-    }
-    this.errorf(`unexpected ${tokenString(t)} in ${context}`, t);
+    super(tokens, name, source);
   }
 
   // --- templates ---
