@@ -25,6 +25,10 @@ export const DEFAULTS = {
   // Ours (DESIGN §6); the exporter has no prefix unless configured.
   metricsNamePrefix: 'kube_event_router_',
   cacheSize: 1024,
+  // Ours: below Kubernetes' default terminationGracePeriodSeconds (30 s), so the drain ends first.
+  shutdownTimeoutMs: 25_000,
+  // Ours: the API server sends a bookmark about once a minute on a quiet watch.
+  maxWatchSilenceSeconds: 300,
 } as const;
 
 const METRICS_PREFIX = /^[a-zA-Z][a-zA-Z0-9_:]*_$/;
@@ -65,6 +69,8 @@ export const topLevelSchema = options({
   environment: z.record(z.string(), goString).default({}),
   templateEnv: z.array(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' })).default([]),
   repeats: z.enum(REPEATS).default('all'),
+  shutdownTimeoutMs: nonNegativeInt.default(DEFAULTS.shutdownTimeoutMs),
+  maxWatchSilenceSeconds: nonNegativeInt.default(DEFAULTS.maxWatchSilenceSeconds),
 });
 export type TopLevel = z.output<typeof topLevelSchema>;
 
@@ -104,6 +110,10 @@ export interface RouterConfig {
   readonly environment: Readonly<Record<string, string>>;
   readonly templateEnv: readonly string[];
   readonly repeats: Repeats;
+  /** How long SIGTERM waits for outputs to drain before dead-lettering the rest. */
+  readonly shutdownTimeoutMs: number;
+  /** /healthz fails when the watch has been silent (no event, no bookmark) this long; 0 = never. */
+  readonly maxWatchSilenceSeconds: number;
   readonly route: CompiledRoute;
   readonly receivers: readonly ReceiverConfig[];
 }

@@ -48,5 +48,7 @@ export function settingsOf(top: TopLevel): Settings {
     environment: top.environment,
     templateEnv: top.templateEnv,
     repeats: top.repeats,
+    shutdownTimeoutMs: top.shutdownTimeoutMs,
+    maxWatchSilenceSeconds: top.maxWatchSilenceSeconds,
   };
 }

@@ -33,6 +33,8 @@ describe('loading good configs', () => {
       environment: {},
       templateEnv: [],
       repeats: 'all',
+      shutdownTimeoutMs: 25_000,
+      maxWatchSilenceSeconds: 300,
     });
     assert.deepEqual(warnings, []);
   });
