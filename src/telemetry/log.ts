@@ -2,7 +2,7 @@
 // redacted at any depth. Messages are sentences: capitalised, ending with a period (DESIGN §6);
 // context goes in fields (`receiver`, `route`, `err`), never spliced into the message.
 import { pino } from 'pino';
-import type { DestinationStream, Level, Logger, LoggerOptions as PinoOptions } from 'pino';
+import type { Bindings, ChildLoggerOptions, DestinationStream, Level, Logger, LoggerOptions as PinoOptions } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/schema.ts';
 import { REDACTED, redactDeep, redactText } from './redact.ts';
@@ -67,8 +67,23 @@ function pinoOptions(options: LoggerOptions): PinoOptions {
   return opts;
 }
 
+// pino applies `formatters.bindings` to the root logger's bindings only: a child's bindings
+// (`logger.child({ receiver: options })`) are redacted here. Children inherit this method.
+function redactChildBindings(logger: Logger): Logger {
+  const child = logger.child;
+  const redacting = function (this: Logger, bindings: Bindings, childOptions?: ChildLoggerOptions) {
+    return Reflect.apply(child, this, [redactDeep(bindings), childOptions]) as Logger;
+  };
+  logger.child = redacting as unknown as Logger['child'];
+  return logger;
+}
+
 /** A pino logger for `logLevel` / `logFormat`, redacting secrets everywhere. */
 export function createLogger(options: LoggerOptions): Logger {
+  return redactChildBindings(createPino(options));
+}
+
+function createPino(options: LoggerOptions): Logger {
   const opts = pinoOptions(options);
   if (options.format === 'pretty') {
     // In-thread (not a transport worker) so lines are written in order and before exit.
