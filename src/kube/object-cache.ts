@@ -176,7 +176,7 @@ export function createObjectCache(options: ObjectCacheOptions): ObjectCache {
         break;
       case 'notFound':
         // Events often outlive their object: a 404 soon after we saw it means "deleted".
-        if (hasValue(prev) && prev.seenAt !== undefined && now - prev.seenAt <= cfg.deletedGraceMs) {
+        if (hasValue(prev) && prev.seenAt !== undefined && now - prev.seenAt < cfg.deletedGraceMs) {
           entry = deletedEntry(prev, prev.seenAt + cfg.deletedGraceMs);
         } else entry = negative(now + cfg.negativeTtlMs);
         break;
