@@ -2,7 +2,14 @@
 // redacted at any depth. Messages are sentences: capitalised, ending with a period (DESIGN §6);
 // context goes in fields (`receiver`, `route`, `err`), never spliced into the message.
 import { pino } from 'pino';
-import type { Bindings, ChildLoggerOptions, DestinationStream, Level, Logger, LoggerOptions as PinoOptions } from 'pino';
+import type {
+  Bindings,
+  ChildLoggerOptions,
+  DestinationStream,
+  Level,
+  Logger,
+  LoggerOptions as PinoOptions,
+} from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/schema.ts';
 import { REDACTED, redactDeep, redactText } from './redact.ts';

@@ -18,7 +18,9 @@ export const DEFAULT_METRICS_PREFIX = 'kube_event_router_';
 export type Open<Known extends string> = Known | (string & Record<never, never>);
 
 /** Why an event went no further than the router. */
-export type DropReason = Open<'duplicate' | 'tooOld' | 'checkpoint' | 'repeat' | 'noReceiver' | 'deleted' | 'notLeader'>;
+export type DropReason = Open<
+  'duplicate' | 'tooOld' | 'checkpoint' | 'repeat' | 'noReceiver' | 'deleted' | 'notLeader'
+>;
 export type DeadLetterReason = Open<FailureReason | 'retriesExhausted' | 'shutdown'>;
 export type WatchRestartReason = Open<'gone' | 'error' | 'closed' | 'timeout'>;
 export type ReloadResult = 'success' | 'failure';
@@ -102,16 +104,48 @@ export class Metrics {
       new Histogram<'receiver'>({ name: p + name, help, labelNames: ['receiver'], buckets, registers });
 
     this.eventCounter = new EventCounter(this.registry, p, options.maxEventLabelSets);
-    this.received = new Labelled(counter('events_received_total', 'Events read from the source, by watch change type (ADDED, MODIFIED, DELETED) or LISTED.', ['change_type']));
+    this.received = new Labelled(
+      counter(
+        'events_received_total',
+        'Events read from the source, by watch change type (ADDED, MODIFIED, DELETED) or LISTED.',
+        ['change_type'],
+      ),
+    );
     this.routed = counter('events_routed_total', 'Events the route tree sent to at least one receiver.');
-    this.routedTo = new Labelled(counter('receiver_events_routed_total', 'Events routed to each receiver.', ['receiver']));
-    this.dropped = new Labelled(counter('events_dropped_total', 'Events that went to no receiver, by reason (duplicate, tooOld, checkpoint, repeat, noReceiver, ...).', ['reason']));
-    this.malformed = new Labelled(counter('malformed_events_total', 'Source items that were not valid Events, by reason.', ['reason']));
+    this.routedTo = new Labelled(
+      counter('receiver_events_routed_total', 'Events routed to each receiver.', ['receiver']),
+    );
+    this.dropped = new Labelled(
+      counter(
+        'events_dropped_total',
+        'Events that went to no receiver, by reason (duplicate, tooOld, checkpoint, repeat, noReceiver, ...).',
+        ['reason'],
+      ),
+    );
+    this.malformed = new Labelled(
+      counter('malformed_events_total', 'Source items that were not valid Events, by reason.', ['reason']),
+    );
     this.sent = counter('receiver_events_sent_total', 'Events a receiver accepted.', ['receiver']);
-    this.failed = counter('receiver_events_failed_total', 'Events in a send attempt that failed, by reason (each attempt counts).', ['receiver', 'reason']);
-    this.retries = counter('receiver_retries_total', 'Send attempts scheduled again after a failure, by the failure reason.', ['receiver', 'reason']);
-    this.deadLettered = counter('receiver_events_dead_lettered_total', 'Events given up on and written to the dead-letter file (or only logged without one), by reason.', ['receiver', 'reason']);
-    this.receiverDrops = counter('receiver_events_dropped_total', 'Events an output discarded without dead-lettering (queue policy dropOldest), by reason.', ['receiver', 'reason']);
+    this.failed = counter(
+      'receiver_events_failed_total',
+      'Events in a send attempt that failed, by reason (each attempt counts).',
+      ['receiver', 'reason'],
+    );
+    this.retries = counter(
+      'receiver_retries_total',
+      'Send attempts scheduled again after a failure, by the failure reason.',
+      ['receiver', 'reason'],
+    );
+    this.deadLettered = counter(
+      'receiver_events_dead_lettered_total',
+      'Events given up on and written to the dead-letter file (or only logged without one), by reason.',
+      ['receiver', 'reason'],
+    );
+    this.receiverDrops = counter(
+      'receiver_events_dropped_total',
+      'Events an output discarded without dead-lettering (queue policy dropOldest), by reason.',
+      ['receiver', 'reason'],
+    );
     this.queueDepth = new Gauge({
       name: `${p}receiver_queue_depth`,
       help: 'Events waiting in the output queue.',
@@ -119,24 +153,62 @@ export class Metrics {
       registers,
       collect: () => this.collectQueueDepths(),
     });
-    this.batchEvents = histogram('receiver_batch_size_events', 'Events per batch handed to a receiver.', BATCH_EVENTS_BUCKETS);
-    this.batchBytes = histogram('receiver_batch_size_bytes', 'Rendered bytes per batch handed to a receiver.', BATCH_BYTES_BUCKETS);
-    this.latency = histogram('receiver_send_latency_seconds', 'Duration of one send attempt (a batch), successful or not.', LATENCY_BUCKETS_SECONDS);
-    this.watchRestarts = new Labelled(counter('watch_restarts_total', 'Watch streams restarted, by reason (gone = 410 re-list, error, closed, timeout).', ['reason']));
-    this.listCompletions = counter('watch_list_completions_total', 'Full lists of Events completed (start-up and re-lists).');
-    this.bookmarks = counter('watch_bookmarks_total', 'Watch bookmarks received.');
-    this.cacheHits = counter('cache_hits_total', 'Object cache lookups answered from the cache (including cached NotFound / Forbidden).');
-    this.cacheMisses = counter('cache_misses_total', 'Object cache lookups that needed an API call.');
-    this.cacheErrors = new Labelled(counter('cache_errors_total', 'Object lookups that failed; the event went on un-enriched.', ['reason']));
-    this.cacheEntries = gauge('cache_entries', 'Objects held in the object cache.');
-    this.lookupsSkipped = counter('lookups_skipped_total', 'Object lookups skipped because no receiver was reachable whatever the labels (cheap drops) or omitLookup.');
-    this.reloads = counter('config_reloads_total', 'Config reloads, by result (success, failure: the old config stays).', ['result']);
-    this.configInfo = gauge('config_info', 'The running config: always 1, labelled with its sha256.', ['hash']);
-    this.leader = gauge('leader', '1 while this replica holds the leader lease (or leader election is off), else 0.');
-    gauge('build_info', 'Always 1, labelled with the version and Node.js version.', ['version', 'nodejs']).set(
-      { version: packageVersion(), nodejs: process.version },
-      1,
+    this.batchEvents = histogram(
+      'receiver_batch_size_events',
+      'Events per batch handed to a receiver.',
+      BATCH_EVENTS_BUCKETS,
     );
+    this.batchBytes = histogram(
+      'receiver_batch_size_bytes',
+      'Rendered bytes per batch handed to a receiver.',
+      BATCH_BYTES_BUCKETS,
+    );
+    this.latency = histogram(
+      'receiver_send_latency_seconds',
+      'Duration of one send attempt (a batch), successful or not.',
+      LATENCY_BUCKETS_SECONDS,
+    );
+    this.watchRestarts = new Labelled(
+      counter(
+        'watch_restarts_total',
+        'Watch streams restarted, by reason (gone = 410 re-list, error, closed, timeout).',
+        ['reason'],
+      ),
+    );
+    this.listCompletions = counter(
+      'watch_list_completions_total',
+      'Full lists of Events completed (start-up and re-lists).',
+    );
+    this.bookmarks = counter('watch_bookmarks_total', 'Watch bookmarks received.');
+    this.cacheHits = counter(
+      'cache_hits_total',
+      'Object cache lookups answered from the cache (including cached NotFound / Forbidden).',
+    );
+    this.cacheMisses = counter('cache_misses_total', 'Object cache lookups that needed an API call.');
+    this.cacheErrors = new Labelled(
+      counter('cache_errors_total', 'Object lookups that failed; the event went on un-enriched.', ['reason']),
+    );
+    this.cacheEntries = gauge('cache_entries', 'Objects held in the object cache.');
+    this.lookupsSkipped = counter(
+      'lookups_skipped_total',
+      'Object lookups skipped because no receiver was reachable whatever the labels (cheap drops) or omitLookup.',
+    );
+    this.reloads = counter(
+      'config_reloads_total',
+      'Config reloads, by result (success, failure: the old config stays).',
+      ['result'],
+    );
+    this.configInfo = gauge('config_info', 'The running config: always 1, labelled with its sha256.', [
+      'hash',
+    ]);
+    this.leader = gauge(
+      'leader',
+      '1 while this replica holds the leader lease (or leader election is off), else 0.',
+    );
+    gauge('build_info', 'Always 1, labelled with the version and Node.js version.', [
+      'version',
+      'nodejs',
+    ]).set({ version: packageVersion(), nodejs: process.version }, 1);
     for (const result of ['success', 'failure'] as const) this.reloads.labels(result).inc(0);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: p });
   }

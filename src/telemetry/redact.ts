@@ -33,7 +33,15 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'xamzcredential',
   'xamzsecuritytoken',
 ]);
-const SECRET_SUFFIXES = ['token', 'password', 'secret', 'apikey', 'secretkey', 'accesskey', 'privatekey'] as const;
+const SECRET_SUFFIXES = [
+  'token',
+  'password',
+  'secret',
+  'apikey',
+  'secretkey',
+  'accesskey',
+  'privatekey',
+] as const;
 
 // Query parameters that carry credentials in the wild even though their names are generic.
 const SECRET_QUERY_KEYS: ReadonlySet<string> = new Set(['key', 'code']);

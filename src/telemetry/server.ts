@@ -61,7 +61,8 @@ export function parseListenAddress(address: string): ListenAddress {
     throw new ListenAddressError(address, `port "${portText}" is not a number from 0 to 65535`);
   }
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  else if (host.includes(':')) throw new ListenAddressError(address, 'write an IPv6 host in brackets: "[::1]:2112"');
+  else if (host.includes(':'))
+    throw new ListenAddressError(address, 'write an IPv6 host in brackets: "[::1]:2112"');
   return { host: host === '' ? undefined : host, port: Number(portText) };
 }
 
@@ -86,7 +87,9 @@ export function healthAnswer(health: HealthSource, nowMs: number): Answer {
 
 /** The /readyz verdict. */
 export function readyAnswer(health: HealthSource): Answer {
-  return health.ready() ? { status: 200, body: 'ok\n' } : { status: 503, body: 'not ready: the first list of events is not done\n' };
+  return health.ready()
+    ? { status: 200, body: 'ok\n' }
+    : { status: 503, body: 'not ready: the first list of events is not done\n' };
 }
 
 async function answer(path: string, options: TelemetryServerOptions, clock: Clock): Promise<Answer> {

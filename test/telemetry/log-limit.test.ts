@@ -9,7 +9,8 @@ function setup() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n'))
+        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -48,14 +49,20 @@ describe('RateLimitedLogger', () => {
     const { lines, logger, clock } = setup();
     const limited = new RateLimitedLogger(logger, { intervalMs: 1000, clock });
     for (const key of ['a', 'b', 'a', 'c', 'b']) limited.error(key, { key }, 'Failed.');
-    assert.deepEqual(lines.map((l) => l.key), ['a', 'b', 'c']);
+    assert.deepEqual(
+      lines.map((l) => l.key),
+      ['a', 'b', 'c'],
+    );
   });
 
   it('forgets the least recently logged key beyond maxKeys', () => {
     const { lines, logger, clock } = setup();
     const limited = new RateLimitedLogger(logger, { intervalMs: 1000, clock, maxKeys: 2 });
     for (const key of ['a', 'b', 'c', 'a']) limited.info(key, { key }, 'Seen.');
-    assert.deepEqual(lines.map((l) => l.key), ['a', 'b', 'c', 'a']);
+    assert.deepEqual(
+      lines.map((l) => l.key),
+      ['a', 'b', 'c', 'a'],
+    );
   });
 
   it('logOnce logs each key once for good', async () => {
@@ -65,7 +72,10 @@ describe('RateLimitedLogger', () => {
     await clock.advance(365 * 24 * 3600_000);
     once.warn('forbidden:Secret', { kind: 'Secret' }, 'Lookups of this kind are forbidden.');
     once.warn('forbidden:Lease', { kind: 'Lease' }, 'Lookups of this kind are forbidden.');
-    assert.deepEqual(lines.map((l) => l.kind), ['Secret', 'Lease']);
+    assert.deepEqual(
+      lines.map((l) => l.kind),
+      ['Secret', 'Lease'],
+    );
     assert.equal(once.suppressedCount('forbidden:Secret'), 1);
   });
 });

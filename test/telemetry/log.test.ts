@@ -8,7 +8,11 @@ function collector(): { lines: string[]; stream: Writable } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       done();
     },
   });
@@ -22,16 +26,33 @@ function jsonLogger(level: LoggerOptions['level'] = 'info') {
   return { logger, records, lines: out.lines };
 }
 
-const SECRETS = ['s3cr3t-token', 'genie-key-1', 'hunter2', 'bearer-value-1', 'userpass', 'query-tok', 'T0/B0/HOOK'];
+const SECRETS = [
+  's3cr3t-token',
+  'genie-key-1',
+  'hunter2',
+  'bearer-value-1',
+  'userpass',
+  'query-tok',
+  'T0/B0/HOOK',
+];
 
 // Shaped like a loaded config: secrets arrive after ${VAR} expansion in receiver options.
 const config = {
   logLevel: 'info',
   receivers: [
-    { name: 'alerts', webhook: { endpoint: 'https://bot:userpass@hooks.example.com/in?token=query-tok', headers: { Authorization: 'Bearer bearer-value-1' } } },
+    {
+      name: 'alerts',
+      webhook: {
+        endpoint: 'https://bot:userpass@hooks.example.com/in?token=query-tok',
+        headers: { Authorization: 'Bearer bearer-value-1' },
+      },
+    },
     { name: 'opsgenie', opsgenie: { apiKey: 'genie-key-1' } },
     { name: 'es', elasticsearch: { hosts: ['https://es:9200'], username: 'elastic', password: 'hunter2' } },
-    { name: 'slack', slack: { token: 's3cr3t-token', webhook: 'https://hooks.slack.com/services/T0/B0/HOOK' } },
+    {
+      name: 'slack',
+      slack: { token: 's3cr3t-token', webhook: 'https://hooks.slack.com/services/T0/B0/HOOK' },
+    },
   ],
 };
 
@@ -60,7 +81,10 @@ describe('createLogger', () => {
 
   it('redacts errors (message, stack, own fields) and URLs in the message', () => {
     const { logger, lines, records } = jsonLogger();
-    const err = Object.assign(new Error('POST https://bot:userpass@hooks.example.com/in failed'), { code: 'E_SEND', token: 's3cr3t-token' });
+    const err = Object.assign(new Error('POST https://bot:userpass@hooks.example.com/in failed'), {
+      code: 'E_SEND',
+      token: 's3cr3t-token',
+    });
     logger.error({ err, receiver: 'alerts' }, 'Send failed.');
     logger.error(err);
     logger.warn('Retrying https://hooks.example.com/in?token=query-tok.');
@@ -87,7 +111,10 @@ describe('createLogger', () => {
       logger.error('E.');
       logger.fatal('F.');
       const written = records().map((r) => r.level);
-      assert.deepEqual(written, level === 'panic' ? ['fatal'] : [...expected, ...(expected.length > 0 ? ['fatal'] : [])]);
+      assert.deepEqual(
+        written,
+        level === 'panic' ? ['fatal'] : [...expected, ...(expected.length > 0 ? ['fatal'] : [])],
+      );
     });
   }
 

@@ -8,11 +8,17 @@ describe('redactUrl', () => {
     ['https://token@api.example.com/', `https://${REDACTED}@api.example.com/`],
     ['https://api.example.com/v1?token=abc&x=1', `https://api.example.com/v1?token=${REDACTED}&x=1`],
     ['https://api.example.com/v1?access_token=abc', `https://api.example.com/v1?access_token=${REDACTED}`],
-    ['https://api.example.com/v1?api-key=abc&sig=s', `https://api.example.com/v1?api-key=${REDACTED}&sig=${REDACTED}`],
+    [
+      'https://api.example.com/v1?api-key=abc&sig=s',
+      `https://api.example.com/v1?api-key=${REDACTED}&sig=${REDACTED}`,
+    ],
     ['https://maps.example.com/?key=abc#frag', `https://maps.example.com/?key=${REDACTED}#frag`],
     ['https://hooks.slack.com/services/T000/B000/XXXXSECRET', `https://hooks.slack.com/services/${REDACTED}`],
     ['https://discord.com/api/webhooks/123/tok', `https://discord.com/api/webhooks/${REDACTED}`],
-    ['http://alert-bridge.monitoring.svc:8080/v1/events', 'http://alert-bridge.monitoring.svc:8080/v1/events'],
+    [
+      'http://alert-bridge.monitoring.svc:8080/v1/events',
+      'http://alert-bridge.monitoring.svc:8080/v1/events',
+    ],
     ['https://api.example.com/v1?page=2', 'https://api.example.com/v1?page=2'],
     ['not a url //u:p@host', `not a url //${REDACTED}@host`],
   ];
@@ -48,18 +54,28 @@ describe('isSecretKey', () => {
 
 describe('redactText', () => {
   it('redacts every URL and bearer credential in free text', () => {
-    const text = 'POST https://u:p@a.example/x failed; retry https://b.example/?token=t with Authorization: Bearer abcdefgh12345';
+    const text =
+      'POST https://u:p@a.example/x failed; retry https://b.example/?token=t with Authorization: Bearer abcdefgh12345';
     const out = redactText(text);
-    assert.equal(out, `POST https://${REDACTED}@a.example/x failed; retry https://b.example/?token=${REDACTED} with Authorization: Bearer ${REDACTED}`);
+    assert.equal(
+      out,
+      `POST https://${REDACTED}@a.example/x failed; retry https://b.example/?token=${REDACTED} with Authorization: Bearer ${REDACTED}`,
+    );
   });
   it('leaves text without secrets alone', () => {
-    assert.equal(redactText('Back-off restarting failed container.'), 'Back-off restarting failed container.');
+    assert.equal(
+      redactText('Back-off restarting failed container.'),
+      'Back-off restarting failed container.',
+    );
   });
 });
 
 describe('redactDeep', () => {
   it('redacts secret keys at any depth, all header values, URLs in strings, and errors', () => {
-    const err = Object.assign(new Error('GET https://x:y@h.example/ failed'), { code: 'E_SEND', apiKey: 'k1' });
+    const err = Object.assign(new Error('GET https://x:y@h.example/ failed'), {
+      code: 'E_SEND',
+      apiKey: 'k1',
+    });
     const input = {
       a: { b: { c: { d: { password: 'p1', endpoint: 'https://u:p2@h.example/' } } } },
       list: [{ token: 't1' }, 'https://h.example/?token=t2'],
@@ -69,7 +85,8 @@ describe('redactDeep', () => {
       empty: { token: '' },
     };
     const out = JSON.stringify(redactDeep(input));
-    for (const secret of ['p1', 'p2', 't1', 't2', 'c1', 'k1', 'x:y', 'p3']) assert.ok(!out.includes(secret), `${secret} leaked: ${out}`);
+    for (const secret of ['p1', 'p2', 't1', 't2', 'c1', 'k1', 'x:y', 'p3'])
+      assert.ok(!out.includes(secret), `${secret} leaked: ${out}`);
     assert.ok(out.includes('"code":"E_SEND"'));
     assert.ok(out.includes('"type":"Error"'));
     assert.ok(out.includes('"token":""'), 'an empty value is not a secret and stays visible');
