@@ -1,16 +1,15 @@
 import type { LoadedConfig, ReceiverConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
-import { goJsonStringify } from '../event/go-json.ts';
 import { eventId } from '../event/normalize.ts';
-import { enhancedEventJson } from '../template/index.ts';
+import { renderBody } from '../output/payload.ts';
 import type { CliArgs } from './args.ts';
 import { loadEventInput } from './input.ts';
 import type { ExitCode } from './main.ts';
 import { reportReadErrors } from './route-test.ts';
 
-/** The payload bytes a receiver sends for one event: its layout, or the enhanced event JSON. */
+/** The payload bytes a receiver sends for one event, exactly as its output renders them (deDot included). */
 export function renderPayload(receiver: ReceiverConfig, event: EnrichedEvent): string {
-  return receiver.layout === undefined ? enhancedEventJson(event) : goJsonStringify(receiver.layout.render(event));
+  return renderBody(receiver, event);
 }
 
 export async function runRender(args: CliArgs, loaded: LoadedConfig): Promise<ExitCode> {

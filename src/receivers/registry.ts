@@ -1,7 +1,8 @@
 // Every receiver type, in one explicit list (no import side effects).
+import type { ReceiverConfig } from '../config/schema.ts';
 import { fileSpec } from './file.ts';
 import { stdoutSpec } from './stdout.ts';
-import type { ReceiverSpec } from './types.ts';
+import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 
 export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec];
@@ -10,6 +11,18 @@ const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.
 
 export function receiverSpec(type: string): ReceiverSpec | undefined {
   return byType.get(type);
+}
+
+/** The runtime of a loaded receiver; throws ReceiverSetupError (e.g. an unreadable tls.caFile). */
+export function createReceiver(config: ReceiverConfig, ctx: Omit<BuildContext, 'batch'>): Receiver {
+  const spec = byType.get(config.type);
+  if (spec === undefined) throw new Error(`unknown receiver type "${config.type}"`);
+  return spec.create(config.name, config.options, { ...ctx, batch: config.batch });
+}
+
+/** Whether the receiver's output renders with dots in label and annotation keys replaced (`deDot`). */
+export function receiverDeDots(config: ReceiverConfig): boolean {
+  return byType.get(config.type)?.deDot?.(config.options) ?? false;
 }
 
 export const SUPPORTED_RECEIVER_TYPES: readonly string[] = RECEIVER_SPECS.map((s) => s.type);
