@@ -49,6 +49,14 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   return cur;
 }
 
+/**
+ * An index argument Go passes to `slice` still typed interface{} (read out of a map or list):
+ * unlike `index`, Go's `slice` does not unwrap it and rejects it.
+ */
+export class InterfaceArg {
+  constructor(readonly value: GoValue) {}
+}
+
 function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   const v = unwrapNil(item);
   if (v === undefined) return fail('slice of untyped nil');
@@ -60,7 +68,10 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   } else if (Array.isArray(v)) len = v.length;
   else return fail(`can't slice item of type ${goTypeName(v)}`);
   const idx = [0, len, len];
-  indexes.forEach((x, i) => (idx[i] = indexArg(unwrapNil(x), len)));
+  indexes.forEach((x, i) => {
+    if (x instanceof InterfaceArg) fail('cannot index slice/array with type interface {}');
+    idx[i] = indexArg(unwrapNil(x), len);
+  });
   const [i = 0, j = len, k = len] = idx;
   if (i > j) fail(`invalid slice index: ${i} > ${j}`);
   if (indexes.length === 3 && j > k) fail(`invalid slice index: ${j} > ${k}`);

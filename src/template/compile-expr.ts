@@ -11,6 +11,7 @@ import { chainSteps, resolveStatic } from './fields.ts';
 import type { CmdEval, CompileCtx, Eval, Thrower } from './exec-context.ts';
 import { compileError, thrower } from './exec-context.ts';
 import { callFunction } from './compile-call.ts';
+import { InterfaceArg } from './builtins.ts';
 
 const at = (cc: CompileCtx, node: { pos: number }, context: string): Thrower => thrower(cc.site, node.pos, context);
 
@@ -26,6 +27,9 @@ export function lastEvaluated(pipe: PipeNode): { pos: number; text: string } {
 
 /** A pipeline: commands chained by `|`, then declarations/assignments. */
 export function compilePipeline(pipe: PipeNode, cc: CompileCtx, forPrinting = false): Eval {
+  // Commands first: in `$x := $x | f` the right-hand $x is the outer one (Go pushes the new
+  // variable only after evaluating the pipeline).
+  const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0, pipe));
   const slots = pipe.decl.map((v) => declareOrFind(v, pipe.isAssign, cc));
   if (slots.includes(-1)) {
     // Go's parser accepts `$x = v` for an undeclared $x; executing it fails.
@@ -34,7 +38,6 @@ export function compilePipeline(pipe: PipeNode, cc: CompileCtx, forPrinting = fa
     const missing = pipe.decl[slots.indexOf(-1)]?.ident[0] ?? '';
     return () => fail(`undefined variable: ${missing}`);
   }
-  const cmds = pipe.cmds.map((c, i) => compileCommand(c, cc, i > 0, pipe));
   let run: Eval;
   if (cmds.length === 1 && forPrinting && slots.length === 0) {
     // Printing treats null and undefined alike (<no value>), so the command's value is enough.
@@ -66,18 +69,15 @@ export function compilePipeline(pipe: PipeNode, cc: CompileCtx, forPrinting = fa
 
 function declareOrFind(v: VariableNode, isAssign: boolean, cc: CompileCtx): number {
   const name = v.ident[0] as string;
-  if (isAssign) return cc.scope.findLast((b) => b.name === name)?.slot ?? -1;
+  if (isAssign) return findVar(name, cc);
   const slot = cc.slots.count++;
   cc.scope.push({ name, slot });
   return slot;
 }
 
-export function findVar(name: string, cc: CompileCtx): number {
-  for (let i = cc.scope.length - 1; i >= 0; i--) {
-    const b = cc.scope[i];
-    if (b !== undefined && b.name === name) return b.slot;
-  }
-  throw compileError(cc.site, 0, `undefined variable ${JSON.stringify(name)}`);
+/** The slot of the innermost visible variable, or -1 (`{{ $y := $y }}`: Go fails at run time). */
+function findVar(name: string, cc: CompileCtx): number {
+  return cc.scope.findLast((b) => b.name === name)?.slot ?? -1;
 }
 
 /** Go's notAFunction: a non-function first word cannot take arguments. */
@@ -189,8 +189,9 @@ function compileChain(node: ChainNode, cc: CompileCtx, hasArgs: boolean): Eval {
 
 function compileVariable(node: VariableNode, cc: CompileCtx, hasArgs: boolean): Eval {
   const slot = findVar(node.ident[0] as string, cc);
-  if (node.ident.length === 1) return (_dot, vars) => vars[slot];
   const fail = at(cc, node, argString(node));
+  if (slot < 0) return () => fail(`undefined variable: ${node.ident[0]}`);
+  if (node.ident.length === 1) return (_dot, vars) => vars[slot];
   const steps = chainSteps(node.ident.slice(1), hasArgs, false, fail);
   return (_dot, vars) => steps(vars[slot]);
 }
@@ -212,9 +213,25 @@ function compileFunction(ident: IdentifierNode, cmd: CommandNode | IdentifierNod
   if (isBuiltin && (ident.name === 'and' || ident.name === 'or')) {
     return shortCircuit(ident.name === 'or', args.map((a) => compileArg(a, 'value', cc)), hasFinal);
   }
-  const argEvals = args.map((a, i) => compileArg(a, paramType(i), cc));
+  let argEvals = args.map((a, i) => compileArg(a, paramType(i), cc));
+  if (isBuiltin && ident.name === 'slice') argEvals = argEvals.map((e, i) => (i > 0 && yieldsInterface(args[i] as ArgNode, cc) ? boxInterface(e) : e));
   const finalCheck = hasFinal ? dynamicCheck(paramType(numIn - 1), failCall) : null;
   return callFunction(fn, ident.name, argEvals, finalCheck, failCall);
+}
+
+/** Whether Go sees this argument as interface{}: a value read out of a map or list at run time. */
+function yieldsInterface(node: ArgNode, cc: CompileCtx): boolean {
+  if (node.kind === 'field') return cc.dotType === undefined;
+  if (node.kind === 'chain') return true;
+  if (node.kind === 'variable') return node.ident.length > 1;
+  return node.kind === 'dot' && cc.dotIsInterface;
+}
+
+function boxInterface(e: Eval): Eval {
+  return (dot, vars) => {
+    const v = e(dot, vars);
+    return v === undefined ? v : (new InterfaceArg(v) as unknown as GoValue);
+  };
 }
 
 function shortCircuit(isOr: boolean, argEvals: Eval[], hasFinal: boolean): CmdEval {

@@ -38,9 +38,36 @@ function pad(s: string, spec: Spec, zeroOk = true): string {
   return ' '.repeat(fill) + s;
 }
 
-function badVerb(v: GoValue, verb: string): string {
-  if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v)})`;
+/** Go's %!verb(type=value): the value is printed with %v and the same flags and width. */
+function badVerb(v: GoValue, spec: Spec): string {
+  if (v === null || v === undefined) return `%!${spec.verb}(<nil>)`;
+  // Go prints the bad operand without calling its String method: a Duration shows its nanoseconds.
+  const shown = v instanceof GoDuration ? Number(v.nanos) : v;
+  return `%!${spec.verb}(${goTypeName(v)}=${formatArg(shown, { ...spec, verb: 'v' })})`;
+}
+
+/** strconv's 'x' format with the shortest precision: 0x1.8p+01. */
+function hexFloat(f: number, upper: boolean): string {
+  let body: string;
+  if (f === 0) body = '0x0p+00';
+  else {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, f);
+    const bits = view.getBigUint64(0);
+    let exp = Number((bits >> 52n) & 0x7ffn) - 1023;
+    let mant = bits & ((1n << 52n) - 1n);
+    if (exp === -1023) {
+      exp = -1022;
+      while ((mant & (1n << 52n)) === 0n) {
+        mant <<= 1n;
+        exp--;
+      }
+      mant &= (1n << 52n) - 1n;
+    }
+    const frac = mant.toString(16).padStart(13, '0').replace(/0+$/, '');
+    body = `0x1${frac === '' ? '' : '.' + frac}p${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return upper ? body.toUpperCase() : body;
 }
 
 function signed(body: string, neg: boolean, spec: Spec): string {
@@ -52,8 +79,9 @@ function signed(body: string, neg: boolean, spec: Spec): string {
 
 function fmtInteger(n: number, spec: Spec): string {
   const v = spec.verb;
-  if (v === 'c') return pad(String.fromCodePoint(n), spec, false);
-  if (v === 'q') return pad(goQuote(String.fromCodePoint(n), "'", spec.plus), spec, false);
+  const rune = n < 0 || n > 0x10ffff || (n >= 0xd800 && n < 0xe000) ? '\ufffd' : String.fromCodePoint(n);
+  if (v === 'c') return pad(rune, spec, false);
+  if (v === 'q') return pad(goQuote(rune, "'", spec.plus), spec, false);
   if (v === 'U') {
     const u = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
     return pad(spec.sharp ? `${u} '${String.fromCodePoint(n)}'` : u, spec, false);
@@ -94,7 +122,8 @@ function fmtFloat(f: number, spec: Spec): string {
   } else if (v === 'g' || v === 'G') {
     body = formatFloatG(abs, spec.prec, v === 'G' ? 'E' : 'e');
     if (spec.sharp && !body.includes('.') && !body.includes('e')) body += '.';
-  } else return badVerb(new GoFloat(f), spec.verb);
+  } else if ((v === 'x' || v === 'X') && spec.prec < 0) body = hexFloat(abs, v === 'X');
+  else return badVerb(new GoFloat(f), spec);
   return pad(signed(body, neg, spec), spec);
 }
 
@@ -118,25 +147,25 @@ function fmtString(s: string, spec: Spec): string {
       return pad(hex, spec);
     }
   }
-  return badVerb(s, spec.verb);
+  return badVerb(s, spec);
 }
 
 /** One operand with one verb (fmt's printArg). */
-export function formatArg(v: GoValue, spec: Spec): string {
+export function formatArg(v: GoValue, spec: Spec, depth = 0): string {
   const verb = spec.verb;
-  if (v === null || v === undefined) return verb === 'v' || verb === 'T' ? pad('<nil>', spec) : badVerb(v, verb);
+  if (v === null || v === undefined) return verb === 'v' || verb === 'T' || depth > 0 ? pad('<nil>', spec) : badVerb(v, spec);
   if (verb === 'T') return pad(goTypeName(v), spec);
-  if (v instanceof GoNilPointer) return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, verb);
-  if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, verb);
-  if (typeof v === 'number') return 'vdbcoOqxXU'.includes(verb) ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb }) : badVerb(v, verb);
+  if (v instanceof GoNilPointer) return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, spec);
+  if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, spec);
+  if (typeof v === 'number') return 'vdbcoOqxXU'.includes(verb) ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb }) : badVerb(v, spec);
   if (typeof v === 'string') return spec.sharpV === true ? pad(goQuote(v), spec) : fmtString(v, spec);
   if (v instanceof GoFloat) return fmtFloat(v.value, spec);
   if (v instanceof GoTime || v instanceof GoDuration) {
     if ('vsxXq'.includes(verb)) return fmtString(v instanceof GoTime ? formatTime(v) : formatDuration(v), spec);
     if (v instanceof GoDuration && 'dbcoOxXU'.includes(verb)) return fmtInteger(Number(v.nanos), spec);
-    return badVerb(v, verb);
+    return badVerb(v, spec);
   }
-  const each = (e: GoValue): string => formatArg(e, spec);
+  const each = (e: GoValue): string => formatArg(e, spec, depth + 1);
   if (Array.isArray(v)) return '[' + (v as readonly GoValue[]).map(each).join(' ') + ']';
   if (v instanceof GoMap) return 'map[' + v.sortedKeys().map((k) => each(k) + ':' + each(v.get(k))).join(' ') + ']';
   if (v instanceof GoStruct) {
