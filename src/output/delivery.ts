@@ -205,8 +205,8 @@ export class Delivery {
   private delivered(items: readonly Item[], latencyMs: number): void {
     if (items.length === 0) return;
     this.ctx.observer?.sent?.(items.length, latencyMs);
-    const settled = this.ctx.observer?.settled;
-    if (settled !== undefined) for (const item of items) settled(item.event, 'delivered');
+    const observer = this.ctx.observer;
+    if (observer?.settled !== undefined) for (const item of items) observer.settled(item.event, 'delivered');
   }
 
   private failed(reason: FailureReason, n: number, error: Error, willRetry: boolean): void {
