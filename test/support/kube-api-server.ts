@@ -25,6 +25,8 @@ export interface RequestRecord {
   readonly kind: string | undefined;
   /** True when the Accept header asked for PartialObjectMetadata(List). */
   readonly metadataOnly: boolean;
+  /** The Authorization header as sent. */
+  readonly authorization: string | undefined;
   status: number;
 }
 
@@ -188,6 +190,7 @@ export class KubeApiServer {
       watch: resource !== undefined && (resource.watch || url.searchParams.get('watch') === 'true'),
       kind: resource?.type.kind,
       metadataOnly: acceptAs(accept) !== 'json',
+      authorization: req.headers.authorization,
       status: 200,
     };
     this.requests.push(record);
