@@ -103,7 +103,7 @@ function compileCommand(cmd: CommandNode, cc: CompileCtx, hasFinal: boolean, pip
     case 'identifier':
       return compileFunction(first, cmd, args, hasFinal, cc);
     case 'variable': {
-      if (first.ident.length === 1) {
+      if (first.ident.length === 1 && findVar(first.ident[0] as string, cc) >= 0) {
         const bad = notAFunction(cmd, hasFinal, cc, first);
         if (bad !== null) return bad;
       }
@@ -176,7 +176,11 @@ export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean):
 }
 
 function compileChain(node: ChainNode, cc: CompileCtx, hasArgs: boolean): Eval {
-  const last = node.node.kind === 'pipe' ? lastEvaluated(node.node) : { pos: node.pos, text: argString(node) };
+  const baseNode = node.node;
+  const last =
+    baseNode.kind === 'pipe' ? lastEvaluated(baseNode)
+    : baseNode.kind === 'identifier' ? { pos: baseNode.pos, text: baseNode.name }
+    : { pos: node.pos, text: argString(node) };
   const fail = thrower(cc.site, last.pos, last.text);
   if (node.node.kind === 'nil') return () => fail(`indirection through explicit nil in ${argString(node)}`);
   const base = compileArg(node.node, 'value', cc);

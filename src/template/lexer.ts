@@ -84,7 +84,7 @@ class Lexer {
   }
   atTerminator(): boolean {
     const c = this.peek();
-    return isSpace(c) || c === '' || '.,|:)('.includes(c) || c === RIGHT[0];
+    return isSpace(c) || c === '' || '.,|:)('.includes(c) || this.input.startsWith(RIGHT, this.pos);
   }
 }
 
