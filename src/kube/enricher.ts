@@ -5,6 +5,7 @@
 import type { EnrichedEvent, RawEvent } from '../event/event.ts';
 import { mayReachWithoutObject } from '../route/reachability.ts';
 import type { CompiledRoute } from '../route/route.ts';
+import type { ObjectIndex } from '../event/object-index.ts';
 import type { ObjectCache } from './object-cache.ts';
 
 export interface EnrichBase {
@@ -19,7 +20,8 @@ export interface EnricherObserver {
 }
 
 export interface EnricherOptions {
-  readonly cache: ObjectCache;
+  /** Undefined: no lookups (as `omitLookup`), e.g. a replay without a cluster. */
+  readonly cache: ObjectCache | undefined;
   /** The current tree (a config reload swaps it). */
   readonly route: () => CompiledRoute;
   /** `omitLookup`: never look anything up. */
@@ -36,7 +38,7 @@ export function createEnricher({ cache, route, omitLookup, observer }: EnricherO
   return {
     async enrich(raw, { occurrence, clusterName, environment }) {
       const bare: EnrichedEvent = { raw, object: undefined, occurrence, clusterName, environment };
-      if (omitLookup) return bare;
+      if (omitLookup || cache === undefined) return bare;
       if (!mayReachWithoutObject(route(), bare)) {
         observer?.skipped?.();
         return bare;
@@ -44,6 +46,17 @@ export function createEnricher({ cache, route, omitLookup, observer }: EnricherO
       // The cache never rejects; the guard keeps a bug there from losing the event.
       const object = await cache.lookup(raw.involvedObject ?? {}).catch(() => undefined);
       return object === undefined ? bare : { raw, object, occurrence, clusterName, environment };
+    },
+  };
+}
+
+/** The offline ObjectIndex (`--objects FILE`) as an object cache, for replay runs without a cluster. */
+export function objectCacheFromIndex(index: ObjectIndex): ObjectCache {
+  return {
+    lookup: (ref) => Promise.resolve(index.lookup(ref)),
+    markDeleted: () => undefined,
+    get size() {
+      return index.size;
     },
   };
 }

@@ -1,7 +1,8 @@
 // Metadata-only GETs of any object (PartialObjectMetadata), the one thing the object cache needs
 // from the API. The cache sees only the MetadataFetcher interface, so its unit tests use a fake
 // and production uses createMetadataFetcher over a KubeTransport (see kube-transport.ts).
-import type { Discovery, KubeTransport, ResourceInfo } from './discovery.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import { createDiscovery, type Discovery, type KubeTransport, type ResourceInfo } from './discovery.ts';
 
 /** Asks for metadata only: the server strips spec and status, which is all enrichment needs. */
 export const PARTIAL_OBJECT_METADATA_ACCEPT =
@@ -65,11 +66,17 @@ export function failure(err: unknown, signal: AbortSignal, fallback: LookupFailu
 }
 
 export interface MetadataFetcherOptions {
+  /** A KubeClient (src/kube/client.ts) is one. */
   readonly transport: KubeTransport;
-  readonly discovery: Discovery;
+  /** Default: a new discovery cache over the same transport. */
+  readonly discovery?: Discovery;
+  /** For the default discovery's refresh interval. */
+  readonly clock?: Clock;
 }
 
-export function createMetadataFetcher({ transport, discovery }: MetadataFetcherOptions): MetadataFetcher {
+export function createMetadataFetcher(options: MetadataFetcherOptions): MetadataFetcher {
+  const { transport } = options;
+  const discovery = options.discovery ?? createDiscovery({ transport, clock: options.clock ?? systemClock });
   return {
     async get(key, signal) {
       let info: ResourceInfo | undefined;

@@ -109,153 +109,173 @@ function hasValue(entry: Entry | undefined): entry is Entry & { value: StoredMet
   return entry?.value !== undefined;
 }
 
-export function createObjectCache(options: ObjectCacheOptions): ObjectCache {
-  const cfg = { ...CACHE_DEFAULTS, ...definedOnly(options) };
-  const { fetcher, observer = {}, logger } = options;
-  const clock = options.clock ?? systemClock;
-  const entries = new LRUCache<string, Entry>({ max: Math.max(1, options.cacheSize) });
-  const inflight = new Map<string, Promise<Entry>>();
-  const loggedKinds = new Set<string>();
-  let consecutiveErrors = 0;
-  let breakerOpenUntil = Number.NEGATIVE_INFINITY;
-  let lastErrorLogAt = Number.NEGATIVE_INFINITY;
-  let suppressedErrors = 0;
+/** Logs Forbidden / unknown kinds once per kind, and failures at most once a minute with a count. */
+class CacheLog {
+  private readonly loggedKinds = new Set<string>();
+  private lastErrorLogAt = Number.NEGATIVE_INFINITY;
+  private suppressedErrors = 0;
 
-  const negative = (freshUntil: number): Entry => ({ value: undefined, freshUntil, seenAt: undefined, resolved: undefined });
-  const forbiddenKey = (ref: ObjectReference): string => `forbidden\u0000${kindLabel(ref)}\u0000${ref.namespace ?? ''}`;
+  constructor(
+    private readonly logger: CacheLogger | undefined,
+    private readonly clock: Clock,
+  ) {}
 
-  function fresh(key: string): Entry | undefined {
-    const entry = entries.get(key);
-    return entry !== undefined && clock.now() < entry.freshUntil ? entry : undefined;
-  }
-
-  function logOncePerKind(what: string, ref: ObjectReference, message: string, extra: Record<string, unknown> = {}): void {
+  oncePerKind(what: string, ref: ObjectReference, message: string, extra: Record<string, unknown>): void {
     const kind = kindLabel(ref);
     const id = `${what}\u0000${kind}`;
-    if (loggedKinds.has(id)) return;
-    if (loggedKinds.size >= MAX_LOGGED_KINDS) loggedKinds.clear();
-    loggedKinds.add(id);
-    logger?.warn({ kind, ...extra }, message);
+    if (this.loggedKinds.has(id)) return;
+    if (this.loggedKinds.size >= MAX_LOGGED_KINDS) this.loggedKinds.clear();
+    this.loggedKinds.add(id);
+    this.logger?.warn({ kind, ...extra }, message);
   }
 
-  function logError(result: FetchResult & { status: 'error' }, ref: ObjectReference): void {
-    const now = clock.now();
-    if (now - lastErrorLogAt < LOG_INTERVAL_MS) {
-      suppressedErrors++;
+  failure(result: FetchResult & { status: 'error' }, ref: ObjectReference): void {
+    const now = this.clock.now();
+    if (now - this.lastErrorLogAt < LOG_INTERVAL_MS) {
+      this.suppressedErrors++;
       return;
     }
-    const fields = { kind: kindLabel(ref), reason: result.reason, err: result.message, suppressed: suppressedErrors };
-    logger?.warn(fields, 'Object lookup failed; events go on without labels and annotations.');
-    lastErrorLogAt = now;
-    suppressedErrors = 0;
+    const fields = { kind: kindLabel(ref), reason: result.reason, err: result.message, suppressed: this.suppressedErrors };
+    this.logger?.warn(fields, 'Object lookup failed; events go on without labels and annotations.');
+    this.lastErrorLogAt = now;
+    this.suppressedErrors = 0;
+  }
+}
+
+const negative = (freshUntil: number): Entry => ({ value: undefined, freshUntil, seenAt: undefined, resolved: undefined });
+const forbiddenKey = (ref: ObjectReference): string => `forbidden\u0000${kindLabel(ref)}\u0000${ref.namespace ?? ''}`;
+
+class LruObjectCache implements ObjectCache {
+  private readonly cfg: Record<keyof typeof CACHE_DEFAULTS, number>;
+  private readonly fetcher: MetadataFetcher;
+  private readonly observer: ObjectCacheObserver;
+  private readonly clock: Clock;
+  private readonly log: CacheLog;
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly inflight = new Map<string, Promise<Entry>>();
+  private consecutiveErrors = 0;
+  private breakerOpenUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(options: ObjectCacheOptions) {
+    this.cfg = { ...CACHE_DEFAULTS, ...definedOnly(options) };
+    this.fetcher = options.fetcher;
+    this.observer = options.observer ?? {};
+    this.clock = options.clock ?? systemClock;
+    this.log = new CacheLog(options.logger, this.clock);
+    this.entries = new LRUCache<string, Entry>({ max: Math.max(1, options.cacheSize) });
   }
 
-  function fetchWithTimeout(ref: ObjectReference): Promise<FetchResult> {
-    const controller = new AbortController();
-    return new Promise((resolve) => {
-      const timer = clock.setTimer(() => {
-        controller.abort(new Error('Object lookup timed out.'));
-        resolve({ status: 'error', reason: 'timeout', message: `No answer within ${cfg.timeoutMs} ms.` });
-      }, cfg.timeoutMs);
-      const settle = (result: FetchResult): void => {
-        timer.cancel();
-        resolve(result);
-      };
-      fetcher.get(objectKey(ref), controller.signal).then(settle, (err: unknown) => settle(failure(err, controller.signal)));
-    });
+  get size(): number {
+    return this.entries.size;
   }
 
-  function store(key: string, ref: ObjectReference, result: FetchResult): Entry {
-    const now = clock.now();
-    const prev = entries.peek(key);
-    if (result.status !== 'error') consecutiveErrors = 0;
-    let entry: Entry;
-    switch (result.status) {
-      case 'found':
-        entry = { value: storedMeta(result.metadata), freshUntil: now + cfg.ttlMs, seenAt: now, resolved: undefined };
-        break;
-      case 'notFound':
-        // Events often outlive their object: a 404 soon after we saw it means "deleted".
-        if (hasValue(prev) && prev.seenAt !== undefined && now - prev.seenAt < cfg.deletedGraceMs) {
-          entry = deletedEntry(prev, prev.seenAt + cfg.deletedGraceMs);
-        } else entry = negative(now + cfg.negativeTtlMs);
-        break;
-      case 'forbidden':
-        observer.forbidden?.(kindLabel(ref));
-        logOncePerKind('forbidden', ref, 'Not allowed to read objects of this kind; their events are not enriched.', { err: result.message });
-        entries.set(forbiddenKey(ref), negative(now + cfg.negativeTtlMs));
-        entry = negative(now + cfg.negativeTtlMs);
-        break;
-      case 'unknownKind':
-        logOncePerKind('unknownKind', ref, 'The API does not serve this kind; its events are not enriched.', { apiVersion: ref.apiVersion ?? '' });
-        entry = negative(now + cfg.negativeTtlMs);
-        break;
-      case 'error':
-        observer.error?.(result.reason);
-        logError(result, ref);
-        if (++consecutiveErrors >= cfg.breakerThreshold) breakerOpenUntil = now + cfg.errorBackoffMs;
-        // Stale metadata beats none: keep serving what we had while the API is failing.
-        entry = hasValue(prev) ? { ...prev, freshUntil: now + cfg.errorBackoffMs } : negative(now + cfg.errorBackoffMs);
-        break;
+  async lookup(ref: ObjectReference): Promise<InvolvedObjectMeta | undefined> {
+    const key = cacheKey(ref);
+    if (key === undefined) return undefined;
+    const entry = await this.entryFor(key, ref);
+    if (entry.value === undefined) return undefined;
+    entry.resolved ??= await this.resolveOwner(entry.value, ref, key);
+    return entry.resolved;
+  }
+
+  markDeleted(ref: ObjectReference): void {
+    const key = cacheKey(ref);
+    const prev = key === undefined ? undefined : this.entries.peek(key);
+    if (key === undefined || !hasValue(prev) || prev.value.deleted) return;
+    this.entries.set(key, deletedEntry(prev, this.clock.now() + this.cfg.deletedGraceMs));
+  }
+
+  private fresh(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    return entry !== undefined && this.clock.now() < entry.freshUntil ? entry : undefined;
+  }
+
+  /** The entry for `key`: from the cache, or loaded; never rejects. */
+  private entryFor(key: string, ref: ObjectReference): Entry | Promise<Entry> {
+    const cached = this.fresh(key) ?? this.fresh(forbiddenKey(ref));
+    if (cached !== undefined) {
+      this.observer.hit?.();
+      return cached;
     }
-    entries.set(key, entry);
-    return entry;
-  }
-
-  function load(key: string, ref: ObjectReference): Promise<Entry> {
-    let flight = inflight.get(key);
+    if (this.clock.now() < this.breakerOpenUntil && !this.inflight.has(key)) {
+      this.observer.error?.('unavailable');
+      return this.entries.peek(key) ?? negative(Number.NEGATIVE_INFINITY);
+    }
+    this.observer.miss?.();
+    let flight = this.inflight.get(key);
     if (flight === undefined) {
-      flight = fetchWithTimeout(ref)
-        .then((result) => store(key, ref, result))
-        .finally(() => inflight.delete(key));
-      inflight.set(key, flight);
+      flight = this.fetchWithTimeout(ref)
+        .then((result) => this.store(key, ref, result))
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, flight);
     }
     return flight;
   }
 
-  /** The entry for `key`: from the cache, or loaded; never rejects. */
-  function entryFor(key: string, ref: ObjectReference): Entry | Promise<Entry> {
-    const cached = fresh(key) ?? fresh(forbiddenKey(ref));
-    if (cached !== undefined) {
-      observer.hit?.();
-      return cached;
-    }
-    if (clock.now() < breakerOpenUntil && !inflight.has(key)) {
-      observer.error?.('unavailable');
-      return entries.peek(key) ?? negative(Number.NEGATIVE_INFINITY);
-    }
-    observer.miss?.();
-    return load(key, ref);
+  private fetchWithTimeout(ref: ObjectReference): Promise<FetchResult> {
+    const controller = new AbortController();
+    const { timeoutMs } = this.cfg;
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimer(() => {
+        controller.abort(new Error('Object lookup timed out.'));
+        resolve({ status: 'error', reason: 'timeout', message: `No answer within ${timeoutMs} ms.` });
+      }, timeoutMs);
+      const settle = (result: FetchResult): void => {
+        timer.cancel();
+        resolve(result);
+      };
+      this.fetcher.get(objectKey(ref), controller.signal).then(settle, (err: unknown) => settle(failure(err, controller.signal)));
+    });
   }
 
-  async function resolveOwner(value: StoredMeta, ref: ObjectReference, key: string): Promise<InvolvedObjectMeta> {
+  private store(key: string, ref: ObjectReference, result: FetchResult): Entry {
+    const now = this.clock.now();
+    if (result.status !== 'error') this.consecutiveErrors = 0;
+    const entry = this.entryFrom(this.entries.peek(key), ref, result, now);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private entryFrom(prev: Entry | undefined, ref: ObjectReference, result: FetchResult, now: number): Entry {
+    const { cfg } = this;
+    switch (result.status) {
+      case 'found':
+        return { value: storedMeta(result.metadata), freshUntil: now + cfg.ttlMs, seenAt: now, resolved: undefined };
+      case 'notFound':
+        // Events often outlive their object: a 404 soon after we saw it means "deleted".
+        if (hasValue(prev) && prev.seenAt !== undefined && now - prev.seenAt < cfg.deletedGraceMs) {
+          return deletedEntry(prev, prev.seenAt + cfg.deletedGraceMs);
+        }
+        return negative(now + cfg.negativeTtlMs);
+      case 'forbidden':
+        this.observer.forbidden?.(kindLabel(ref));
+        this.log.oncePerKind('forbidden', ref, 'Not allowed to read objects of this kind; their events are not enriched.', { err: result.message });
+        this.entries.set(forbiddenKey(ref), negative(now + cfg.negativeTtlMs));
+        return negative(now + cfg.negativeTtlMs);
+      case 'unknownKind':
+        this.log.oncePerKind('unknownKind', ref, 'The API does not serve this kind; its events are not enriched.', { apiVersion: ref.apiVersion ?? '' });
+        return negative(now + cfg.negativeTtlMs);
+      case 'error':
+        this.observer.error?.(result.reason);
+        this.log.failure(result, ref);
+        if (++this.consecutiveErrors >= cfg.breakerThreshold) this.breakerOpenUntil = now + cfg.errorBackoffMs;
+        // Stale metadata beats none: keep serving what we had while the API is failing.
+        return hasValue(prev) ? { ...prev, freshUntil: now + cfg.errorBackoffMs } : negative(now + cfg.errorBackoffMs);
+    }
+  }
+
+  private async resolveOwner(value: StoredMeta, ref: ObjectReference, key: string): Promise<InvolvedObjectMeta> {
     const lookupOwner = async (owner: ObjectReference): Promise<StoredMeta | undefined> => {
       const ownerKey = cacheKey(owner);
-      return ownerKey === undefined ? undefined : (await entryFor(ownerKey, owner)).value;
+      return ownerKey === undefined ? undefined : (await this.entryFor(ownerKey, owner)).value;
     };
     const owner = await resolveTopOwner(value, ref.namespace, key, cacheKey, lookupOwner);
     return publicMeta(value, owner);
   }
+}
 
-  return {
-    async lookup(ref) {
-      const key = cacheKey(ref);
-      if (key === undefined) return undefined;
-      const entry = await entryFor(key, ref);
-      if (entry.value === undefined) return undefined;
-      entry.resolved ??= await resolveOwner(entry.value, ref, key);
-      return entry.resolved;
-    },
-    markDeleted(ref) {
-      const key = cacheKey(ref);
-      const prev = key === undefined ? undefined : entries.peek(key);
-      if (key === undefined || !hasValue(prev) || prev.value.deleted) return;
-      entries.set(key, deletedEntry(prev, clock.now() + cfg.deletedGraceMs));
-    },
-    get size() {
-      return entries.size;
-    },
-  };
+export function createObjectCache(options: ObjectCacheOptions): ObjectCache {
+  return new LruObjectCache(options);
 }
 
 function definedOnly(options: ObjectCacheOptions): Partial<Record<keyof typeof CACHE_DEFAULTS, number>> {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { createEnricher } from '../../src/kube/enricher.ts';
+import { readObjects } from '../../src/event/object-index.ts';
+import { createEnricher, objectCacheFromIndex } from '../../src/kube/enricher.ts';
 import { createObjectCache, type ObjectCache } from '../../src/kube/object-cache.ts';
 import { compileRoute, type CompiledRoute } from '../../src/route/route.ts';
 import { ManualClock } from '../../src/util/clock.ts';
@@ -66,5 +67,22 @@ describe('enricher', () => {
     const event = await enricher.enrich(pod('Warning'), BASE);
     assert.equal(event.object, undefined);
     assert.equal(event.raw.type, 'Warning');
+  });
+
+  it('without a cache, never looks anything up', async () => {
+    const enricher = createEnricher({ cache: undefined, route: () => tree('match: [{receiver: dump}]'), omitLookup: false });
+    assert.equal((await enricher.enrich(pod('Warning'), BASE)).object, undefined);
+  });
+
+  it('an ObjectIndex (--objects FILE) serves as the cache for replays', async () => {
+    const index = readObjects(
+      JSON.stringify([
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', labels: { team: 'payments' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }] } },
+      ]),
+    );
+    const cache = objectCacheFromIndex(index);
+    const enricher = createEnricher({ cache, route: () => tree(WARNINGS_BY_TEAM), omitLookup: false });
+    const event = await enricher.enrich(pod('Warning'), BASE);
+    assert.deepEqual([event.object?.labels, event.object?.owner?.kind, cache.size], [{ team: 'payments' }, 'ReplicaSet', 1]);
   });
 });
