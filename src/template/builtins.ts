@@ -1,6 +1,6 @@
 // Go's text/template builtin functions (Go 1.19 funcs.go) with Go's results and error texts.
 // `and`, `or` and `call` also have special handling in the compiler (short-circuit, callee).
-import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer } from './value.ts';
+import { GO_PARAM_TYPE_NAMES, GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer } from './value.ts';
 import type { FunctionTable, GoParamType, GoValue, TemplateFunction } from './value.ts';
 import { isTrue } from './truth.ts';
 import { formatValue, goTypeName } from './print.ts';
@@ -164,13 +164,15 @@ const le = (a: GoValue, b: GoValue): boolean => lt(a, b) || (eq(a, b) as boolean
 function prepareArg(v: GoValue, type: GoParamType): GoValue {
   const x = unwrapNil(v);
   if (type === 'any' || type === 'value') return x === undefined ? (type === 'any' ? null : undefined) : x;
-  const goType = type === 'int' ? 'int' : type;
-  if (x === undefined) return fail(`value is nil; should be of type ${goType}`);
+  const goType = GO_PARAM_TYPE_NAMES[type];
+  if (x === undefined) return type === 'map' || type === 'list' ? null : fail(`value is nil; should be of type ${goType}`);
   const ok =
     (type === 'string' && typeof x === 'string') ||
     (type === 'int' && typeof x === 'number') ||
     (type === 'bool' && typeof x === 'boolean') ||
-    (type === 'float64' && x instanceof GoFloat);
+    (type === 'float64' && x instanceof GoFloat) ||
+    (type === 'map' && x instanceof GoMap) ||
+    (type === 'list' && Array.isArray(x));
   if (!ok) fail(`value has type ${goTypeName(x)}; should be ${goType}`);
   return x;
 }

@@ -2,7 +2,7 @@
 // (text/template exec.go: evalPipeline, evalCommand, evalArg, evalCall).
 import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './ast.ts';
 import { argString, commandString, pipeString } from './ast.ts';
-import { GoFloat } from './value.ts';
+import { GO_PARAM_TYPE_NAMES, GoFloat, GoMap } from './value.ts';
 import type { GoParamType, GoValue, TemplateFunction } from './value.ts';
 import { TemplateExecError } from './errors.ts';
 import { isTrue } from './truth.ts';
@@ -257,6 +257,7 @@ export function compileArg(node: ArgNode, type: GoParamType, cc: CompileCtx): Ev
   if (node.kind === 'nil') {
     if (type === 'any') return () => null;
     if (type === 'value') return () => undefined;
+    if (type === 'map' || type === 'list') return () => null;
     return () => fail(`cannot assign nil to ${type}`);
   }
   if (literalKinds.has(node.kind) && type !== 'any' && type !== 'value') return literalArg(node, type, fail);
@@ -327,6 +328,7 @@ function literalArg(node: ArgNode, type: GoParamType, fail: Thrower): Eval {
     const f = new GoFloat(node.float);
     return () => f;
   }
+  if (type === 'map' || type === 'list') return () => fail(`can't handle ${text} for arg of type ${GO_PARAM_TYPE_NAMES[type]}`);
   const expected = type === 'int' ? 'integer' : type === 'float64' ? 'float' : type;
   return () => fail(`expected ${expected}; found ${text}`);
 }
@@ -339,11 +341,15 @@ export function dynamicCheck(type: GoParamType, fail: Thrower): (v: GoValue) => 
     type === 'string' ? (v) => typeof v === 'string'
     : type === 'int' ? (v) => typeof v === 'number'
     : type === 'bool' ? (v) => typeof v === 'boolean'
+    : type === 'map' ? (v) => v instanceof GoMap
+    : type === 'list' ? (v) => Array.isArray(v)
     : (v) => v instanceof GoFloat;
+  const goType = GO_PARAM_TYPE_NAMES[type];
+  const nillable = type === 'map' || type === 'list';
   return (v) => {
     if (ok(v)) return v;
-    if (v === undefined) return fail(`invalid value; expected ${type}`);
-    return fail(`wrong type for value; expected ${type}; got ${v === null ? 'interface {}' : goTypeName(v)}`);
+    if (v === undefined) return nillable ? null : fail(`invalid value; expected ${goType}`);
+    return fail(`wrong type for value; expected ${goType}; got ${v === null ? 'interface {}' : goTypeName(v)}`);
   };
 }
 

@@ -121,8 +121,22 @@ export type GoValue =
  *   'value'   reflect.Value (Go's builtins): a missing value arrives as undefined
  *   'string' | 'int' | 'float64' | 'bool': checked as Go does ("wrong type for value; expected
  *             string; got int", "expected integer; found 1.5", "invalid value; expected string")
+ *   'map' | 'list': map[string]interface{} / []interface{}: a GoMap / array, or null for a
+ *             missing value or nil ("wrong type for value; expected map[string]interface {}; got int")
  */
-export type GoParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool';
+export type GoParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool' | 'map' | 'list';
+
+/** The Go spelling of a parameter type, as errors print it. */
+export const GO_PARAM_TYPE_NAMES: Readonly<Record<GoParamType, string>> = {
+  any: 'interface {}',
+  value: 'reflect.Value',
+  string: 'string',
+  int: 'int',
+  float64: 'float64',
+  bool: 'bool',
+  map: 'map[string]interface {}',
+  list: '[]interface {}',
+};
 
 /** A function in the template function table. Throwing is Go's (value, error) error return. */
 export interface TemplateFunction {

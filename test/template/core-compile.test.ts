@@ -121,6 +121,21 @@ test('function parameters convert like Go: typed params reject wrong types, inte
   }
 });
 
+test('map and list parameters check like Go (nil and missing pass as nil)', () => {
+  const functions: FunctionTable = new Map<string, TemplateFunction>([
+    ['keys', { call: (...ms) => ms.flatMap((m) => (m instanceof GoMap ? m.sortedKeys() : [])), arity: 0, variadic: true, params: ['map'] }],
+    ['first', { call: (l) => (Array.isArray(l) ? (l[0] as GoValue) : 'nil'), arity: 1, params: ['list'] }],
+  ]);
+  const run = (s: string): string => compileGoTemplate(s, { name: 't', functions }).execute(new GoMap({ M: new GoMap({ b: 1, a: 2 }), L: ['x'], N: 1 }));
+  assert.equal(run('{{ keys .M }}|{{ keys .Missing }}|{{ keys nil }}|{{ first .L }}|{{ first .Missing }}'), '[a b]|[]|[]|x|nil');
+  const failures: [string, string][] = [
+    ['{{ keys .L }}', 'template: t:1:8: executing "t" at <.L>: wrong type for value; expected map[string]interface {}; got []interface {}'],
+    ['{{ keys "x" }}', 'template: t:1:8: executing "t" at <"x">: can\'t handle "x" for arg of type map[string]interface {}'],
+    ['{{ first .N }}', 'template: t:1:9: executing "t" at <.N>: wrong type for value; expected []interface {}; got int'],
+  ];
+  for (const [source, message] of failures) assert.throws(() => run(source), { message }, source);
+});
+
 test('a function that throws is reported as Go reports an error return', () => {
   const functions: FunctionTable = new Map([['boom', { call: (): GoValue => { throw new Error('bad input'); }, arity: 0 }]]);
   assert.throws(() => compile('{{ boom }}', functions).execute(dot), {
