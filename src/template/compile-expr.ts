@@ -253,7 +253,9 @@ const literalKinds = new Set(['bool', 'number', 'string', 'nil']);
 
 /** An argument converted to the parameter's Go type (Go's evalArg + validateType). */
 export function compileArg(node: ArgNode, type: GoParamType, cc: CompileCtx): Eval {
-  const fail = at(cc, node, argString(node));
+  // After a parenthesised pipeline Go's error context is the last node it evaluated.
+  const last = node.kind === 'pipe' ? lastEvaluated(node) : { pos: node.pos, text: argString(node) };
+  const fail = thrower(cc.site, last.pos, last.text);
   if (node.kind === 'nil') {
     if (type === 'any') return () => null;
     if (type === 'value') return () => undefined;
