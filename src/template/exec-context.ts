@@ -44,7 +44,8 @@ export function errorPrefix(site: Site, pos: number, context: string): string {
   const before = site.source.slice(0, pos);
   const nl = before.lastIndexOf('\n');
   const line = 1 + (before.match(/\n/g)?.length ?? 0);
-  const col = nl < 0 ? pos : pos - nl - 1;
+  // Go counts bytes, not UTF-16 units.
+  const col = Buffer.byteLength(before.slice(nl + 1), 'utf8');
   return `template: ${site.parseName}:${line}:${col}: executing ${JSON.stringify(site.tmplName)} at <${context}>: `;
 }
 
