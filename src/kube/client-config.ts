@@ -63,16 +63,27 @@ function mergeFiles(files: readonly string[]): KubeConfig {
     if (currentContext === '' && kc.currentContext) currentContext = kc.currentContext;
   }
   const merged = new KubeConfig();
-  merged.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  merged.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   return merged;
 }
 
-function inCluster(env: Readonly<Record<string, string | undefined>>, rootPrefix: string): KubeConfig | undefined {
+function inCluster(
+  env: Readonly<Record<string, string | undefined>>,
+  rootPrefix: string,
+): KubeConfig | undefined {
   const host = env['KUBERNETES_SERVICE_HOST'];
   const port = env['KUBERNETES_SERVICE_PORT'];
   if (!host || !port || !existsSync(`${rootPrefix}${SERVICE_ACCOUNT_DIR}/token`)) return undefined;
   // client-node reads the host and port from process.env itself.
-  const saved = { host: process.env['KUBERNETES_SERVICE_HOST'], port: process.env['KUBERNETES_SERVICE_PORT'] };
+  const saved = {
+    host: process.env['KUBERNETES_SERVICE_HOST'],
+    port: process.env['KUBERNETES_SERVICE_PORT'],
+  };
   process.env['KUBERNETES_SERVICE_HOST'] = host;
   process.env['KUBERNETES_SERVICE_PORT'] = port;
   try {
@@ -92,12 +103,14 @@ function restoreEnv(name: string, value: string | undefined): void {
 
 function resolveUnchecked(options: KubeconfigOptions): ResolvedKubeconfig {
   const env = options.env ?? process.env;
-  if (options.kubeconfig) return { kubeConfig: loadFile(options.kubeconfig), origin: 'flag', files: [options.kubeconfig] };
+  if (options.kubeconfig)
+    return { kubeConfig: loadFile(options.kubeconfig), origin: 'flag', files: [options.kubeconfig] };
   const listed = (env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f !== '');
   if (listed.length > 0) {
     // kubectl skips files of the list that do not exist.
     const files = listed.filter((f) => existsSync(f));
-    if (files.length === 0) throw new KubeconfigError(`none of the files in KUBECONFIG exists: ${listed.join(delimiter)}`);
+    if (files.length === 0)
+      throw new KubeconfigError(`none of the files in KUBECONFIG exists: ${listed.join(delimiter)}`);
     return { kubeConfig: mergeFiles(files), origin: 'KUBECONFIG', files };
   }
   const cluster = inCluster(env, options.rootPrefix ?? '');
@@ -114,11 +127,14 @@ export function resolveKubeconfig(options: KubeconfigOptions = {}): ResolvedKube
   const resolved = resolveUnchecked(options);
   const kc = resolved.kubeConfig;
   if (options.context !== undefined) {
-    if (kc.getContextObject(options.context) === null) throw new KubeconfigError(`context "${options.context}" not found in ${describe(resolved)}`);
+    if (kc.getContextObject(options.context) === null)
+      throw new KubeconfigError(`context "${options.context}" not found in ${describe(resolved)}`);
     kc.setCurrentContext(options.context);
   }
   if (kc.getCurrentCluster() === null) {
-    throw new KubeconfigError(`no current cluster in ${describe(resolved)} (current-context "${kc.getCurrentContext()}")`);
+    throw new KubeconfigError(
+      `no current cluster in ${describe(resolved)} (current-context "${kc.getCurrentContext()}")`,
+    );
   }
   return resolved;
 }

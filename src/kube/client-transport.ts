@@ -83,7 +83,10 @@ export class KubeTransportHttp {
     await this.kubeConfig.applyToHTTPSOptions(opts);
     const url = new URL(this.server + path);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = { ...(opts.headers as http.OutgoingHttpHeaders | undefined), accept: options.accept ?? 'application/json' };
+    const headers: http.OutgoingHttpHeaders = {
+      ...(opts.headers as http.OutgoingHttpHeaders | undefined),
+      accept: options.accept ?? 'application/json',
+    };
     if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     if (body !== undefined) {
       headers['content-type'] = options.contentType ?? 'application/json';
@@ -91,7 +94,11 @@ export class KubeTransportHttp {
     }
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = lib.request(url, { method: options.method ?? 'GET', headers, agent: this.agentFor(opts), signal: options.signal }, resolve);
+      const req = lib.request(
+        url,
+        { method: options.method ?? 'GET', headers, agent: this.agentFor(opts), signal: options.signal },
+        resolve,
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -107,7 +114,15 @@ export class KubeTransportHttp {
       return this.agent;
     }
     const tls: AgentOptions = { keepAlive: true };
-    for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const) {
+    for (const key of [
+      'ca',
+      'cert',
+      'key',
+      'pfx',
+      'passphrase',
+      'rejectUnauthorized',
+      'servername',
+    ] as const) {
       if (opts[key] !== undefined) Object.assign(tls, { [key]: opts[key] });
     }
     this.agent = new https.Agent(tls);

@@ -9,10 +9,20 @@ import {
 } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { resolveKubeconfig, type KubeconfigOptions, type KubeconfigOrigin } from './client-config.ts';
-import { KubeTransportHttp, type KubeRequestOptions, type KubeResponse, type KubeStream } from './client-transport.ts';
+import {
+  KubeTransportHttp,
+  type KubeRequestOptions,
+  type KubeResponse,
+  type KubeStream,
+} from './client-transport.ts';
 import { TokenBucket, type RateLimiter } from './rate-limit.ts';
 
-export { KubeconfigError, resolveKubeconfig, type KubeconfigOptions, type KubeconfigOrigin } from './client-config.ts';
+export {
+  KubeconfigError,
+  resolveKubeconfig,
+  type KubeconfigOptions,
+  type KubeconfigOrigin,
+} from './client-config.ts';
 export type { KubeRequestOptions, KubeResponse, KubeStream } from './client-transport.ts';
 
 export interface KubeClientOptions extends KubeconfigOptions {
@@ -45,7 +55,11 @@ export interface KubeClient {
   /** A raw streaming call (watch). */
   stream(path: string, options?: KubeRequestOptions): Promise<KubeStream>;
   /** A GET with an Accept header: the object cache's transport (`KubeTransport` in discovery.ts). */
-  get(path: string, accept: string, signal?: AbortSignal): Promise<{ readonly status: number; readonly body: unknown }>;
+  get(
+    path: string,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<{ readonly status: number; readonly body: unknown }>;
   /** Frees pooled connections (open watches end when their signals abort). */
   close(): void;
 }
@@ -59,7 +73,11 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const kubeConfig = options.kubeConfig ?? (resolved?.kubeConfig as KubeConfig);
   const limiter =
     options.limiter ??
-    new TokenBucket({ qps: options.qps ?? DEFAULT_KUBE_QPS, burst: options.burst ?? DEFAULT_KUBE_BURST, clock: options.clock ?? systemClock });
+    new TokenBucket({
+      qps: options.qps ?? DEFAULT_KUBE_QPS,
+      burst: options.burst ?? DEFAULT_KUBE_BURST,
+      clock: options.clock ?? systemClock,
+    });
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
   const transport = new KubeTransportHttp(kubeConfig, limiter);

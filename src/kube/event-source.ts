@@ -35,7 +35,9 @@ export const DEFAULT_PAGE_SIZE = 500;
 
 export function eventsPath(api: EventApi, namespace: string | undefined): string {
   const prefix = api === 'core/v1' ? '/api/v1' : '/apis/events.k8s.io/v1';
-  return namespace === undefined ? `${prefix}/events` : `${prefix}/namespaces/${encodeURIComponent(namespace)}/events`;
+  return namespace === undefined
+    ? `${prefix}/events`
+    : `${prefix}/namespaces/${encodeURIComponent(namespace)}/events`;
 }
 
 /** Changes from concurrent watches reach the sink one at a time, in arrival order. */
@@ -49,7 +51,10 @@ function serialize(sink: EventSink): EventSink {
 }
 
 /** The first `listed` waits for every scope's first list, so readiness means all are listed. */
-function listedReporter(scopes: number, observer: SourceObserver): (scope: number) => (count: number) => void {
+function listedReporter(
+  scopes: number,
+  observer: SourceObserver,
+): (scope: number) => (count: number) => void {
   const pending = new Set(Array.from({ length: scopes }, (_, i) => i));
   let firstTotal = 0;
   return (scope) => (count) => {

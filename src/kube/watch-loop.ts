@@ -101,7 +101,10 @@ export class ListWatch {
   }
 
   private relist(): void {
-    this.o.logger?.info({ path: this.o.path, resourceVersion: this.resourceVersion }, 'Resource version expired (410 Gone); re-listing.');
+    this.o.logger?.info(
+      { path: this.o.path, resourceVersion: this.resourceVersion },
+      'Resource version expired (410 Gone); re-listing.',
+    );
     this.resourceVersion = undefined;
   }
 
@@ -123,16 +126,21 @@ export class ListWatch {
     do {
       const query = new URLSearchParams({ limit: String(this.o.pageSize) });
       if (continueToken !== undefined) query.set('continue', continueToken);
-      const res = await this.o.client.request(`${this.o.path}?${query.toString()}`, { signal: this.o.signal });
+      const res = await this.o.client.request(`${this.o.path}?${query.toString()}`, {
+        signal: this.o.signal,
+      });
       if (res.status !== 200) throw statusError(res.status, res.body, `list ${this.o.path}`);
       this.o.observer.activity?.();
       const meta = isObject(res.body) && isObject(res.body['metadata']) ? res.body['metadata'] : {};
-      const items = isObject(res.body) && Array.isArray(res.body['items']) ? (res.body['items'] as unknown[]) : [];
+      const items =
+        isObject(res.body) && Array.isArray(res.body['items']) ? (res.body['items'] as unknown[]) : [];
       listRv ??= typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : undefined;
       for (const item of items) if (await this.emit('LISTED', item)) count++;
-      continueToken = typeof meta['continue'] === 'string' && meta['continue'] !== '' ? meta['continue'] : undefined;
+      continueToken =
+        typeof meta['continue'] === 'string' && meta['continue'] !== '' ? meta['continue'] : undefined;
     } while (continueToken !== undefined);
-    if (listRv === undefined) throw new KubeApiError(0, '', `list ${this.o.path}: no metadata.resourceVersion in the answer`);
+    if (listRv === undefined)
+      throw new KubeApiError(0, '', `list ${this.o.path}: no metadata.resourceVersion in the answer`);
     this.o.onListed(count);
     return listRv;
   }
@@ -186,7 +194,11 @@ export class ListWatch {
     const type = isObject(parsed) ? parsed['type'] : undefined;
     const object = isObject(parsed) ? parsed['object'] : undefined;
     if (type === 'ERROR') {
-      const err = statusError(isObject(object) && typeof object['code'] === 'number' ? object['code'] : 500, object, `watch ${this.o.path}`);
+      const err = statusError(
+        isObject(object) && typeof object['code'] === 'number' ? object['code'] : 500,
+        object,
+        `watch ${this.o.path}`,
+      );
       if (err.gone) return 'gone';
       throw err;
     }

@@ -4,7 +4,12 @@ import { TokenBucket } from '../../src/kube/rate-limit.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 /** Takes `n` tokens at once and records the clock time at which each was granted. */
-function takeAll(bucket: TokenBucket, clock: ManualClock, n: number, signal?: AbortSignal): { granted: number[]; all: Promise<unknown> } {
+function takeAll(
+  bucket: TokenBucket,
+  clock: ManualClock,
+  n: number,
+  signal?: AbortSignal,
+): { granted: number[]; all: Promise<unknown> } {
   const granted: number[] = [];
   const start = clock.now();
   const all = Promise.allSettled(
@@ -15,7 +20,13 @@ function takeAll(bucket: TokenBucket, clock: ManualClock, n: number, signal?: Ab
 
 describe('TokenBucket', () => {
   const cases = [
-    { name: 'burst then one per 1/qps', qps: 5, burst: 10, n: 13, expected: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 200, 400, 600] },
+    {
+      name: 'burst then one per 1/qps',
+      qps: 5,
+      burst: 10,
+      n: 13,
+      expected: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 200, 400, 600],
+    },
     { name: 'burst of one', qps: 2, burst: 1, n: 3, expected: [0, 500, 1000] },
     { name: 'fractional qps', qps: 0.5, burst: 1, n: 2, expected: [0, 2000] },
     { name: 'no limit', qps: Infinity, burst: 1, n: 4, expected: [0, 0, 0, 0] },

@@ -7,7 +7,13 @@ function core(kind: string, plural: string, namespaced: boolean, shortNames?: st
   return { group: '', version: 'v1', kind, plural, namespaced, ...(shortNames ? { shortNames } : {}) };
 }
 
-function grouped(group: string, version: string, kind: string, plural: string, shortNames?: string[]): ResourceType {
+function grouped(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  shortNames?: string[],
+): ResourceType {
   return { group, version, kind, plural, namespaced: true, ...(shortNames ? { shortNames } : {}) };
 }
 
@@ -55,16 +61,23 @@ export class ResourceRegistry {
   document(path: string, serverAddress: string): Record<string, unknown> | undefined {
     if (path === '/version') return VERSION;
     if (path === '/api') {
-      return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+      return {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+      };
     }
     if (path === '/api/v1') return this.resourceList('', 'v1');
-    if (path === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: this.groups().map((g) => this.group(g)) };
+    if (path === '/apis')
+      return { kind: 'APIGroupList', apiVersion: 'v1', groups: this.groups().map((g) => this.group(g)) };
     const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
     if (m === null) return undefined;
     const [, group = '', version] = m;
     if (!this.groups().includes(group)) return undefined;
     if (version === undefined) return { kind: 'APIGroup', apiVersion: 'v1', ...this.group(group) };
-    return this.types.some((t) => t.group === group && t.version === version) ? this.resourceList(group, version) : undefined;
+    return this.types.some((t) => t.group === group && t.version === version)
+      ? this.resourceList(group, version)
+      : undefined;
   }
 
   private groups(): string[] {
@@ -72,10 +85,12 @@ export class ResourceRegistry {
   }
 
   private group(name: string): Record<string, unknown> {
-    const versions = [...new Set(this.types.filter((t) => t.group === name).map((t) => t.version))].map((version) => ({
-      groupVersion: `${name}/${version}`,
-      version,
-    }));
+    const versions = [...new Set(this.types.filter((t) => t.group === name).map((t) => t.version))].map(
+      (version) => ({
+        groupVersion: `${name}/${version}`,
+        version,
+      }),
+    );
     return { name, versions, preferredVersion: versions[0] };
   }
 

@@ -68,27 +68,49 @@ function listPage(ctx: HandlerContext, path: ResourcePath, query: URLSearchParam
   let rv = String(ctx.store.resourceVersion);
   const token = query.get('continue');
   if (token !== null && token !== '') {
-    const { rv: tokenRv, after } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { rv: string; after: string };
+    const { rv: tokenRv, after } = JSON.parse(Buffer.from(token, 'base64url').toString()) as {
+      rv: string;
+      after: string;
+    };
     if (ctx.store.isExpired(Number(tokenRv))) throw expired(tokenRv, ctx.store.compactedResourceVersion);
     rv = tokenRv;
     all = all.filter((o) => sortKey(o) > after);
   }
   const limit = Number(query.get('limit') ?? '0');
-  if (!(limit > 0) || all.length <= limit) return { items: all, resourceVersion: rv, continueToken: undefined };
+  if (!(limit > 0) || all.length <= limit)
+    return { items: all, resourceVersion: rv, continueToken: undefined };
   const items = all.slice(0, limit);
   const after = sortKey(items[items.length - 1] as KubeObject);
-  return { items, resourceVersion: rv, continueToken: Buffer.from(JSON.stringify({ rv, after })).toString('base64url') };
+  return {
+    items,
+    resourceVersion: rv,
+    continueToken: Buffer.from(JSON.stringify({ rv, after })).toString('base64url'),
+  };
 }
 
 function sortKey(obj: KubeObject): string {
   return `${String(obj.metadata['namespace'] ?? '')}/${String(obj.metadata['name'] ?? '')}`;
 }
 
-function list(ctx: HandlerContext, path: ResourcePath, query: URLSearchParams, as: AcceptAs): Record<string, unknown> {
+function list(
+  ctx: HandlerContext,
+  path: ResourcePath,
+  query: URLSearchParams,
+  as: AcceptAs,
+): Record<string, unknown> {
   const selector = selectorOf(query);
   const page = listPage(ctx, path, query, selector);
-  const metadata = { resourceVersion: page.resourceVersion, ...(page.continueToken ? { continue: page.continueToken } : {}) };
-  if (as !== 'json') return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: page.items.map(partial) };
+  const metadata = {
+    resourceVersion: page.resourceVersion,
+    ...(page.continueToken ? { continue: page.continueToken } : {}),
+  };
+  if (as !== 'json')
+    return {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata,
+      items: page.items.map(partial),
+    };
   const apiVersion = path.type.group === '' ? 'v1' : `${path.type.group}/${path.type.version}`;
   return { kind: `${path.type.kind}List`, apiVersion, metadata, items: page.items };
 }
@@ -102,7 +124,9 @@ function selectorOf(query: URLSearchParams): Selector {
 /** A JSON merge patch (RFC 7386); strategic merge patches are treated the same on these fields. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out = new Map<string, unknown>(typeof target === 'object' && target !== null && !Array.isArray(target) ? Object.entries(target) : []);
+  const out = new Map<string, unknown>(
+    typeof target === 'object' && target !== null && !Array.isArray(target) ? Object.entries(target) : [],
+  );
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) out.delete(key);
     else out.set(key, mergePatch(out.get(key), value));
@@ -111,9 +135,13 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 function asObject(body: unknown): KubeObject {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiStatusError(400, 'BadRequest', 'body must be an object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ApiStatusError(400, 'BadRequest', 'body must be an object');
   const obj = body as Record<string, unknown>;
-  const metadata = typeof obj['metadata'] === 'object' && obj['metadata'] !== null ? (obj['metadata'] as Record<string, unknown>) : {};
+  const metadata =
+    typeof obj['metadata'] === 'object' && obj['metadata'] !== null
+      ? (obj['metadata'] as Record<string, unknown>)
+      : {};
   return { ...obj, metadata };
 }
 
@@ -132,7 +160,10 @@ export function handleResource(
   if (method === 'GET' && (path.watch || query.get('watch') === 'true' || query.get('watch') === '1')) {
     const timeout = query.get('timeoutSeconds');
     const selector = selectorOf(query);
-    const byName = path.name === undefined ? selector : (o: KubeObject): boolean => o.metadata['name'] === path.name && selector(o);
+    const byName =
+      path.name === undefined
+        ? selector
+        : (o: KubeObject): boolean => o.metadata['name'] === path.name && selector(o);
     ctx.watches.serve(
       {
         type: path.type,
@@ -149,17 +180,20 @@ export function handleResource(
   const one = (obj: KubeObject): unknown => (as === 'json' ? obj : partial(obj));
   if (path.name === undefined) {
     if (method === 'GET') return { status: 200, body: list(ctx, path, query, as) };
-    if (method === 'POST') return { status: 201, body: one(store.create(path.type, path.namespace, asObject(body))) };
+    if (method === 'POST')
+      return { status: 201, body: one(store.create(path.type, path.namespace, asObject(body))) };
   } else {
     if (method === 'GET') return { status: 200, body: one(store.get(path.type, path.namespace, path.name)) };
-    if (method === 'PUT') return { status: 200, body: one(store.update(path.type, path.namespace, path.name, asObject(body))) };
+    if (method === 'PUT')
+      return { status: 200, body: one(store.update(path.type, path.namespace, path.name, asObject(body))) };
     if (method === 'PATCH') {
       const current = store.get(path.type, path.namespace, path.name);
       const merged = asObject(mergePatch(current, body));
       merged.metadata['resourceVersion'] = current.metadata['resourceVersion'];
       return { status: 200, body: one(store.update(path.type, path.namespace, path.name, merged)) };
     }
-    if (method === 'DELETE') return { status: 200, body: one(store.delete(path.type, path.namespace, path.name)) };
+    if (method === 'DELETE')
+      return { status: 200, body: one(store.delete(path.type, path.namespace, path.name)) };
   }
   throw new ApiStatusError(405, 'MethodNotAllowed', `method ${method} not allowed`);
 }

@@ -56,7 +56,9 @@ function labelTerm(term: string): Selector {
     const values = list.split(',').map((v) => v.trim());
     return (obj) => {
       const value = labels(obj)[key];
-      return op === 'in' ? value !== undefined && values.includes(value) : value === undefined || !values.includes(value);
+      return op === 'in'
+        ? value !== undefined && values.includes(value)
+        : value === undefined || !values.includes(value);
     };
   }
   const eq = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);

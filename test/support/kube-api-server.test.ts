@@ -70,13 +70,20 @@ describe('test API server with kubectl', () => {
   it('creates an Event and a Pod from YAML, then gets them', async () => {
     const file = join(dir, 'objects.yaml');
     await writeFile(file, MANIFEST);
-    const created = await run('kubectl', [...kubectlArgs, 'create', '--validate=false', '-f', file], { env: env() });
+    const created = await run('kubectl', [...kubectlArgs, 'create', '--validate=false', '-f', file], {
+      env: env(),
+    });
     assert.match(created.stdout, /event\/from-yaml created/);
     assert.match(created.stdout, /pod\/web-1 created/);
 
-    const events = await run('kubectl', [...kubectlArgs, 'get', 'events', '-A', '-o', 'json'], { env: env() });
+    const events = await run('kubectl', [...kubectlArgs, 'get', 'events', '-A', '-o', 'json'], {
+      env: env(),
+    });
     const list = JSON.parse(events.stdout) as { items: CoreV1Event[] };
-    assert.deepEqual(list.items.map((e) => [e.metadata.namespace, e.metadata.name, e.reason]), [['default', 'from-yaml', 'Scheduled']]);
+    assert.deepEqual(
+      list.items.map((e) => [e.metadata.namespace, e.metadata.name, e.reason]),
+      [['default', 'from-yaml', 'Scheduled']],
+    );
 
     const pods = await run('kubectl', [...kubectlArgs, 'get', 'pods', '-l', 'app=web'], { env: env() });
     assert.match(pods.stdout, /^NAME\s+AGE\nweb-1\s/);
@@ -85,7 +92,9 @@ describe('test API server with kubectl', () => {
   });
 
   it('streams a created Event to `kubectl get events --watch -o json`', async () => {
-    const child = spawn('kubectl', [...kubectlArgs, 'get', 'events', '--watch', '-o', 'json'], { env: env() });
+    const child = spawn('kubectl', [...kubectlArgs, 'get', 'events', '--watch', '-o', 'json'], {
+      env: env(),
+    });
     let out = '';
     const seen = (name: string): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -141,11 +150,17 @@ describe('test API server with @kubernetes/client-node', () => {
     }
     assert.deepEqual(names.sort(), ['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
     const inA = await api.listNamespacedEvent({ namespace: 'a', fieldSelector: 'involvedObject.kind=Pod' });
-    assert.deepEqual(inA.items.map((e) => e.metadata.name), ['ev-0', 'ev-2', 'ev-4']);
+    assert.deepEqual(
+      inA.items.map((e) => e.metadata.name),
+      ['ev-0', 'ev-2', 'ev-4'],
+    );
   });
 
   it('answers 404 with a Status for a missing object', async () => {
-    await assert.rejects(api.readNamespacedEvent({ namespace: 'a', name: 'nope' }), (err: { code?: number }) => err.code === 404);
+    await assert.rejects(
+      api.readNamespacedEvent({ namespace: 'a', name: 'nope' }),
+      (err: { code?: number }) => err.code === 404,
+    );
   });
 
   it('watches from a resourceVersion with bookmarks, then 410 after compaction', async () => {
@@ -158,7 +173,8 @@ describe('test API server with @kubernetes/client-node', () => {
     const controller = await watch.watch(
       '/api/v1/namespaces/a/events',
       { resourceVersion: rv, allowWatchBookmarks: true },
-      (type, obj: KubeObject) => seen.push(`${type} ${String(obj.metadata['name'] ?? obj.metadata['resourceVersion'])}`),
+      (type, obj: KubeObject) =>
+        seen.push(`${type} ${String(obj.metadata['name'] ?? obj.metadata['resourceVersion'])}`),
       (err) => done(err),
     );
     server.create(event('new', 'a'));
@@ -172,34 +188,81 @@ describe('test API server with @kubernetes/client-node', () => {
 
     server.compact();
     const errors: unknown[] = [];
-    await new Watch(kc).watch('/api/v1/namespaces/a/events', { resourceVersion: rv }, (type, obj) => errors.push([type, obj]), () => undefined);
+    await new Watch(kc).watch(
+      '/api/v1/namespaces/a/events',
+      { resourceVersion: rv },
+      (type, obj) => errors.push([type, obj]),
+      () => undefined,
+    );
     await waitFor(() => errors.length === 1);
-    assert.deepEqual(errors[0], ['ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${server.store.resourceVersion})`, reason: 'Expired', code: 410 }]);
+    assert.deepEqual(errors[0], [
+      'ERROR',
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${rv} (${server.store.resourceVersion})`,
+        reason: 'Expired',
+        code: 410,
+      },
+    ]);
   });
 
   it('serves metadata-only GETs, discovery, injected failures and forbidden kinds', async () => {
-    server.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a', labels: { app: 'web' } }, spec: {} });
-    const headers = { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json' };
-    const one = (await (await fetch(`${server.url}/apis/apps/v1/namespaces/a/deployments/web`, { headers })).json()) as KubeObject;
+    server.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'a', labels: { app: 'web' } },
+      spec: {},
+    });
+    const headers = {
+      Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+    };
+    const one = (await (
+      await fetch(`${server.url}/apis/apps/v1/namespaces/a/deployments/web`, { headers })
+    ).json()) as KubeObject;
     assert.equal(one.kind, 'PartialObjectMetadata');
     assert.deepEqual(one.metadata['labels'], { app: 'web' });
     assert.equal(one['spec'], undefined);
     const listHeaders = { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' };
-    const many = (await (await fetch(`${server.url}/apis/apps/v1/deployments`, { headers: listHeaders })).json()) as { kind: string };
+    const many = (await (
+      await fetch(`${server.url}/apis/apps/v1/deployments`, { headers: listHeaders })
+    ).json()) as { kind: string };
     assert.equal(many.kind, 'PartialObjectMetadataList');
     assert.equal(server.requestsWhere((r) => r.metadataOnly).length, 2);
 
-    server.registerResource({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+    server.registerResource({
+      group: 'example.com',
+      version: 'v1',
+      kind: 'Widget',
+      plural: 'widgets',
+      namespaced: true,
+    });
     const groups = (await (await fetch(`${server.url}/apis`)).json()) as { groups: { name: string }[] };
-    assert.deepEqual(groups.groups.map((g) => g.name), ['apps', 'batch', 'events.k8s.io', 'coordination.k8s.io', 'example.com']);
-    const widgets = (await (await fetch(`${server.url}/apis/example.com/v1`)).json()) as { resources: { kind: string }[] };
-    assert.deepEqual(widgets.resources.map((r) => r.kind), ['Widget']);
+    assert.deepEqual(
+      groups.groups.map((g) => g.name),
+      ['apps', 'batch', 'events.k8s.io', 'coordination.k8s.io', 'example.com'],
+    );
+    const widgets = (await (await fetch(`${server.url}/apis/example.com/v1`)).json()) as {
+      resources: { kind: string }[];
+    };
+    assert.deepEqual(
+      widgets.resources.map((r) => r.kind),
+      ['Widget'],
+    );
 
     server.failNext(1, 503);
-    await assert.rejects(api.listNamespacedEvent({ namespace: 'a' }), (err: { code?: number }) => err.code === 503);
+    await assert.rejects(
+      api.listNamespacedEvent({ namespace: 'a' }),
+      (err: { code?: number }) => err.code === 503,
+    );
     await api.listNamespacedEvent({ namespace: 'a' });
     server.forbid('Pod');
-    await assert.rejects(api.listNamespacedPod({ namespace: 'a' }), (err: { code?: number }) => err.code === 403);
+    await assert.rejects(
+      api.listNamespacedPod({ namespace: 'a' }),
+      (err: { code?: number }) => err.code === 403,
+    );
   });
 });
 

@@ -18,7 +18,7 @@ export interface RequestRecord {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly accept: string;
-  /** `Date.now()` when the request arrived. */
+  /** When the request arrived (`options.now`, default `Date.now()`). */
   readonly atMs: number;
   readonly watch: boolean;
   /** The kind of the resource addressed, when the path names one. */
@@ -37,6 +37,8 @@ export interface KubeApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Replayable history bound; older changes are compacted automatically. */
   readonly maxHistory?: number;
+  /** Stamps `RequestRecord.atMs`; a test's ManualClock makes request timing exact. Default Date.now. */
+  readonly now?: () => number;
 }
 
 type FailMatcher = (record: RequestRecord) => boolean;
@@ -118,6 +120,16 @@ export class KubeApiServer {
     this.watches.endAll();
   }
 
+  /** Ends every open watch with an in-stream ERROR 410 Expired (the watch cache fell behind). */
+  expireWatches(): void {
+    this.watches.expireAll();
+  }
+
+  /** Writes a raw line into every open watch stream. */
+  sendRawWatchLine(line: string): void {
+    this.watches.rawAll(line);
+  }
+
   /** Sends a BOOKMARK with the current resourceVersion to every watch that allows them. */
   bookmark(): void {
     this.watches.bookmarkAll();
@@ -157,7 +169,9 @@ export class KubeApiServer {
   private typeOf(obj: Record<string, unknown>): ResourceType {
     const apiVersion = String(obj['apiVersion'] ?? 'v1');
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const type = this.registry.matching(String(obj['kind'])).find((t) => t.group === group && t.version === version);
+    const type = this.registry
+      .matching(String(obj['kind']))
+      .find((t) => t.group === group && t.version === version);
     if (type === undefined) throw new Error(`no resource for ${apiVersion} ${String(obj['kind'])}`);
     return type;
   }
@@ -170,7 +184,8 @@ export class KubeApiServer {
       try {
         this.respond(req, res, text);
       } catch (err) {
-        const status = err instanceof ApiStatusError ? err : new ApiStatusError(500, 'InternalError', String(err));
+        const status =
+          err instanceof ApiStatusError ? err : new ApiStatusError(500, 'InternalError', String(err));
         send(res, status.status, status.toStatus());
       }
     });
@@ -186,7 +201,7 @@ export class KubeApiServer {
       path,
       query: url.searchParams,
       accept,
-      atMs: Date.now(),
+      atMs: (this.options.now ?? Date.now)(),
       watch: resource !== undefined && (resource.watch || url.searchParams.get('watch') === 'true'),
       kind: resource?.type.kind,
       metadataOnly: acceptAs(accept) !== 'json',
@@ -196,9 +211,11 @@ export class KubeApiServer {
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
     this.injectedFailure(record, resource?.type);
-    const discovery = req.method === 'GET' ? this.registry.document(path, `127.0.0.1:${this.port}`) : undefined;
+    const discovery =
+      req.method === 'GET' ? this.registry.document(path, `127.0.0.1:${this.port}`) : undefined;
     if (discovery !== undefined) return send(res, 200, discovery);
-    if (resource === undefined) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (resource === undefined)
+      throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
     const body = text === '' ? undefined : (JSON.parse(text) as unknown);
     const answer = handleResource(this.context(), req, res, resource, url.searchParams, body);
     if (answer !== undefined) send(res, answer.status, answer.body);
@@ -209,15 +226,28 @@ export class KubeApiServer {
     if (failure !== undefined) {
       failure.remaining -= 1;
       this.failures = this.failures.filter((f) => f.remaining > 0);
-      throw new ApiStatusError(failure.status, failure.status === 429 ? 'TooManyRequests' : 'InternalError', `injected failure ${failure.status}`);
+      throw new ApiStatusError(
+        failure.status,
+        failure.status === 429 ? 'TooManyRequests' : 'InternalError',
+        `injected failure ${failure.status}`,
+      );
     }
     if (type !== undefined && (this.forbidden.has(type.kind) || this.forbidden.has(type.plural))) {
-      throw new ApiStatusError(403, 'Forbidden', `${type.plural} is forbidden: User "system:serviceaccount:test:router" cannot ${record.method.toLowerCase()} resource "${type.plural}"`);
+      throw new ApiStatusError(
+        403,
+        'Forbidden',
+        `${type.plural} is forbidden: User "system:serviceaccount:test:router" cannot ${record.method.toLowerCase()} resource "${type.plural}"`,
+      );
     }
   }
 
   private context(): HandlerContext {
-    return { store: this.store, registry: this.registry, watches: this.watches, serverAddress: () => `127.0.0.1:${this.port}` };
+    return {
+      store: this.store,
+      registry: this.registry,
+      watches: this.watches,
+      serverAddress: () => `127.0.0.1:${this.port}`,
+    };
   }
 }
 

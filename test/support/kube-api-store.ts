@@ -61,7 +61,11 @@ export class ApiStatusError extends Error {
 
 export function notFound(type: ResourceType, name: string): ApiStatusError {
   const what = type.group === '' ? type.plural : `${type.plural}.${type.group}`;
-  return new ApiStatusError(404, 'NotFound', `${what} "${name}" not found`, { name, group: type.group, kind: type.plural });
+  return new ApiStatusError(404, 'NotFound', `${what} "${name}" not found`, {
+    name,
+    group: type.group,
+    kind: type.plural,
+  });
 }
 
 function objectKey(namespace: string | undefined, name: string): string {
@@ -108,7 +112,8 @@ export class ObjectStore {
     const out: KubeObject[] = [];
     for (const key of keys) {
       const obj = all.get(key);
-      if (obj !== undefined && (namespace === undefined || metaString(obj, 'namespace') === namespace)) out.push(obj);
+      if (obj !== undefined && (namespace === undefined || metaString(obj, 'namespace') === namespace))
+        out.push(obj);
     }
     return out;
   }
@@ -122,11 +127,16 @@ export class ObjectStore {
   create(type: ResourceType, namespace: string | undefined, input: KubeObject): KubeObject {
     const meta = { ...input.metadata };
     let name = typeof meta['name'] === 'string' ? meta['name'] : undefined;
-    if (name === undefined && typeof meta['generateName'] === 'string') name = `${meta['generateName']}${randomUUID().slice(0, 5)}`;
-    if (name === undefined || name === '') throw new ApiStatusError(422, 'Invalid', `${type.kind} is invalid: metadata.name: Required value`);
+    if (name === undefined && typeof meta['generateName'] === 'string')
+      name = `${meta['generateName']}${randomUUID().slice(0, 5)}`;
+    if (name === undefined || name === '')
+      throw new ApiStatusError(422, 'Invalid', `${type.kind} is invalid: metadata.name: Required value`);
     const ns = type.namespaced ? (namespace ?? metaString(input, 'namespace') ?? 'default') : undefined;
     if (this.bucket(type).has(objectKey(ns, name))) {
-      throw new ApiStatusError(409, 'AlreadyExists', `${type.plural} "${name}" already exists`, { name, kind: type.plural });
+      throw new ApiStatusError(409, 'AlreadyExists', `${type.plural} "${name}" already exists`, {
+        name,
+        kind: type.plural,
+      });
     }
     meta['name'] = name;
     if (ns !== undefined) meta['namespace'] = ns;
@@ -141,11 +151,25 @@ export class ObjectStore {
     const current = this.get(type, namespace, name);
     const sent = metaString(input, 'resourceVersion');
     if (sent !== undefined && sent !== '' && sent !== metaString(current, 'resourceVersion')) {
-      throw new ApiStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${type.plural} "${name}": the object has been modified`);
+      throw new ApiStatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.plural} "${name}": the object has been modified`,
+      );
     }
-    const meta: Record<string, unknown> = { ...input.metadata, name, uid: current.metadata['uid'], creationTimestamp: current.metadata['creationTimestamp'] };
+    const meta: Record<string, unknown> = {
+      ...input.metadata,
+      name,
+      uid: current.metadata['uid'],
+      creationTimestamp: current.metadata['creationTimestamp'],
+    };
     if (namespace !== undefined) meta['namespace'] = namespace;
-    return this.commit(type, 'MODIFIED', { ...input, apiVersion: apiVersionOf(type), kind: type.kind, metadata: meta });
+    return this.commit(type, 'MODIFIED', {
+      ...input,
+      apiVersion: apiVersionOf(type),
+      kind: type.kind,
+      metadata: meta,
+    });
   }
 
   delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {

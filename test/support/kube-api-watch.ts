@@ -2,7 +2,14 @@
 // resourceVersion, bookmarks, 410 Expired for compacted history, `timeoutSeconds` ending the stream.
 import type { ServerResponse } from 'node:http';
 import type { Selector } from './kube-api-selectors.ts';
-import { apiVersionOf, ApiStatusError, metaString, type Change, type ObjectStore, type ResourceType } from './kube-api-store.ts';
+import {
+  apiVersionOf,
+  ApiStatusError,
+  metaString,
+  type Change,
+  type ObjectStore,
+  type ResourceType,
+} from './kube-api-store.ts';
 
 export interface WatchRequest {
   readonly type: ResourceType;
@@ -20,6 +27,10 @@ export interface OpenWatch {
   drop(): void;
   /** Ends the stream cleanly, as `timeoutSeconds` does. */
   end(): void;
+  /** Sends an ERROR 410 Expired line and ends, as a watch cache that fell behind does. */
+  expire(): void;
+  /** Writes `line` as is (a test of garbage in the stream). */
+  raw(line: string): void;
 }
 
 export class WatchHub {
@@ -46,6 +57,14 @@ export class WatchHub {
     for (const w of [...this.open]) w.end();
   }
 
+  expireAll(): void {
+    for (const w of [...this.open]) w.expire();
+  }
+
+  rawAll(line: string): void {
+    for (const w of this.open) w.raw(line);
+  }
+
   serve(req: WatchRequest, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
@@ -59,7 +78,8 @@ export class WatchHub {
       return;
     }
     const inScope = (change: Change): boolean =>
-      (req.namespace === undefined || metaString(change.object, 'namespace') === req.namespace) && req.selector(change.object);
+      (req.namespace === undefined || metaString(change.object, 'namespace') === req.namespace) &&
+      req.selector(change.object);
     const key = `${req.type.group}/${req.type.plural}`;
     // Replay and subscribe in one tick, so no change falls between them.
     for (const change of initial) if (inScope(change)) write(change.type, change.object);
@@ -86,6 +106,13 @@ export class WatchHub {
       end: () => {
         cleanup();
         res.end();
+      },
+      expire: () => {
+        write('ERROR', expired(req.resourceVersion ?? '', this.store.resourceVersion).toStatus());
+        watch.end();
+      },
+      raw: (line) => {
+        if (!res.writableEnded && !res.destroyed) res.write(`${line}\n`);
       },
     };
     const cleanup = (): void => {
