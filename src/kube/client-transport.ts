@@ -157,13 +157,13 @@ export async function* splitLines(source: AsyncIterable<Buffer | string>): Async
   let carry = '';
   for await (const chunk of source) {
     carry += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let newline = carry.indexOf('\n');
-    while (newline >= 0) {
-      const line = carry.slice(0, newline).trim();
-      carry = carry.slice(newline + 1);
+    let start = 0;
+    for (let newline = carry.indexOf('\n'); newline >= 0; newline = carry.indexOf('\n', start)) {
+      const line = carry.slice(start, newline).trim();
+      start = newline + 1;
       if (line !== '') yield line;
-      newline = carry.indexOf('\n');
     }
+    carry = carry.slice(start);
   }
   const last = (carry + decoder.end()).trim();
   if (last !== '') yield last;
