@@ -28,6 +28,8 @@ export interface FieldNode {
 export interface VariableNode {
   readonly kind: 'variable';
   readonly pos: number;
+  /** Where the text `$x.A` starts (for our compile-time errors); absent in declarations. */
+  readonly start?: number;
   /** `$x.A.B` is ['$x', 'A', 'B']. */
   readonly ident: readonly string[];
 }

@@ -3,7 +3,7 @@
 import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './ast.ts';
 import { argString, commandString, pipeString } from './ast.ts';
 import { GO_PARAM_TYPE_NAMES, GoFloat, GoMap } from './value.ts';
-import type { GoParamType, GoValue, TemplateFunction } from './value.ts';
+import type { GoParamType, GoValue, StructType, TemplateFunction } from './value.ts';
 import { TemplateExecError } from './errors.ts';
 import { isTrue } from './truth.ts';
 import { goTypeName } from './print.ts';
@@ -154,23 +154,28 @@ function idealConstant(n: NumberNode, cc: CompileCtx): () => GoValue {
   return () => fail(`${n.text} overflows int`);
 }
 
+/**
+ * `.A.B` on a receiver of a known struct type, resolved now. `textStart` is where the text of
+ * names[0] (with its leading dot) starts, for pointing compile errors at the bad name.
+ */
+function staticFields(type: StructType, names: readonly string[], textStart: number, hasArgs: boolean, fail: Thrower, cc: CompileCtx): (receiver: GoValue) => GoValue {
+  const chain = resolveStatic(type, names, (index, typeName, hint) => {
+    const suggestion = hint !== undefined ? `; did you mean ${JSON.stringify(hint)}?` : '';
+    const pos = textStart + names.slice(0, index).reduce((n, id) => n + id.length + 1, 0);
+    throw compileError(cc.site, pos, `field ${JSON.stringify(names[index])} not found in type ${typeName}${suggestion}`);
+  });
+  const read = chain.read;
+  if (chain.rest.length === 0) {
+    if (hasArgs) return () => fail(`${names[names.length - 1]} has arguments but cannot be invoked as function`);
+    return (r) => read(r, fail);
+  }
+  const rest = chainSteps(chain.rest, hasArgs, false, fail);
+  return (r) => rest(read(r, fail));
+}
+
 export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean): Eval {
   const fail = at(cc, node, argString(node));
-  if (cc.dotType !== undefined) {
-    const chain = resolveStatic(cc.dotType, node.ident, (index, typeName, hint) => {
-      const suggestion = hint !== undefined ? `; did you mean ${JSON.stringify(hint)}?` : '';
-      const name = node.ident[index] as string;
-      const pos = node.start + node.ident.slice(0, index).reduce((n, id) => n + id.length + 1, 0);
-      throw compileError(cc.site, pos, `field ${JSON.stringify(name)} not found in type ${typeName}${suggestion}`);
-    });
-    const read = chain.read;
-    if (chain.rest.length === 0) {
-      if (hasArgs) return () => fail(`${node.ident[node.ident.length - 1]} has arguments but cannot be invoked as function`);
-      return (dot) => read(dot, fail);
-    }
-    const rest = chainSteps(chain.rest, hasArgs, false, fail);
-    return (dot) => rest(read(dot, fail));
-  }
+  if (cc.dotType !== undefined) return staticFields(cc.dotType, node.ident, node.start, hasArgs, fail, cc);
   const steps = chainSteps(node.ident, hasArgs, cc.dotIsInterface, fail);
   return (dot) => steps(dot);
 }
@@ -196,7 +201,12 @@ function compileVariable(node: VariableNode, cc: CompileCtx, hasArgs: boolean): 
   const fail = at(cc, node, argString(node));
   if (slot < 0) return () => fail(`undefined variable: ${node.ident[0]}`);
   if (node.ident.length === 1) return (_dot, vars) => vars[slot];
-  const steps = chainSteps(node.ident.slice(1), hasArgs, false, fail);
+  const type = cc.scope.findLast((b) => b.slot === slot)?.type;
+  const names = node.ident.slice(1);
+  const steps =
+    type !== undefined
+      ? staticFields(type, names, (node.start ?? node.pos) + (node.ident[0] as string).length, hasArgs, fail, cc)
+      : chainSteps(names, hasArgs, false, fail);
   return (_dot, vars) => steps(vars[slot]);
 }
 

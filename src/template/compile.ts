@@ -86,7 +86,7 @@ export function compileGoTemplate(source: string, options: CompileOptions): GoPr
 
 function newCtx(prog: Program, tmplName: string, dotType: StructType | undefined): CompileCtx {
   const site: Site = { parseName: prog.parseName, tmplName, source: prog.source };
-  return { site, funcs: prog.funcs, builtins: BUILTINS, dotType, dotIsInterface: false, scope: [{ name: '$', slot: 0 }], slots: { count: 1 } };
+  return { site, funcs: prog.funcs, builtins: BUILTINS, dotType, dotIsInterface: false, scope: [{ name: '$', slot: 0, type: dotType }], slots: { count: 1 } };
 }
 
 function usesDollar(root: ListNode): boolean {

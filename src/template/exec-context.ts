@@ -19,6 +19,8 @@ export interface Site {
 export interface VarBinding {
   readonly name: string;
   readonly slot: number;
+  /** The static type of the variable's value when known (`$` of a typed template). */
+  readonly type?: StructType;
 }
 
 export interface CompileCtx {

@@ -313,7 +313,7 @@ class Parser extends TokenStream {
       case 'field':
         return { kind: 'field', pos: chainPos, start: node.start, ident: [...node.ident, ...fields] };
       case 'variable':
-        return { kind: 'variable', pos: chainPos, ident: [...node.ident, ...fields] };
+        return { kind: 'variable', pos: chainPos, start: node.pos, ident: [...node.ident, ...fields] };
       case 'bool': case 'string': case 'number': case 'nil': case 'dot':
         this.errorf(`unexpected . after term ${goQuote(argString(node))}`);
       // falls through: errorf never returns

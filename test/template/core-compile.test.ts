@@ -56,6 +56,7 @@ test('an unknown field of a known type is a compile error with the nearest name'
     ['x {{ .InvolvedObject.Nmae }}', 'field "Nmae" not found in type ObjectReference; did you mean "Name"?', 21],
     ['{{ .Zzzzzzzz }}', 'field "Zzzzzzzz" not found in type Event', 4],
     ['{{ with .InvolvedObject }}{{ .Reason }}{{ end }}', 'field "Reason" not found in type ObjectReference', 30],
+    ['{{ range .InvolvedObject.Labels }}{{ $.InvolvedObject.Nam }}{{ end }}', 'field "Nam" not found in type ObjectReference; did you mean "Name"?', 54],
   ];
   for (const [source, detail, column] of cases) {
     assert.throws(() => compile(source), (e: unknown) => {
