@@ -10,7 +10,7 @@ import type { EventChange, EventSource, SourceObserver } from './sources/types.t
 export interface RouterOutput {
   readonly name: string;
   push(event: EnrichedEvent): Promise<void>;
-  drain(deadlineMs: number): Promise<void>;
+  drain(deadlineAtMs: number): Promise<void>;
 }
 
 export interface EnrichBase {
@@ -94,8 +94,8 @@ export class Router {
     await source.run(this.handle, signal, sourceObserver);
   }
 
-  /** Flushes every output, in parallel, up to the deadline; what is left is dead-lettered. */
-  async drain(deadlineMs: number): Promise<void> {
-    await Promise.all([...this.options.outputs.values()].map((output) => output.drain(deadlineMs)));
+  /** Flushes every output, in parallel, until `deadlineAtMs` (clock time); what is left is dead-lettered. */
+  async drain(deadlineAtMs: number): Promise<void> {
+    await Promise.all([...this.options.outputs.values()].map((output) => output.drain(deadlineAtMs)));
   }
 }

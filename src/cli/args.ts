@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['check', 'route-test', 'render', 'presets', 'version', 'help'] as const;
+export const COMMANDS = ['run', 'check', 'route-test', 'render', 'presets', 'version', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const OUTPUT_FORMATS = ['text', 'json'] as const;
@@ -15,6 +15,11 @@ export interface CliArgs {
   readonly objects?: string;
   readonly receiver?: string;
   readonly output: OutputFormat;
+  /** run: `kubernetes` (default), `replay:PATH` or `demo`. */
+  readonly source: string;
+  readonly kubeconfig?: string;
+  readonly metricsAddress: string;
+  readonly dryRun: boolean;
 }
 
 export class UsageError extends Error {
@@ -28,6 +33,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage: kube-event-router <command> [options]
 
 Commands:
+  run -c FILE [--source kubernetes|replay:PATH|demo]
+                                     Watch events and deliver them to the receivers.
   check -c FILE                      Validate a config; list every problem, or summarise it.
   route-test -c FILE --events FILE   Show which receivers each event reaches, and why.
   render -c FILE --receiver NAME --events FILE
@@ -44,6 +51,14 @@ Options:
                         objects' labels, annotations and owners.
       --receiver NAME   The receiver to render for.
   -o, --output FORMAT   text (default) or json: one JSON line per event.
+      --source SOURCE   run: kubernetes (default), replay:PATH (a file as --events takes;
+                        exits when every event is delivered or dead-lettered, 1 if any was
+                        dead-lettered) or demo (the built-in scenario, no cluster).
+      --kubeconfig FILE run: kubeconfig (else KUBECONFIG, in-cluster, ~/.kube/config).
+      --metrics-address ADDR
+                        run: where /metrics, /healthz and /readyz are served (default
+                        :2112; "" for none).
+      --dry-run         run: print what each receiver would be sent instead of sending.
   -h, --help            Show this help.
 `;
 
@@ -68,6 +83,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         objects: { type: 'string' },
         receiver: { type: 'string' },
         output: { type: 'string', short: 'o', default: 'text' },
+        source: { type: 'string', default: 'kubernetes' },
+        kubeconfig: { type: 'string' },
+        'metrics-address': { type: 'string', default: ':2112' },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,23 +98,42 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (!isCommand(name)) throw new UsageError(`unknown command "${name}"`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
   if (!isOutput(values.output)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
-  const args: CliArgs = { command: name, demo: values.demo, output: values.output, ...pick(values) };
+  const args: CliArgs = {
+    command: name,
+    demo: values.demo,
+    output: values.output,
+    source: values.source,
+    metricsAddress: values['metrics-address'],
+    dryRun: values['dry-run'],
+    ...pick(values),
+  };
   validate(args);
   return args;
 }
 
-function pick(values: { config?: string; events?: string; objects?: string; receiver?: string }): Partial<CliArgs> {
-  const out: { config?: string; events?: string; objects?: string; receiver?: string } = {};
-  for (const key of ['config', 'events', 'objects', 'receiver'] as const) if (values[key] !== undefined) out[key] = values[key];
+type Optional = 'config' | 'events' | 'objects' | 'receiver' | 'kubeconfig';
+
+function pick(values: Partial<Record<Optional, string>>): Partial<CliArgs> {
+  const out: Partial<Record<Optional, string>> = {};
+  for (const key of ['config', 'events', 'objects', 'receiver', 'kubeconfig'] as const) if (values[key] !== undefined) out[key] = values[key];
   return out;
 }
 
 function validate(args: CliArgs): void {
-  const needsConfig = args.command === 'check' || args.command === 'route-test' || args.command === 'render';
+  const needsConfig = args.command === 'run' || args.command === 'check' || args.command === 'route-test' || args.command === 'render';
   if (needsConfig && args.config === undefined) throw new UsageError(`${args.command} needs --config FILE`);
   if (args.command === 'route-test' || args.command === 'render') {
     if (args.events === undefined && !args.demo) throw new UsageError(`${args.command} needs --events FILE (or - for standard input) or --demo`);
     if (args.events !== undefined && args.demo) throw new UsageError('--events and --demo are exclusive');
   }
   if (args.command === 'render' && args.receiver === undefined) throw new UsageError('render needs --receiver NAME');
+  if (args.command === 'run') parseSource(args.source);
+}
+
+export type SourceArg = { kind: 'kubernetes' } | { kind: 'replay'; path: string } | { kind: 'demo' };
+
+export function parseSource(value: string): SourceArg {
+  if (value === 'kubernetes' || value === 'demo') return { kind: value };
+  if (value.startsWith('replay:') && value.length > 'replay:'.length) return { kind: 'replay', path: value.slice('replay:'.length) };
+  throw new UsageError(`--source must be kubernetes, replay:PATH or demo, got "${value}"`);
 }

@@ -6,6 +6,7 @@ import { runCheck } from './check.ts';
 import { runPresets } from './presets.ts';
 import { runRender } from './render.ts';
 import { runRouteTest } from './route-test.ts';
+import { runRun } from './run.ts';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -14,14 +15,29 @@ function version(): string {
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
 }
 
+/** Runs `fn`, turning a config error into its listing and exit 1. */
+async function withLoadErrors(fn: () => Promise<ExitCode>): Promise<ExitCode> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    printConfigError(err);
+    return 1;
+  }
+}
+
+function printConfigError(err: ConfigError): void {
+  const warnings = err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
+  process.stderr.write(`${err.message}\n${warnings}`);
+}
+
 async function withConfig(args: CliArgs, run: (loaded: LoadedConfig) => Promise<ExitCode>): Promise<ExitCode> {
   let loaded: LoadedConfig;
   try {
     loaded = await loadConfigFile(args.config ?? '');
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const warnings = err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
-    process.stderr.write(`${err.message}\n${warnings}`);
+    printConfigError(err);
     return 1;
   }
   return run(loaded);
@@ -45,6 +61,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       return 0;
     case 'presets':
       return runPresets(args);
+    case 'run':
+      return withLoadErrors(() => runRun(args));
     case 'check':
       return withConfig(args, async (loaded) => runCheck(args, loaded));
     case 'route-test':

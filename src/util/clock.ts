@@ -39,10 +39,16 @@ export const systemClock: Clock = {
     timer.unref();
     return { cancel: () => clearTimeout(timer) };
   },
+  // Unlike setTimer, a sleep keeps the process alive: someone is waiting for it to end.
   sleep(delayMs, signal) {
-    return sleepWith(systemClock, delayMs, signal);
+    return sleepWith({ ...systemClock, setTimer: refTimer }, delayMs, signal);
   },
 };
+
+function refTimer(fn: () => void, delayMs: number): TimerHandle {
+  const timer = setTimeout(fn, delayMs);
+  return { cancel: () => clearTimeout(timer) };
+}
 
 interface Pending {
   readonly at: number;

@@ -1,0 +1,87 @@
+// Builds one output per receiver, with its runtime (or a dry-run printer), its dead-letter
+// writer and the metrics and bookkeeping hooks.
+import type { Logger } from 'pino';
+import type { ReceiverConfig, RouterConfig } from './config/schema.ts';
+import type { EnrichedEvent } from './event/event.ts';
+import { createDeadLetterWriter, type DeadLetterWriter } from './output/dead-letter.ts';
+import { createOutput, type Output, type Outcome } from './output/output.ts';
+import { createDryRunReceiver } from './receivers/dry-run.ts';
+import { createReceiver } from './receivers/registry.ts';
+import type { FailureReason } from './receivers/types.ts';
+import type { Metrics } from './telemetry/metrics.ts';
+import type { Clock } from './util/clock.ts';
+
+export interface Tally {
+  delivered: number;
+  deadLettered: number;
+}
+
+export interface OutputsOptions {
+  readonly config: RouterConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly stdout: NodeJS.WritableStream;
+  readonly dryRun: boolean;
+  readonly settled?: (event: EnrichedEvent, receiver: string, outcome: Outcome) => void;
+}
+
+export function createOutputs(options: OutputsOptions): { outputs: Map<string, Output>; tally: Tally } {
+  const { config, clock, logger, metrics } = options;
+  const tally: Tally = { delivered: 0, deadLettered: 0 };
+  const writers = new Map<string, DeadLetterWriter>();
+  const writerFor = (path: string | undefined): DeadLetterWriter => {
+    const key = path ?? '';
+    let writer = writers.get(key);
+    if (writer === undefined) {
+      writer = createDeadLetterWriter({ path, clock, logger });
+      writers.set(key, writer);
+    }
+    return writer;
+  };
+  const width = Math.max(0, ...config.receivers.map((r) => r.name.length));
+  const outputs = new Map<string, Output>();
+  for (const receiver of config.receivers) {
+    const log = logger.child({ receiver: receiver.name });
+    metrics.receiverConfigured(receiver.name);
+    const runtime = options.dryRun
+      ? createDryRunReceiver(receiver.name, options.stdout, width)
+      : createReceiver(receiver, { clock, logger: log, stdout: options.stdout });
+    const output = createOutput(receiver, {
+      receiver: runtime,
+      deadLetter: writerFor(receiver.deadLetter.path),
+      clock,
+      logger: log,
+      observer: observerFor(receiver, metrics, tally, options.settled),
+    });
+    metrics.receiverQueueDepth(receiver.name, () => output.depth);
+    outputs.set(receiver.name, output);
+  }
+  return { outputs, tally };
+}
+
+function observerFor(
+  receiver: ReceiverConfig,
+  metrics: Metrics,
+  tally: Tally,
+  settled: OutputsOptions['settled'],
+): NonNullable<Parameters<typeof createOutput>[1]['observer']> {
+  const name = receiver.name;
+  // A retry always follows the failure that caused it, so the last reason labels it.
+  let lastFailure: FailureReason = 'serverError';
+  return {
+    sent: (n, latencyMs) => metrics.receiverSent(name, n, latencyMs),
+    failed: (reason, n) => {
+      lastFailure = reason;
+      metrics.receiverFailed(name, reason, n);
+    },
+    retried: () => metrics.receiverRetried(name, lastFailure),
+    deadLettered: (reason, n) => metrics.receiverDeadLettered(name, reason, n),
+    batchSize: (n) => metrics.receiverBatch(name, n),
+    settled: (event, outcome) => {
+      if (outcome === 'delivered') tally.delivered++;
+      else tally.deadLettered++;
+      settled?.(event, name, outcome);
+    },
+  };
+}

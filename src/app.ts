@@ -1,0 +1,218 @@
+// Builds and runs the whole router from a config file and the `run` flags.
+import type { Logger } from 'pino';
+import { createOutputs, type Tally } from './app-outputs.ts';
+import { loadConfigFile } from './config/load.ts';
+import type { LoadedConfig } from './config/schema.ts';
+import { ObjectIndex, readObjects } from './event/object-index.ts';
+import { createKubeClient, type KubeClient } from './kube/client.ts';
+import { createEnricher, objectCacheFromIndex } from './kube/enricher.ts';
+import { createKubernetesSource } from './kube/event-source.ts';
+import { createMetadataFetcher } from './kube/metadata-fetcher.ts';
+import { createObjectCache, type ObjectCache } from './kube/object-cache.ts';
+import { Router } from './router.ts';
+import { createDemoSource } from './sources/demo.ts';
+import { demoObjects } from './sources/demo-scenario.ts';
+import { createReplaySource } from './sources/replay.ts';
+import type { EventSource, SourceObserver } from './sources/types.ts';
+import { createLogger } from './telemetry/log.ts';
+import { Metrics } from './telemetry/metrics.ts';
+import { startTelemetryServer, type TelemetryServer } from './telemetry/server.ts';
+import { systemClock, type Clock } from './util/clock.ts';
+import { readFile } from 'node:fs/promises';
+
+export type SourceSpec = { kind: 'kubernetes' } | { kind: 'replay'; path: string } | { kind: 'demo'; speed?: number };
+
+export interface AppOptions {
+  readonly configPath: string;
+  readonly source: SourceSpec;
+  readonly kubeconfig?: string;
+  /** `--metrics-address`; '' = no telemetry server. */
+  readonly metricsAddress: string;
+  /** Objects for enrichment without a cluster (replay). */
+  readonly objectsPath?: string;
+  readonly dryRun?: boolean;
+  readonly clock?: Clock;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides the config's log destination (tests). */
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+export interface RunResult {
+  /** Occurrences routed to at least one receiver. */
+  readonly accepted: number;
+  /** (event, receiver) deliveries, and those that went to the dead-letter file. */
+  readonly delivered: number;
+  readonly deadLettered: number;
+}
+
+export interface App {
+  readonly loaded: LoadedConfig;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly telemetry: TelemetryServer | undefined;
+  /** Runs until the source ends (replay, demo) or `stop` is called; then drains. */
+  readonly done: Promise<RunResult>;
+  /** Stops the source and drains the outputs up to shutdownTimeoutMs (SIGTERM). */
+  stop(): Promise<RunResult>;
+}
+
+interface Health {
+  ready: boolean;
+  lastActivityMs: number;
+}
+
+function sourceObserver(metrics: Metrics, health: Health, clock: Clock, logger: Logger): SourceObserver {
+  return {
+    listed: () => {
+      health.ready = true;
+      health.lastActivityMs = clock.now();
+      metrics.listCompleted();
+    },
+    watchRestarted: (reason) => metrics.watchRestarted(reason),
+    activity: () => {
+      health.lastActivityMs = clock.now();
+    },
+    malformed: (reason) => {
+      metrics.eventMalformed(reason);
+      logger.warn({ reason }, 'Skipped an item that is not a valid Event.');
+    },
+  };
+}
+
+async function offlineCache(options: AppOptions): Promise<ObjectCache | undefined> {
+  if (options.source.kind === 'demo') {
+    const index = new ObjectIndex();
+    for (const obj of demoObjects()) index.add(obj);
+    return objectCacheFromIndex(index);
+  }
+  if (options.objectsPath === undefined) return undefined;
+  return objectCacheFromIndex(readObjects(await readFile(options.objectsPath, 'utf8')));
+}
+
+function kubeParts(options: AppOptions, loaded: LoadedConfig, clock: Clock, logger: Logger, metrics: Metrics) {
+  const { config } = loaded;
+  const client: KubeClient = createKubeClient({
+    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    qps: config.kubeQPS,
+    burst: config.kubeBurst,
+    clock,
+  });
+  logger.info({ server: client.server, origin: client.origin }, 'Connected to the Kubernetes API.');
+  const source = createKubernetesSource({ client, namespaces: config.namespaces, clock, logger });
+  const cache = createObjectCache({
+    fetcher: createMetadataFetcher({ transport: client, clock }),
+    cacheSize: config.cacheSize,
+    clock,
+    logger,
+    observer: {
+      hit: () => metrics.cacheHit(),
+      miss: () => metrics.cacheMiss(),
+      error: (reason) => metrics.cacheError(reason),
+    },
+  });
+  return { client, source, cache };
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadConfigFile(options.configPath, options.env);
+  const { config } = loaded;
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
+  const metrics = new Metrics({ prefix: config.metricsNamePrefix });
+  metrics.configLoaded(loaded.hash);
+  for (const warning of loaded.warnings) logger.warn({ warning }, 'Config warning.');
+
+  let source: EventSource;
+  let cache: ObjectCache | undefined;
+  let client: KubeClient | undefined;
+  if (options.source.kind === 'kubernetes') {
+    ({ client, source, cache } = kubeParts(options, loaded, clock, logger, metrics));
+  } else {
+    source = options.source.kind === 'replay' ? createReplaySource(options.source.path) : createDemoSource({ clock, speed: options.source.speed });
+    cache = await offlineCache(options);
+  }
+
+  const health: Health = { ready: false, lastActivityMs: clock.now() };
+  const { outputs, tally } = createOutputs({
+    config,
+    clock,
+    logger,
+    metrics,
+    stdout: options.stdout ?? process.stdout,
+    dryRun: options.dryRun ?? false,
+  });
+  const enricher = createEnricher({ cache, route: () => config.route, omitLookup: config.omitLookup, observer: { skipped: () => metrics.lookupSkipped() } });
+  const router = new Router({
+    config,
+    source,
+    outputs,
+    enrich: enricher.enrich,
+    logger,
+    now: () => clock.now(),
+    observer: {
+      eventReceived: (type) => metrics.eventReceived(type),
+      eventCounted: (event) => metrics.eventCounted(event.raw),
+      eventRouted: (receivers) => metrics.eventRouted(receivers),
+      eventDropped: (reason, n) => metrics.eventDropped(reason, n),
+    },
+    sourceObserver: sourceObserver(metrics, health, clock, logger),
+    // A replay imports history: the exporter's age limit is for live watches.
+    ...(options.source.kind === 'replay' ? {} : { maxEventAgeMs: config.maxEventAgeSeconds * 1000 }),
+  });
+
+  const telemetry =
+    options.metricsAddress === ''
+      ? undefined
+      : await startTelemetryServer({
+          address: options.metricsAddress,
+          metrics,
+          clock,
+          logger,
+          health: {
+            ready: () => health.ready,
+            lastActivityMs: () => health.lastActivityMs,
+            maxSilenceMs: config.maxWatchSilenceSeconds === 0 ? 0 : config.maxWatchSilenceSeconds * 1000,
+          },
+        });
+
+  const controller = new AbortController();
+  // A source that ends by itself waits for every delivery: retries end within maxElapsedMs.
+  const settleMs = Math.max(0, ...config.receivers.map((r) => r.retry.maxElapsedMs + r.batch.flushIntervalMs)) + 60_000;
+  let deadlineAtMs: number | undefined;
+  const result = (): RunResult => ({ accepted: router.acceptedCount, delivered: tally.delivered, deadLettered: tally.deadLettered });
+  const done = (async (): Promise<RunResult> => {
+    try {
+      await router.run(controller.signal);
+    } finally {
+      await router.drain(deadlineAtMs ?? clock.now() + settleMs);
+      client?.close();
+      await telemetry?.close();
+      logger.info(result(), 'Stopped.');
+      logger.flush();
+    }
+    return result();
+  })();
+
+  return {
+    loaded,
+    logger,
+    metrics,
+    telemetry,
+    done,
+    stop(): Promise<RunResult> {
+      if (!controller.signal.aborted) {
+        deadlineAtMs = clock.now() + config.shutdownTimeoutMs;
+        logger.info({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'Stopping: draining outputs.');
+        controller.abort();
+      }
+      return done;
+    },
+  };
+}
+
+export type { Tally };

@@ -1,0 +1,28 @@
+import { type App, startApp } from '../app.ts';
+import { type CliArgs, parseSource } from './args.ts';
+import type { ExitCode } from './main.ts';
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * `run`: until SIGTERM/SIGINT for a live source; a replay ends by itself once every event is
+ * delivered or dead-lettered, exiting 1 if any was dead-lettered (a batch import's verdict).
+ */
+export async function runRun(args: CliArgs): Promise<ExitCode> {
+  const source = parseSource(args.source);
+  const app: App = await startApp({
+    configPath: args.config ?? '',
+    source,
+    metricsAddress: args.metricsAddress,
+    dryRun: args.dryRun,
+    ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+    ...(args.objects === undefined ? {} : { objectsPath: args.objects }),
+  });
+  const stop = (): void => {
+    void app.stop();
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, stop);
+  const result = await app.done;
+  for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  return source.kind === 'replay' && result.deadLettered > 0 ? 1 : 0;
+}
