@@ -21,7 +21,10 @@ export interface LoggerOptions {
   /** The config's `logLevel`; `panic` (the exporter's) logs as pino's `fatal`. `silent` logs nothing. */
   readonly level: LogLevel | 'silent';
   readonly format: LogFormat;
-  /** Where lines go; stdout (fd 1) by default. Tests pass a stream that collects them. */
+  /**
+   * Where lines go; standard error by default, so standard output carries only what the
+   * `stdout` receiver writes. Tests pass a stream that collects them.
+   */
   readonly destination?: DestinationStream | NodeJS.WritableStream;
   /** Fields on every line; pino's default (`pid`, `hostname`) when unset. */
   readonly base?: Readonly<Record<string, unknown>> | null;
@@ -95,14 +98,14 @@ function createPino(options: LoggerOptions): Logger {
   if (options.format === 'pretty') {
     // In-thread (not a transport worker) so lines are written in order and before exit.
     const stream = pretty({
-      destination: options.destination ?? 1,
+      destination: options.destination ?? 2,
       sync: true,
-      colorize: options.destination === undefined && process.stdout.isTTY === true,
+      colorize: options.destination === undefined && process.stderr.isTTY === true,
       translateTime: 'SYS:standard',
       ignore: 'pid,hostname',
     });
     return pino(opts, stream);
   }
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: false });
   return pino(opts, destination);
 }
