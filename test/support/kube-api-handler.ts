@@ -74,7 +74,7 @@ function listPage(ctx: HandlerContext, path: ResourcePath, query: URLSearchParam
     };
     if (ctx.store.isExpired(Number(tokenRv))) throw expired(tokenRv, ctx.store.compactedResourceVersion);
     rv = tokenRv;
-    all = all.filter((o) => sortKey(o) > after);
+    all = all.slice(firstAfter(all, after));
   }
   const limit = Number(query.get('limit') ?? '0');
   if (!(limit > 0) || all.length <= limit)
@@ -86,6 +86,18 @@ function listPage(ctx: HandlerContext, path: ResourcePath, query: URLSearchParam
     resourceVersion: rv,
     continueToken: Buffer.from(JSON.stringify({ rv, after })).toString('base64url'),
   };
+}
+
+/** Index of the first object whose key sorts after `after` (objects are in key order). */
+function firstAfter(objects: readonly KubeObject[], after: string): number {
+  let lo = 0;
+  let hi = objects.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortKey(objects[mid] as KubeObject) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function sortKey(obj: KubeObject): string {

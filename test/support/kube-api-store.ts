@@ -81,6 +81,7 @@ export class ObjectStore {
   private rv = 1000;
   private compactedRv = 0;
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly sorted = new Map<string, string[]>();
   private history: Change[] = [];
   private readonly listeners = new Set<(change: Change) => void>();
 
@@ -108,14 +109,24 @@ export class ObjectStore {
   /** Current objects of a resource, in key order (namespace, then name), as pages need. */
   list(type: ResourceType, namespace?: string): KubeObject[] {
     const all = this.bucket(type);
-    const keys = [...all.keys()].sort();
     const out: KubeObject[] = [];
-    for (const key of keys) {
+    for (const key of this.sortedKeys(type)) {
       const obj = all.get(key);
       if (obj !== undefined && (namespace === undefined || metaString(obj, 'namespace') === namespace))
         out.push(obj);
     }
     return out;
+  }
+
+  // Sorting every list of a large store dominated paged lists; keys change only on create/delete.
+  private sortedKeys(type: ResourceType): string[] {
+    const key = resourceKey(type);
+    let keys = this.sorted.get(key);
+    if (keys === undefined) {
+      keys = [...this.bucket(type).keys()].sort();
+      this.sorted.set(key, keys);
+    }
+    return keys;
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
@@ -175,6 +186,7 @@ export class ObjectStore {
   delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const current = this.get(type, namespace, name);
     this.bucket(type).delete(objectKey(namespace, name));
+    this.sorted.delete(resourceKey(type));
     return this.commit(type, 'DELETED', current);
   }
 
@@ -204,6 +216,7 @@ export class ObjectStore {
     this.rv += 1;
     const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv) } };
     const key = objectKey(metaString(stored, 'namespace'), metaString(stored, 'name') ?? '');
+    if (changeType === 'ADDED') this.sorted.delete(resourceKey(type));
     if (changeType !== 'DELETED') this.bucket(type).set(key, stored);
     const change: Change = { rv: this.rv, resource: resourceKey(type), type: changeType, object: stored };
     this.history.push(change);
