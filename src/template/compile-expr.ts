@@ -4,7 +4,6 @@ import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Number
 import { argString, commandString, pipeString } from './ast.ts';
 import { GO_PARAM_TYPE_NAMES, GoFloat, GoMap } from './value.ts';
 import type { GoParamType, GoValue, StructType, TemplateFunction } from './value.ts';
-import { TemplateExecError } from './errors.ts';
 import { isTrue } from './truth.ts';
 import { goTypeName } from './print.ts';
 import { chainSteps, resolveStatic } from './fields.ts';
@@ -365,4 +364,3 @@ export function dynamicCheck(type: GoParamType, fail: Thrower): (v: GoValue) => 
   };
 }
 
-export { TemplateExecError };

@@ -2,7 +2,7 @@
 // execute many times. Statements return their output; lists concatenate it.
 import type { ActionNode, ArgNode, BranchNode, ListNode, Node, TemplateNode } from './ast.ts';
 import { pipeString } from './ast.ts';
-import { GoFuncValue, GoMap, GoStruct } from './value.ts';
+import { GoFuncValue, GoMap } from './value.ts';
 import type { FunctionTable, GoValue, StructType, TemplateFunction } from './value.ts';
 import { parseTemplate } from './parser.ts';
 import { BUILTINS } from './builtins.ts';
@@ -321,4 +321,3 @@ function compileTemplateCall(node: TemplateNode, cc: CompileCtx, prog: Program):
   };
 }
 
-export { GoStruct };
