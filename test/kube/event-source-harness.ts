@@ -25,6 +25,8 @@ export interface Harness {
   readonly observed: Observed;
   /** `TYPE name count` for each change, for compact assertions. */
   summary(from?: number): string[];
+  /** The source's run(); settles after stop() (or by itself when the sink fails). */
+  readonly running: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,11 +97,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       changes
         .slice(from)
         .map((c) => `${c.type} ${c.event.metadata.name ?? ''} ${String(c.event.count ?? '')}`.trim()),
+    running,
     stop: async () => {
       controller.abort();
-      await running;
-      client.close();
-      await server.close();
+      try {
+        await running;
+      } finally {
+        client.close();
+        await server.close();
+      }
     },
   };
 }

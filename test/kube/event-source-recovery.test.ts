@@ -195,3 +195,49 @@ describe('kubernetes source: recovery', () => {
     }
   });
 });
+
+describe('kubernetes source: what ends it', () => {
+  it('keeps retrying while the API server is gone, never rejecting, and stops on abort', async () => {
+    const h = await startHarness({ seed: (s) => s.create(coreEvent('e1')) });
+    let settled = false;
+    void h.running.then(() => (settled = true));
+    try {
+      await watching(h);
+      await h.server.close();
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        await waitFor(() => h.clock.timers === 1, `backoff ${attempt}`);
+        await h.clock.advance(30_000);
+      }
+      await waitFor(
+        () => h.observed.restarts.filter((r) => r === 'error').length >= 3,
+        'refused connections',
+      );
+      assert.equal(settled, false);
+    } finally {
+      await h.stop();
+    }
+    assert.equal(settled, true);
+  });
+
+  it('stops every scope and rejects with the error when the sink fails', async () => {
+    const failure = new Error('queue closed');
+    const h = await startHarness({
+      namespaces: ['a', 'b'],
+      sink: (change, record) => {
+        if (change.event.metadata.name === 'poison') throw failure;
+        record();
+      },
+    });
+    try {
+      await watching(h, 2);
+      h.server.create(coreEvent('fine', 'b'));
+      await waitFor(() => h.changes.length === 1, 'first event');
+      h.server.create(coreEvent('poison', 'a'));
+      await assert.rejects(h.running, (err) => err === failure);
+      await waitFor(() => h.server.openWatches === 0, 'watches closed');
+      assert.deepEqual(h.observed.restarts, []);
+    } finally {
+      await h.stop().catch(() => undefined);
+    }
+  });
+});
