@@ -9,7 +9,7 @@ import type { SendResult } from '../../src/receivers/types.ts';
 import { SendError } from '../../src/receivers/types.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { ScriptedReceiver, memoryLogger, receiverFromYaml, someEvents } from './helpers.ts';
+import { at, memoryLogger, oneEvent, receiverFromYaml, ScriptedReceiver, someEvents } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ker-dead-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,13 +39,13 @@ describe('dead-letter file', () => {
       assert.equal(record.error, 'HTTP 400: bad');
       assert.equal(record.attempts, 1);
       assert.deepEqual(record.event, JSON.parse(JSON.stringify(events[i]?.raw)));
-      assert.deepEqual(record.payload, JSON.parse(enhancedEventJson(events[i]!)), 'the payload is embedded as JSON');
+      assert.deepEqual(record.payload, JSON.parse(enhancedEventJson(at(events, i))), 'the payload is embedded as JSON');
     });
   });
 
   it('writes payload null when the event could not be rendered', () => {
     const line = deadLetterLine(
-      { receiver: 'r', reason: 'renderError', error: 'layout: boom', attempts: 0, event: someEvents(1)[0]!.raw, payload: undefined },
+      { receiver: 'r', reason: 'renderError', error: 'layout: boom', attempts: 0, event: oneEvent().raw, payload: undefined },
       0,
     );
     assert.equal((JSON.parse(line) as { payload: unknown }).payload, null);
@@ -61,7 +61,7 @@ describe('dead-letter file', () => {
     }
     await writer.flush();
     const again = createDeadLetterWriter({ path, clock, logger: memoryLogger().logger });
-    again.write({ receiver: 'r', reason: 'shutdown', error: 'last', attempts: 0, event: events[0]!.raw, payload: '{}' });
+    again.write({ receiver: 'r', reason: 'shutdown', error: 'last', attempts: 0, event: at(events, 0).raw, payload: '{}' });
     await again.flush();
     const errors = readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { error: string }).error);
     assert.deepEqual(errors, [...events.map((_, i) => String(i)), 'last']);
@@ -72,7 +72,7 @@ describe('dead-letter file', () => {
     const notADir = join(dir, 'plain-file');
     writeFileSync(notADir, '');
     const writer = createDeadLetterWriter({ path: join(notADir, 'dead.ndjson'), clock: new ManualClock(), logger: log.logger });
-    writer.write({ receiver: 'r', reason: 'queueFull', error: 'x', attempts: 0, event: someEvents(1)[0]!.raw, payload: '{}' });
+    writer.write({ receiver: 'r', reason: 'queueFull', error: 'x', attempts: 0, event: oneEvent().raw, payload: '{}' });
     await writer.flush();
     assert.equal(log.lines[0]?.msg, 'Cannot write to the dead-letter file; events lost.');
     assert.equal(log.lines[0]?.lost, 1);
@@ -83,7 +83,7 @@ describe('dead letter without a path', () => {
   it('logs the first event of each receiver and reason only', () => {
     const log = memoryLogger();
     const writer = createDeadLetterWriter({ clock: new ManualClock(), logger: log.logger });
-    const event = someEvents(1)[0]!.raw;
+    const event = oneEvent().raw;
     const records = [
       ['a', 'queueFull'],
       ['a', 'queueFull'],

@@ -185,3 +185,15 @@ export async function until(cond: () => boolean, what = 'condition', limitMs = 1
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
+
+/** `list[i]`, failing the test when it is missing (instead of a non-null assertion). */
+export function at<T>(list: readonly T[], i: number): T {
+  const value = list[i];
+  if (value === undefined) throw new Error(`no item at ${i} (length ${list.length})`);
+  return value;
+}
+
+/** One real event. */
+export function oneEvent(offset = 0): EnrichedEvent {
+  return at(realEvents(), offset);
+}

@@ -5,7 +5,7 @@ import type { Receiver, SendResult } from '../../src/receivers/types.ts';
 import { SendError } from '../../src/receivers/types.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { Counts, HungReceiver, MemoryDeadLetter, ScriptedReceiver, memoryLogger, receiverFromYaml, someEvents } from './helpers.ts';
+import { at, Counts, HungReceiver, MemoryDeadLetter, memoryLogger, oneEvent, receiverFromYaml, ScriptedReceiver, someEvents } from './helpers.ts';
 
 function setup(yaml: string, script?: SendResult[], random = (): number => 1) {
   const clock = new ManualClock();
@@ -48,7 +48,7 @@ describe('output: push and queue', () => {
       for (const e of events.slice(0, 3)) await output.push(e);
       assert.equal(output.depth, 3);
       let pushed = false;
-      const last = output.push(events[3]!).then(() => (pushed = true));
+      const last = output.push(at(events, 3)).then(() => (pushed = true));
       await clock.advance(0);
       assert.equal(pushed, !c.blocks, 'block holds the caller until there is room');
       receiver.release();
@@ -56,8 +56,8 @@ describe('output: push and queue', () => {
       await clock.advance(0);
       receiver.release();
       await clock.advance(0);
-      assert.deepEqual(receiver.bodies, c.sent.map((i) => enhancedEventJson(events[i]!)));
-      assert.deepEqual(dead.records.map((r) => r.event), c.dead.map((i) => events[i]!.raw));
+      assert.deepEqual(receiver.bodies, c.sent.map((i) => enhancedEventJson(at(events, i))));
+      assert.deepEqual(dead.records.map((r) => r.event), c.dead.map((i) => at(events, i).raw));
       assert.ok(dead.records.every((r) => r.reason === 'queueFull' && r.attempts === 0 && r.error.includes(c.policy)));
       assert.equal(counts.settledN, 4, 'every event settled exactly once');
     });
@@ -102,7 +102,7 @@ describe('output: batching', () => {
   it('closes a batch before it would pass maxBytes', async () => {
     const events = someEvents(3);
     const sizes = events.map((e) => Buffer.byteLength(enhancedEventJson(e)));
-    const maxBytes = sizes[0]! + sizes[1]!;
+    const maxBytes = at(sizes, 0) + at(sizes, 1);
     const { clock, receiver, output } = setup(`- name: r\n  stdout: {}\n  batch: { maxEvents: 100, maxBytes: ${maxBytes}, flushIntervalMs: 5000 }`);
     for (const e of events) await output.push(e);
     await clock.advance(0);
@@ -117,7 +117,7 @@ describe('output: retries', () => {
 
   it('backs off exponentially between attempts, then delivers', async () => {
     const { clock, receiver, counts, output, t0 } = setup(retryYaml, [serverError(), serverError(), { kind: 'ok' }]);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(1000);
     assert.deepEqual(receiver.sends.map((s) => s.atMs - t0), [0, 100, 300]);
     assert.equal(counts.retriedN, 2);
@@ -129,7 +129,7 @@ describe('output: retries', () => {
     const limited: SendResult = { kind: 'retry', reason: 'rateLimited', error: new SendError('HTTP 429', 429), retryAfterMs: 7000 };
     const yaml = retryYaml.replace('maxElapsedMs: 5000', 'maxElapsedMs: 60000');
     const { clock, receiver, output } = setup(yaml, [limited, { kind: 'ok' }], () => 0);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(6999);
     assert.equal(receiver.sends.length, 1);
     await clock.advance(1);
@@ -138,12 +138,12 @@ describe('output: retries', () => {
 
   it('dead-letters after maxAttempts with the last reason', async () => {
     const { clock, receiver, dead, counts, output } = setup(retryYaml, [serverError()]);
-    const event = someEvents(1)[0]!;
+    const event = oneEvent();
     await output.push(event);
     await clock.advance(5000);
     assert.equal(receiver.sends.length, 3);
     assert.equal(dead.records.length, 1);
-    const record = dead.records[0]!;
+    const record = at(dead.records, 0);
     assert.equal(record.reason, 'serverError');
     assert.equal(record.attempts, 3);
     assert.match(record.error, /^HTTP 503 \(gave up after 3 attempts: retry\.maxAttempts \(3\)\)$/);
@@ -154,7 +154,7 @@ describe('output: retries', () => {
   it('gives up at once when the next wait would pass maxElapsedMs', async () => {
     const limited: SendResult = { kind: 'retry', reason: 'rateLimited', error: new SendError('HTTP 429', 429), retryAfterMs: 10_000 };
     const { clock, receiver, dead, output } = setup(retryYaml, [limited]);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(0);
     assert.equal(receiver.sends.length, 1);
     assert.equal(dead.records[0]?.reason, 'rateLimited');
@@ -169,8 +169,8 @@ describe('output: retries', () => {
     for (const e of events) await output.push(e);
     await clock.advance(1000);
     assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [4, 2]);
-    assert.deepEqual(receiver.sends[1]?.payloads.map((p) => p.body), [events[1]!, events[3]!].map((e) => enhancedEventJson(e)));
-    assert.deepEqual(dead.records.map((r) => [r.event, r.reason, r.error]), [[events[2]!.raw, 'clientError', 'mapping error']]);
+    assert.deepEqual(receiver.sends[1]?.payloads.map((p) => p.body), [at(events, 1), at(events, 3)].map((e) => enhancedEventJson(e)));
+    assert.deepEqual(dead.records.map((r) => [r.event, r.reason, r.error]), [[at(events, 2).raw, 'clientError', 'mapping error']]);
     assert.equal(counts.count('delivered'), 3);
     assert.equal(counts.sentN, 3);
   });
@@ -178,7 +178,7 @@ describe('output: retries', () => {
   it('dead-letters a drop at once, with the receiver error', async () => {
     const drop: SendResult = { kind: 'drop', reason: 'clientError', error: new SendError('HTTP 400: bad field', 400) };
     const { clock, receiver, dead, output } = setup(retryYaml, [drop]);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(5000);
     assert.equal(receiver.sends.length, 1);
     assert.deepEqual(dead.records.map((r) => [r.reason, r.error, r.attempts]), [['clientError', 'HTTP 400: bad field', 1]]);
@@ -188,7 +188,7 @@ describe('output: retries', () => {
     const { clock, dead, output } = setup(retryYaml);
     const throwing: Receiver = { name: 'x', send: () => Promise.reject(new Error('bug')), close: () => Promise.resolve() };
     const out = createOutput(receiverFromYaml(retryYaml), { receiver: throwing, deadLetter: dead, clock, logger: memoryLogger().logger });
-    await out.push(someEvents(1)[0]!);
+    await out.push(oneEvent());
     await clock.advance(5000);
     assert.deepEqual(dead.records.map((r) => [r.reason, r.attempts]), [['internal', 3]]);
     assert.equal(output.depth, 0);
@@ -217,7 +217,7 @@ describe('output: drain', () => {
     assert.deepEqual(dead.records.map((r) => r.attempts).sort(), [0, 0, 1], 'the one in flight had been sent once');
     assert.ok(receiver.closed);
     assert.equal(counts.settledN, 3);
-    await output.push(someEvents(1, 10)[0]!);
+    await output.push(oneEvent(10));
     assert.equal(dead.records.at(-1)?.reason, 'shutdown', 'a push after drain is dead-lettered, not lost');
   });
 
@@ -233,7 +233,7 @@ describe('output: drain', () => {
     const yaml = '- name: r\n  stdout: {}\n  retry: { initialDelayMs: 1000, maxDelayMs: 1000 }';
     const { clock, receiver, dead, output } = setup(yaml, [serverError()]);
     receiver.hold = true;
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     const drained = output.drain(clock.now() + 500);
     receiver.release();
     await drained;
@@ -244,7 +244,7 @@ describe('output: drain', () => {
   it('cuts a retry wait short at the deadline', async () => {
     const yaml = '- name: r\n  stdout: {}\n  retry: { initialDelayMs: 1000, maxDelayMs: 1000 }';
     const { clock, dead, output, t0 } = setup(yaml, [serverError()]);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(0);
     const drained = output.drain(clock.now() + 300);
     await clock.advance(300);
@@ -276,7 +276,7 @@ describe('output: render errors', () => {
   it('names the templated option that failed', async () => {
     const yaml = `- name: r\n  webhook:\n    endpoint: http://127.0.0.1:9/\n    headers:\n      X-Reason: '{{ fail "no" }}'`;
     const { clock, dead, output } = setup(yaml);
-    await output.push(someEvents(1)[0]!);
+    await output.push(oneEvent());
     await clock.advance(0);
     assert.match(dead.records[0]?.error ?? '', /^headers\.X-Reason: .*error calling fail: no$/);
   });

@@ -4,7 +4,7 @@ import type { EnrichedEvent } from '../../src/event/event.ts';
 import { goJsonStringify } from '../../src/event/go-json.ts';
 import { RenderError, createRenderer, deDotEvent, occurrenceId, renderBody } from '../../src/output/payload.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
-import { realEvents, receiverFromYaml, someEvents } from './helpers.ts';
+import { oneEvent, realEvents, receiverFromYaml, someEvents } from './helpers.ts';
 
 /** A real event whose involved object carries dotted label and annotation keys, as enrichment adds them. */
 function labelled(event: EnrichedEvent): EnrichedEvent {
@@ -32,13 +32,13 @@ describe('payload rendering', () => {
 
   it('is the layout as Go JSON with one', () => {
     const config = receiverFromYaml(`- name: r\n  file:\n    path: /x\n    layout: { reason: '{{ .Reason }}', kind: '{{ .InvolvedObject.Kind }}' }`);
-    const event = someEvents(1)[0]!;
+    const event = oneEvent();
     assert.equal(createRenderer(config)(event).body, goJsonStringify({ kind: 'Pod', reason: event.raw.reason }));
     assert.equal(renderBody(config, event), createRenderer(config)(event).body, 'render CLI and output agree');
   });
 
   it('ids an occurrence as <uid>-<occurrence>', () => {
-    const event = { ...someEvents(1)[0]!, occurrence: 7 };
+    const event = { ...oneEvent(), occurrence: 7 };
     assert.equal(occurrenceId(event), `${event.raw.metadata.uid}-7`);
     assert.equal(createRenderer(receiverFromYaml('- name: r\n  stdout: {}'))(event).id, `${event.raw.metadata.uid}-7`);
   });
@@ -54,7 +54,7 @@ describe('payload rendering', () => {
   it('throws RenderError naming the template', () => {
     const config = receiverFromYaml(`- name: r\n  stdout:\n    layout: { a: '{{ fail "nope" }}' }`);
     assert.throws(
-      () => createRenderer(config)(someEvents(1)[0]!),
+      () => createRenderer(config)(oneEvent()),
       (err: unknown) => err instanceof RenderError && err.template === 'layout' && /error calling fail: nope/.test(err.message),
     );
   });
@@ -62,7 +62,7 @@ describe('payload rendering', () => {
 
 describe('deDot', () => {
   it("replaces dots in the event's and the object's label and annotation keys, as the exporter does", () => {
-    const event = labelled(someEvents(1)[0]!);
+    const event = labelled(oneEvent());
     const out = deDotEvent(event);
     assert.deepEqual(out.raw.metadata.labels, { 'event_k8s_io/x': 'a' });
     assert.deepEqual(out.object?.labels, { 'app_kubernetes_io/name': 'web', team: 'core' });
@@ -78,7 +78,7 @@ describe('deDot', () => {
   ];
   for (const c of cases) {
     it(`${c.block} → ${c.deDot ? 'dedotted' : 'as is'}`, () => {
-      const body = createRenderer(receiverFromYaml(`- name: r\n  ${c.block}`))(labelled(someEvents(1)[0]!)).body;
+      const body = createRenderer(receiverFromYaml(`- name: r\n  ${c.block}`))(labelled(oneEvent())).body;
       const labels = (JSON.parse(body) as { involvedObject: { labels: Record<string, string> } }).involvedObject.labels;
       assert.deepEqual(Object.keys(labels), c.deDot ? ['app_kubernetes_io/name', 'team'] : ['app.kubernetes.io/name', 'team']);
     });
@@ -86,6 +86,6 @@ describe('deDot', () => {
 
   it('applies before the layout, so templates see the dedotted keys', () => {
     const config = receiverFromYaml(`- name: r\n  stdout:\n    deDot: true\n    layout: { app: '{{ index .InvolvedObject.Labels "app_kubernetes_io/name" }}' }`);
-    assert.equal(createRenderer(config)(labelled(someEvents(1)[0]!)).body, '{"app":"web"}');
+    assert.equal(createRenderer(config)(labelled(oneEvent())).body, '{"app":"web"}');
   });
 });

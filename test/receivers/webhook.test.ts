@@ -6,7 +6,7 @@ import { createReceiver } from '../../src/receivers/registry.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
 import { ReceiverSetupError } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
+import { at, memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { makePki, startHttpServer, startHttpsServer } from './servers.ts';
 import type { Answer, Pki, TestServer } from './servers.ts';
 
@@ -28,7 +28,7 @@ async function sendOnce(yaml: string, n = 1, env: Record<string, string> = {}): 
   }
 }
 
-function summary(result: SendResult): unknown {
+function summary(result: SendResult): unknown[] {
   switch (result.kind) {
     case 'ok':
       return ['ok'];
@@ -53,7 +53,7 @@ describe('webhook over HTTP', () => {
     const before = server.received.length;
     assert.deepEqual(await receiver.send([payload], new AbortController().signal), { kind: 'ok' });
     await receiver.close();
-    const got = server.received[before]!;
+    const got = at(server.received, before);
     assert.equal(got.method, 'POST');
     assert.equal(got.url, '/events');
     assert.equal(got.body, payload.body);
@@ -85,11 +85,12 @@ describe('webhook over HTTP', () => {
     await receiver.send(batch, new AbortController().signal);
     await receiver.send(batch.slice(0, 1), new AbortController().signal);
     await receiver.close();
-    const [three, one] = server.received.slice(before);
-    assert.deepEqual(JSON.parse(three!.body), batch.map((p) => JSON.parse(p.body) as unknown));
-    assert.deepEqual(JSON.parse(one!.body), [JSON.parse(batch[0]!.body)]);
-    assert.match(three!.headers['idempotency-key'] as string, /^batch-[0-9a-f]{32}$/);
-    assert.equal(one!.headers['idempotency-key'], batch[0]!.id);
+    const three = at(server.received, before);
+    const one = at(server.received, before + 1);
+    assert.deepEqual(JSON.parse(three.body), batch.map((p) => JSON.parse(p.body) as unknown));
+    assert.deepEqual(JSON.parse(one.body), [JSON.parse(at(batch, 0).body)]);
+    assert.match(three.headers['idempotency-key'] as string, /^batch-[0-9a-f]{32}$/);
+    assert.equal(one.headers['idempotency-key'], at(batch, 0).id);
   });
 
   const statuses: { answer: Answer; expected: unknown[] }[] = [
