@@ -12,6 +12,7 @@ import {
   type KubeconfigOptions,
 } from '../../src/kube/client.ts';
 import { SERVICE_ACCOUNT_DIR } from '../../src/kube/client-config.ts';
+import type { KubeTransport } from '../../src/kube/discovery.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { KubeApiServer } from '../support/kube-api-server.ts';
 
@@ -229,10 +230,12 @@ describe('createKubeClient against the test API server', () => {
 
   it('makes raw and typed calls with the kubeconfig credentials', async () => {
     const client = createKubeClient({ kubeconfig: path, qps: 100, burst: 100 });
+    // The object cache's transport is the client itself.
+    const transport: KubeTransport = client;
     try {
       assert.equal(client.origin, 'flag');
       assert.equal(client.contextNamespace, 'team-a');
-      const meta = await client.get(
+      const meta = await transport.get(
         '/api/v1/namespaces/team-a/pods/web-1',
         'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
       );
