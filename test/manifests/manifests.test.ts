@@ -162,6 +162,8 @@ describe('manifests', () => {
     const loaded = loadConfigText(configYaml, { fileName: 'configmap.yaml', env: {} });
     assert.deepEqual(loaded.warnings, []);
     assert.equal(loaded.config.leaderElection.leaderElectionID, config.leaderElection.leaderElectionID);
+    const graceMs = (pod as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30;
+    assert.ok(loaded.config.shutdownTimeoutMs < graceMs * 1000, 'outputs drain before kubelet kills the pod');
   });
 
   it('Deployment: one replica, probes on the served paths and the exposed port', () => {
