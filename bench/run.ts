@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadConfigFile } from '../src/config/load.ts';
 import type { EnrichedEvent } from '../src/event/event.ts';
+import { goJsonStringify } from '../src/event/go-json.ts';
 import { normalizeEvent } from '../src/event/normalize.ts';
 import { compileLayout } from '../src/template/index.ts';
 import { measure } from './measure.ts';
@@ -44,26 +45,33 @@ const { config } = await loadConfigFile(CONFIG, { ...process.env });
 const { layout } = compileLayout(EXPORTER_LAYOUT);
 if (layout === undefined) throw new Error('The benchmark layout did not compile.');
 
-const [stringify, route, render] = measure(
+// render: the layout evaluated for the event (what the target is about); renderEncode adds the
+// receiver's Go-compatible JSON encoding, i.e. the payload bytes actually sent.
+const [stringify, route, render, renderEncode] = measure(
   [
     { name: 'stringify', items: raws.length, run: () => raws.reduce((n, raw) => n + JSON.stringify(raw).length, 0) },
     { name: 'route', items: events.length, run: () => events.reduce((n, e) => n + config.route.evaluate(e).length, 0) },
     {
       name: 'render',
       items: events.length,
-      run: () => events.reduce((n, e) => n + JSON.stringify(layout.render(e)).length, 0),
+      run: () => events.reduce((n, e) => n + (layout.render(e) === null ? 0 : 1), 0),
+    },
+    {
+      name: 'renderEncode',
+      items: events.length,
+      run: () => events.reduce((n, e) => n + goJsonStringify(layout.render(e)).length, 0),
     },
   ],
   rounds,
   roundMs,
 );
-if (stringify === undefined || route === undefined || render === undefined) throw new Error('Missing measurement.');
+if (stringify === undefined || route === undefined || render === undefined || renderEncode === undefined) throw new Error('Missing measurement.');
 
 const round = (n: number): number => Math.round(n);
 const ratio = (n: number): number => Math.round((n / stringify.eventsPerSec) * 100) / 100;
 console.log(`events: ${raws.length} real events, ${rounds} interleaved rounds of ${roundMs} ms, medians`);
-for (const r of [stringify, route, render]) {
-  console.log(`  ${r.name.padEnd(10)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
+for (const r of [stringify, route, render, renderEncode]) {
+  console.log(`  ${r.name.padEnd(13)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
 }
 console.log(
   JSON.stringify({
@@ -72,5 +80,7 @@ console.log(
     stringifyEventsPerSec: round(stringify.eventsPerSec),
     routeRatio: ratio(route.eventsPerSec),
     renderRatio: ratio(render.eventsPerSec),
+    renderEncodeEventsPerSec: round(renderEncode.eventsPerSec),
+    renderEncodeRatio: ratio(renderEncode.eventsPerSec),
   }),
 );
