@@ -52,7 +52,7 @@ class FileReceiver implements Receiver {
         i += await this.file.writeSome(lines.slice(0, end), i);
       }
     } catch (err) {
-      const error = new SendError(`cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const error = new SendError(`cannot write: ${(err as Error).message}`);
       const retry = lines.map((_, index) => index).slice(i).filter((index) => !drop.some((d) => d.index === index));
       if (i === 0 && drop.length === 0) return { kind: 'retry', reason: 'ioError', error };
       return { kind: 'partial', retry, drop, reason: 'ioError' };
