@@ -21,7 +21,12 @@ export type Open<Known extends string> = Known | (string & Record<never, never>)
 export type DropReason = Open<
   'duplicate' | 'tooOld' | 'checkpoint' | 'repeat' | 'noReceiver' | 'deleted' | 'notLeader'
 >;
-export type DeadLetterReason = Open<FailureReason | 'retriesExhausted' | 'shutdown'>;
+/** The last failure's reason, or `shutdown` when the drain deadline passed. */
+export type DeadLetterReason = Open<FailureReason | 'shutdown'>;
+/** Why an object lookup failed (`unavailable`: the cache's circuit breaker is open). */
+export type LookupErrorReason = Open<
+  'forbidden' | 'rateLimited' | 'timeout' | 'serverError' | 'clientError' | 'network' | 'unavailable'
+>;
 export type WatchRestartReason = Open<'gone' | 'error' | 'closed' | 'timeout'>;
 export type ReloadResult = 'success' | 'failure';
 
@@ -316,7 +321,7 @@ export class Metrics {
     this.cacheMisses.inc();
   }
 
-  cacheError(reason: Open<'forbidden' | 'notFound' | 'timeout' | 'error'>): void {
+  cacheError(reason: LookupErrorReason): void {
     this.cacheErrors.inc(reason);
   }
 

@@ -184,6 +184,13 @@ describe('Metrics', () => {
     assert.equal(sample?.labels.type, '');
   });
 
+  it('reports this replica as the sender until leader election says otherwise', async () => {
+    const m = new Metrics({ processMetrics: false });
+    assert.equal(sampleValue(parseExposition(await m.text()), `${P}leader`), 1);
+    m.leadership(false);
+    assert.equal(sampleValue(parseExposition(await m.text()), `${P}leader`), 0);
+  });
+
   it('keeps registries apart: two instances never share series', async () => {
     const a = new Metrics({ processMetrics: false });
     const b = new Metrics({ processMetrics: false });
