@@ -208,8 +208,10 @@ export class Metrics {
     ]);
     this.leader = gauge(
       'leader',
-      '1 while this replica holds the leader lease (or leader election is off), else 0.',
+      '1 while this replica sends: it holds the leader Lease, or leader election is off.',
     );
+    // Without leader election every replica sends; leader election sets 0 while it waits.
+    this.leader.set(1);
     gauge('build_info', 'Always 1, labelled with the version and Node.js version.', [
       'version',
       'nodejs',
