@@ -146,26 +146,44 @@ export class HttpClient {
   /** Sends one request and classifies the outcome; never throws. */
   async send(req: HttpRequest, signal: AbortSignal): Promise<SendResult> {
     const secrets = [...this.secrets, ...Object.values(req.headers)];
+    // One controller per request, unlinked afterwards: the output's signal lives as long as
+    // the output, and AbortSignal.any would hang a listener on it per request.
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
     // Real time on purpose: a socket that hangs is a wall-clock matter, not the router's clock.
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, this.timeoutMs);
+    timer.unref();
     try {
-      const res = await request(req.url, {
-        dispatcher: this.agent,
-        method: req.method as 'POST',
-        headers: req.headers,
-        body: req.body,
-        signal: AbortSignal.any([signal, timeout]),
-      });
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        await res.body.dump();
-        return { kind: 'ok' };
-      }
-      const excerpt = redactSecrets(await readExcerpt(res.body), secrets);
-      const retryAfter = res.headers['retry-after'];
-      return classifyStatus(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, excerpt, this.clock.now());
+      if (signal.aborted) controller.abort(signal.reason);
+      return await this.exchange(req, controller.signal, secrets);
     } catch (err) {
-      return classifyError(err, timeout.aborted && !signal.aborted, secrets);
+      return classifyError(err, timedOut && !signal.aborted, secrets);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  private async exchange(req: HttpRequest, signal: AbortSignal, secrets: readonly string[]): Promise<SendResult> {
+    const res = await request(req.url, {
+      dispatcher: this.agent,
+      method: req.method as 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal,
+    });
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      await res.body.dump();
+      return { kind: 'ok' };
+    }
+    const excerpt = redactSecrets(await readExcerpt(res.body), secrets);
+    const retryAfter = res.headers['retry-after'];
+    return classifyStatus(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, excerpt, this.clock.now());
   }
 
   close(): Promise<void> {

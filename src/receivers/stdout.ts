@@ -10,6 +10,9 @@ export const stdoutSchema = typeOptions({
 });
 export type StdoutOptions = z.output<typeof stdoutSchema>;
 
+// Once per stream: receivers are rebuilt on every reload.
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
 class StdoutReceiver implements Receiver {
   private readonly stream: NodeJS.WritableStream;
 
@@ -18,6 +21,12 @@ class StdoutReceiver implements Receiver {
     ctx: BuildContext,
   ) {
     this.stream = ctx.stdout ?? process.stdout;
+    // A closed pipe (EPIPE) is reported to the write callback below; unheard, the stream's
+    // 'error' event would end the process.
+    if (!guarded.has(this.stream)) {
+      guarded.add(this.stream);
+      this.stream.on('error', () => undefined);
+    }
   }
 
   send(batch: readonly Payload[]): Promise<SendResult> {
