@@ -281,3 +281,43 @@ describe('output: render errors', () => {
     assert.match(dead.records[0]?.error ?? '', /^headers\.X-Reason: .*error calling fail: no$/);
   });
 });
+
+describe('output: independence and back-pressure at shutdown', () => {
+  it('a hung receiver does not slow another output', async () => {
+    const clock = new ManualClock();
+    const { logger } = memoryLogger();
+    const config = receiverFromYaml('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }');
+    const hung = createOutput(config, { receiver: new HungReceiver(), deadLetter: new MemoryDeadLetter(), clock, logger });
+    const healthy = new ScriptedReceiver(() => clock.now());
+    const fine = createOutput(config, { receiver: healthy, deadLetter: new MemoryDeadLetter(), clock, logger });
+    const events = someEvents(100);
+    for (const e of events) {
+      await hung.push(e);
+      await fine.push(e);
+    }
+    await clock.advance(0);
+    assert.equal(healthy.bodies.length, 100);
+    assert.equal(hung.depth, 100, 'the hung one holds its own queue');
+  });
+
+  it('a push blocked on a full queue is released and dead-lettered at the drain deadline', async () => {
+    const clock = new ManualClock();
+    const dead = new MemoryDeadLetter();
+    const counts = new Counts();
+    const config = receiverFromYaml('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  queue: { maxEvents: 1, policy: block }');
+    const output = createOutput(config, { receiver: new HungReceiver(), deadLetter: dead, clock, logger: memoryLogger().logger, observer: counts });
+    const events = someEvents(3);
+    await output.push(at(events, 0));
+    await output.push(at(events, 1));
+    let released = false;
+    const blocked = output.push(at(events, 2)).then(() => (released = true));
+    const drained = output.drain(clock.now() + 100);
+    await clock.advance(99);
+    assert.equal(released, false);
+    await clock.advance(1);
+    await Promise.all([blocked, drained]);
+    assert.equal(released, true);
+    assert.deepEqual(dead.reasons(), ['shutdown', 'shutdown', 'shutdown']);
+    assert.equal(counts.settledN, 3);
+  });
+});
