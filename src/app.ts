@@ -55,17 +55,21 @@ export interface App {
   readonly done: Promise<RunResult>;
   /** Stops the source and drains the outputs up to shutdownTimeoutMs (SIGTERM). */
   stop(): Promise<RunResult>;
+  /** Resolves once the first list is done (what /readyz reports). */
+  readonly ready: Promise<void>;
 }
 
 interface Health {
   ready: boolean;
   lastActivityMs: number;
+  onReady: () => void;
 }
 
 function sourceObserver(metrics: Metrics, health: Health, clock: Clock, logger: Logger): SourceObserver {
   return {
     listed: () => {
       health.ready = true;
+      health.onReady();
       health.lastActivityMs = clock.now();
       metrics.listCompleted();
     },
@@ -109,6 +113,7 @@ function kubeParts(options: AppOptions, loaded: LoadedConfig, clock: Clock, logg
       hit: () => metrics.cacheHit(),
       miss: () => metrics.cacheMiss(),
       error: (reason) => metrics.cacheError(reason),
+      forbidden: () => metrics.cacheError('forbidden'),
     },
   });
   return { client, source, cache };
@@ -137,7 +142,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     cache = await offlineCache(options);
   }
 
-  const health: Health = { ready: false, lastActivityMs: clock.now() };
+  let onReady = (): void => undefined;
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  const health: Health = { ready: false, lastActivityMs: clock.now(), onReady };
   const { outputs, tally } = createOutputs({
     config,
     clock,
@@ -204,6 +213,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     metrics,
     telemetry,
     done,
+    ready,
     stop(): Promise<RunResult> {
       if (!controller.signal.aborted) {
         deadlineAtMs = clock.now() + config.shutdownTimeoutMs;

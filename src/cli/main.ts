@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { KubeconfigError } from '../kube/client.ts';
 import type { LoadedConfig } from '../config/schema.ts';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.ts';
 import { runCheck } from './check.ts';
@@ -20,6 +21,10 @@ async function withLoadErrors(fn: () => Promise<ExitCode>): Promise<ExitCode> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof KubeconfigError) {
+      process.stderr.write(`kube-event-router: ${err.message}\n`);
+      return 1;
+    }
     if (!(err instanceof ConfigError)) throw err;
     printConfigError(err);
     return 1;
