@@ -125,7 +125,7 @@ export class Delivery {
     const skipped = this.failLog.pass(`dead:${reason}`);
     if (skipped === undefined) return;
     this.ctx.logger.error(
-      { receiver: this.name, reason, error, events: n, ...(skipped > 0 ? { suppressed: skipped } : {}) },
+      { reason, error, events: n, ...(skipped > 0 ? { suppressed: skipped } : {}) },
       'Events dead-lettered.',
     );
   }
@@ -214,8 +214,8 @@ export class Delivery {
     const skipped = this.failLog.pass(`fail:${reason}`);
     if (skipped === undefined) return;
     this.ctx.logger.warn(
-      { receiver: this.name, reason, error: error.message, events: n, retry: willRetry, ...(skipped > 0 ? { suppressed: skipped } : {}) },
-      willRetry ? 'Send failed; retrying.' : 'Send refused by the receiver.',
+      { reason, error: error.message, events: n, retry: willRetry, ...(skipped > 0 ? { suppressed: skipped } : {}) },
+      willRetry ? 'Send failed; retrying while retry limits allow.' : 'Send refused by the receiver; not retrying.',
     );
   }
 

@@ -140,7 +140,7 @@ class ReceiverOutput implements Output {
     this.delivery.deadLetterEvent(event, 'renderError', message);
     if (this.renderLog.pass(message) !== undefined) {
       this.ctx.logger.error(
-        { receiver: this.name, template: where, error: err.message },
+        { template: where, error: err.message },
         'Template failed for an event; the event was dead-lettered (logged once per error).',
       );
     }
@@ -165,7 +165,7 @@ class ReceiverOutput implements Output {
       }
     } catch (err) {
       // Delivery handles every failure itself; reaching here is a bug, and the log must say so.
-      this.ctx.logger.error({ receiver: this.name, err }, 'Output sender stopped unexpectedly.');
+      this.ctx.logger.error({ err }, 'Output sender stopped unexpectedly.');
     } finally {
       this.pumping = false;
       this.checkIdle();
@@ -192,7 +192,7 @@ class ReceiverOutput implements Output {
     this.closed = true;
     await this.ctx.deadLetter.flush();
     await this.ctx.receiver.close().catch((err: unknown) => {
-      this.ctx.logger.warn({ receiver: this.name, err }, 'Receiver did not close cleanly.');
+      this.ctx.logger.warn({ err }, 'Receiver did not close cleanly.');
     });
   }
 
@@ -220,7 +220,9 @@ class ReceiverOutput implements Output {
 }
 
 export function createOutput(receiver: ReceiverConfig, ctx: OutputContext): Output {
-  return new ReceiverOutput(receiver, ctx);
+  // Every line names the receiver once: bound here unless the caller's logger already is.
+  const bound = 'receiver' in ctx.logger.bindings();
+  return new ReceiverOutput(receiver, bound ? ctx : { ...ctx, logger: ctx.logger.child({ receiver: receiver.name }) });
 }
 
 export type { FailureReason };

@@ -321,3 +321,19 @@ describe('output: independence and back-pressure at shutdown', () => {
     assert.equal(counts.settledN, 3);
   });
 });
+
+describe('output: logs', () => {
+  it('rate-limits repeated send failures, naming the receiver once per line', async () => {
+    const yaml = '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }';
+    const { clock, log, output, counts } = setup(yaml, [serverError()]);
+    for (const e of someEvents(10)) await output.push(e);
+    await clock.advance(1000);
+    assert.equal(counts.failedBy.get('serverError'), 20, 'every failure is counted');
+    const warns = log.lines.filter((l) => l.msg === 'Send failed; retrying while retry limits allow.');
+    const deads = log.lines.filter((l) => l.msg === 'Events dead-lettered.');
+    assert.equal(warns.length, 1);
+    assert.equal(deads.length, 1);
+    assert.deepEqual([warns[0]?.receiver, warns[0]?.reason, warns[0]?.error], ['r', 'serverError', 'HTTP 503']);
+    for (const line of log.text().split('\n')) assert.equal(line.split('"receiver":').length, 2, line);
+  });
+});
