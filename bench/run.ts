@@ -7,6 +7,7 @@ import type { EnrichedEvent } from '../src/event/event.ts';
 import { goJsonStringify } from '../src/event/go-json.ts';
 import { normalizeEvent } from '../src/event/normalize.ts';
 import { compileLayout } from '../src/template/index.ts';
+import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
 
 const FIXTURE = new URL('../../shared/fixtures/events/real-events.ndjson', import.meta.url);
@@ -73,6 +74,17 @@ console.log(`events: ${raws.length} real events, ${rounds} interleaved rounds of
 for (const r of [stringify, route, render, renderEncode]) {
   console.log(`  ${r.name.padEnd(13)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
 }
+const e2eEvents = Number(process.env['BENCH_E2E_EVENTS'] ?? 20_000);
+const e2e = await benchEndToEnd(e2eEvents, 'watch');
+console.log(
+  `end to end (${e2eEvents} real events, API server → watch → router → batched webhook): ${e2e.eventsPerSec.toLocaleString('en')} events/s, ` +
+    `${e2e.ratio}× JSON.parse+stringify (${e2e.baselineEventsPerSec.toLocaleString('en')}/s), p50 ${e2e.p50Ms} ms, p99 ${e2e.p99Ms} ms, ` +
+    `peak RSS ${e2e.peakRssMb} MB, cache hits ${e2e.cacheHits} / misses ${e2e.cacheMisses}`,
+);
+const backlog = await benchEndToEnd(e2eEvents, 'backlog');
+console.log(`end to end from a backlog (first list): ${backlog.eventsPerSec.toLocaleString('en')} events/s, ${backlog.ratio}× baseline, peak RSS ${backlog.peakRssMb} MB`);
+
+// The last line: every figure as one JSON object (issue 3's micro figures, issue 4's end to end).
 console.log(
   JSON.stringify({
     routeEventsPerSec: round(route.eventsPerSec),
@@ -82,5 +94,12 @@ console.log(
     renderRatio: ratio(render.eventsPerSec),
     renderEncodeEventsPerSec: round(renderEncode.eventsPerSec),
     renderEncodeRatio: ratio(renderEncode.eventsPerSec),
+    eventsPerSec: e2e.eventsPerSec,
+    baselineEventsPerSec: e2e.baselineEventsPerSec,
+    ratio: e2e.ratio,
+    p50Ms: e2e.p50Ms,
+    p99Ms: e2e.p99Ms,
+    peakRssMb: e2e.peakRssMb,
+    backlogEventsPerSec: backlog.eventsPerSec,
   }),
 );
