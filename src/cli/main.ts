@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { KubeconfigError } from '../kube/client.ts';
+import { ReceiverSetupError } from '../receivers/types.ts';
 import type { LoadedConfig } from '../config/schema.ts';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.ts';
 import { runCheck } from './check.ts';
@@ -21,7 +22,7 @@ async function withLoadErrors(fn: () => Promise<ExitCode>): Promise<ExitCode> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof KubeconfigError) {
+    if (err instanceof KubeconfigError || err instanceof ReceiverSetupError) {
       process.stderr.write(`kube-event-router: ${err.message}\n`);
       return 1;
     }
