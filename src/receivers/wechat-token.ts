@@ -1,0 +1,87 @@
+// The WeChat Work access token of one app: fetched from /cgi-bin/gettoken, kept until shortly
+// before `expires_in` runs out, shared by concurrent sends (one fetch at a time), dropped when
+// WeChat calls it invalid or expired. The token joins the client's secrets so it never reaches
+// an error, and leaves them when replaced.
+import type { ApiClient } from './api-client.ts';
+import { excerpt, parseJsonObject } from './api-client.ts';
+import { classifyStatus } from './http.ts';
+import type { SendResult } from './types.ts';
+import { SendError } from './types.ts';
+import type { Clock } from '../util/clock.ts';
+
+export type TokenResult = { kind: 'token'; value: string } | { kind: 'failed'; result: SendResult };
+
+// Refreshed this long before WeChat's expiry (at most a tenth of the lifetime), so a token
+// is never used in its last seconds while a request is in flight.
+const EARLY_REFRESH_MS = 300_000;
+
+export class WechatTokenCache {
+  private cached: { value: string; expiresAtMs: number } | undefined;
+  private inflight: Promise<TokenResult> | undefined;
+  /** How many times a token was fetched successfully (tests and debugging). */
+  fetches = 0;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly apiUrl: string,
+    private readonly corpId: string,
+    private readonly corpSecret: string,
+    private readonly clock: Clock,
+  ) {}
+
+  get(signal: AbortSignal): Promise<TokenResult> {
+    const cached = this.cached;
+    if (cached !== undefined && this.clock.now() < cached.expiresAtMs) return Promise.resolve({ kind: 'token', value: cached.value });
+    this.inflight ??= this.fetch(signal).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  /** Forgets `value` if it is still the cached token (another send may have replaced it already). */
+  invalidate(value: string): void {
+    if (this.cached?.value === value) this.cached = undefined;
+  }
+
+  private async fetch(signal: AbortSignal): Promise<TokenResult> {
+    const query = new URLSearchParams({ corpid: this.corpId, corpsecret: this.corpSecret });
+    const url = `${this.apiUrl.replace(/\/+$/, '')}/cgi-bin/gettoken?${query.toString()}`;
+    const answer = await this.api.exchange({ url, method: 'GET' }, signal);
+    if (answer.kind === 'failed') return answer;
+    const now = this.clock.now();
+    const body = excerpt(answer.text, this.api.secrets);
+    if (answer.status < 200 || answer.status >= 300) return { kind: 'failed', result: classifyStatus(answer.status, answer.retryAfter, body, now) };
+    const parsed = parseJsonObject(answer.text);
+    const token = parsed?.access_token;
+    const expiresIn = parsed?.expires_in;
+    if (parsed?.errcode === 0 && typeof token === 'string' && token !== '' && typeof expiresIn === 'number') {
+      this.remember(token, now + expiresIn * 1000 - Math.min(EARLY_REFRESH_MS, (expiresIn * 1000) / 10));
+      this.fetches++;
+      return { kind: 'token', value: token };
+    }
+    return { kind: 'failed', result: this.failure(parsed, body, answer.status) };
+  }
+
+  private remember(value: string, expiresAtMs: number): void {
+    const old = this.cached?.value;
+    if (old !== undefined && old !== value) {
+      const i = this.api.secrets.indexOf(old);
+      if (i >= 0) this.api.secrets.splice(i, 1);
+    }
+    if (!this.api.secrets.includes(value)) this.api.secrets.push(value);
+    this.cached = { value, expiresAtMs };
+  }
+
+  private failure(parsed: Record<string, unknown> | undefined, body: string, status: number): SendResult {
+    const errcode = parsed?.errcode;
+    if (typeof errcode !== 'number') {
+      return { kind: 'retry', reason: 'serverError', error: new SendError(`unexpected WeChat gettoken answer: ${body}`, status) };
+    }
+    const errmsg = typeof parsed?.errmsg === 'string' ? excerpt(parsed.errmsg, this.api.secrets) : '';
+    const error = new SendError(`WeChat gettoken errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`, status);
+    if (errcode === -1) return { kind: 'retry', reason: 'serverError', error };
+    if (errcode === 45009 || errcode === 45033) return { kind: 'retry', reason: 'rateLimited', error };
+    // 40001 / 40013 / 40091...: a wrong corpId or corpSecret will not fix itself.
+    return { kind: 'drop', reason: 'clientError', error };
+  }
+}
