@@ -2,10 +2,11 @@
 import type { ReceiverConfig } from '../config/schema.ts';
 import { fileSpec } from './file.ts';
 import { stdoutSpec } from './stdout.ts';
+import { syslogSpec } from './syslog/index.ts';
 import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
