@@ -1,12 +1,17 @@
 // Every receiver type, in one explicit list (no import side effects).
 import type { ReceiverConfig } from '../config/schema.ts';
+import { dingtalkSpec } from './dingtalk.ts';
 import { fileSpec } from './file.ts';
+import { firehoseSpec } from './firehose.ts';
+import { kinesisSpec } from './kinesis.ts';
+import { opsgenieSpec } from './opsgenie.ts';
 import { stdoutSpec } from './stdout.ts';
 import { syslogSpec } from './syslog/index.ts';
 import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
+import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
@@ -31,11 +36,8 @@ export const SUPPORTED_RECEIVER_TYPES: readonly string[] = RECEIVER_SPECS.map((s
 /** Receiver types kubernetes-event-exporter has that we do not implement yet. */
 export const EXPORTER_ONLY_RECEIVER_TYPES: readonly string[] = [
   'slack',
-  'opsgenie',
   'elasticsearch',
   'opensearch',
-  'kinesis',
-  'firehose',
   'kafka',
   'loki',
   'teams',
