@@ -56,6 +56,24 @@ function yamlProblems(source: Source): PlacedProblem[] {
   return problems;
 }
 
+/** The document as plain data; an alias bomb (billion laughs) is a placed problem, not a crash. */
+function toData(source: Source): unknown {
+  try {
+    return source.doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // yaml throws a ReferenceError past maxAliasCount: report it at the first alias.
+    let offset = 0;
+    visit(source.doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(source.fileName, [yamlProblem(source, offset, `too many alias expansions (${reason})`)]);
+  }
+}
+
 function isUnder(path: ConfigPath, prefix: ConfigPath): boolean {
   return prefix.length <= path.length && prefix.every((step, i) => String(step) === String(path[i]));
 }
@@ -119,7 +137,7 @@ export function loadConfigText(text: string, options: LoadOptions): LoadedConfig
   const syntax = yamlProblems(source);
   if (syntax.length > 0) throw new ConfigError(options.fileName, syntax);
   const expansion = expandDocument(doc, options.env ?? process.env);
-  const built = build(doc.toJS({ maxAliasCount: 1000 }));
+  const built = build(toData(source));
   const later = built.problems.filter((p) => !expansion.failed.some((failed) => isUnder(p.path, failed)));
   const all = [...expansion.problems, ...later].map((p) => redact(p, expansion));
   const errors = place(source, all.filter((p) => p.severity === 'error'));
