@@ -24,11 +24,12 @@ export interface OutputsOptions {
   readonly stdout: NodeJS.WritableStream;
   readonly dryRun: boolean;
   readonly settled?: (event: EnrichedEvent, receiver: string, outcome: Outcome) => void;
+  /** Shared across config reloads, so a run's totals include outputs that were replaced. */
+  readonly tally: Tally;
 }
 
-export function createOutputs(options: OutputsOptions): { outputs: Map<string, Output>; tally: Tally } {
-  const { config, clock, logger, metrics } = options;
-  const tally: Tally = { delivered: 0, deadLettered: 0 };
+export function createOutputs(options: OutputsOptions): Map<string, Output> {
+  const { config, clock, logger, metrics, tally } = options;
   const writers = new Map<string, DeadLetterWriter>();
   const writerFor = (path: string | undefined): DeadLetterWriter => {
     const key = path ?? '';
@@ -57,7 +58,7 @@ export function createOutputs(options: OutputsOptions): { outputs: Map<string, O
     metrics.receiverQueueDepth(receiver.name, () => output.depth);
     outputs.set(receiver.name, output);
   }
-  return { outputs, tally };
+  return outputs;
 }
 
 function observerFor(

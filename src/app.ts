@@ -1,8 +1,11 @@
 // Builds and runs the whole router from a config file and the `run` flags.
 import type { Logger } from 'pino';
 import { createOutputs, type Tally } from './app-outputs.ts';
-import { loadConfigFile } from './config/load.ts';
-import type { LoadedConfig } from './config/schema.ts';
+import { ConfigError, loadConfigFile } from './config/load.ts';
+import { watchConfigFile } from './config/watch.ts';
+import type { LoadedConfig, RouterConfig } from './config/schema.ts';
+import type { Output } from './output/output.ts';
+import type { CompiledRoute } from './route/route.ts';
 import { ObjectIndex, readObjects } from './event/object-index.ts';
 import { createKubeClient, type KubeClient } from './kube/client.ts';
 import { createEnricher, objectCacheFromIndex } from './kube/enricher.ts';
@@ -36,6 +39,8 @@ export interface AppOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Overrides the config's log destination (tests). */
   readonly logDestination?: NodeJS.WritableStream;
+  /** Reload the config when its file changes (default true). */
+  readonly watchConfig?: boolean;
 }
 
 export interface RunResult {
@@ -147,15 +152,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     onReady = resolve;
   });
   const health: Health = { ready: false, lastActivityMs: clock.now(), onReady };
-  const { outputs, tally } = createOutputs({
-    config,
-    clock,
-    logger,
-    metrics,
-    stdout: options.stdout ?? process.stdout,
-    dryRun: options.dryRun ?? false,
-  });
-  const enricher = createEnricher({ cache, route: () => config.route, omitLookup: config.omitLookup, observer: { skipped: () => metrics.lookupSkipped() } });
+  const tally: Tally = { delivered: 0, deadLettered: 0 };
+  const outputsFor = (next: RouterConfig): Map<string, Output> =>
+    createOutputs({ config: next, clock, logger, metrics, tally, stdout: options.stdout ?? process.stdout, dryRun: options.dryRun ?? false });
+  const outputs = outputsFor(config);
+  // Reads the router's current tree, so cheap drops follow a config reload.
+  const currentRoute = (): CompiledRoute => router.current.config.route;
+  const enricher = createEnricher({ cache, route: currentRoute, omitLookup: config.omitLookup, observer: { skipped: () => metrics.lookupSkipped() } });
   const router = new Router({
     config,
     source,
@@ -189,16 +192,45 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
         });
 
-  const controller = new AbortController();
   // A source that ends by itself waits for every delivery: retries end within maxElapsedMs.
   const settleMs = Math.max(0, ...config.receivers.map((r) => r.retry.maxElapsedMs + r.batch.flushIntervalMs)) + 60_000;
+  const retiring = new Set<Promise<void>>();
+  let loadedHash = loaded.hash;
+  const reload = async (): Promise<void> => {
+    let next: LoadedConfig;
+    try {
+      next = await loadConfigFile(options.configPath, options.env);
+    } catch (err) {
+      metrics.configReloaded('failure');
+      const problems = err instanceof ConfigError ? err.lines : [(err as Error).message];
+      logger.error({ problems }, 'Config reload failed; the running config stays in force.');
+      return;
+    }
+    if (next.hash === loadedHash) return;
+    const previous = router.current.outputs;
+    router.swap({ config: next.config, outputs: outputsFor(next.config) });
+    loadedHash = next.hash;
+    metrics.configReloaded('success');
+    metrics.configLoaded(next.hash);
+    for (const warning of next.warnings) logger.warn({ warning }, 'Config warning.');
+    logger.info({ hash: next.hash, receivers: next.config.receivers.map((r) => r.name) }, 'Config reloaded.');
+    // The replaced outputs deliver what they hold, then close: a reload loses nothing.
+    for (const output of previous.values()) {
+      const drained = output.drain(clock.now() + settleMs).finally(() => retiring.delete(drained));
+      retiring.add(drained);
+    }
+  };
+  const watcher = options.watchConfig === false ? undefined : watchConfigFile(options.configPath, clock, () => void reload());
+
+  const controller = new AbortController();
   let deadlineAtMs: number | undefined;
   const result = (): RunResult => ({ accepted: router.acceptedCount, delivered: tally.delivered, deadLettered: tally.deadLettered });
   const done = (async (): Promise<RunResult> => {
     try {
       await router.run(controller.signal);
     } finally {
-      await router.drain(deadlineAtMs ?? clock.now() + settleMs);
+      watcher?.close();
+      await Promise.all([router.drain(deadlineAtMs ?? clock.now() + settleMs), ...retiring]);
       client?.close();
       await telemetry?.close();
       logger.info(result(), 'Stopped.');

@@ -44,12 +44,29 @@ export interface RouterOptions {
 
 const DROP_REASON: Readonly<Record<SkipReason, string>> = { duplicate: 'duplicate', stale: 'tooOld', deleted: 'deleted' };
 
+/** What a config reload swaps: the settings and tree, and the outputs built for them. */
+export interface RouterState {
+  readonly config: RouterConfig;
+  readonly outputs: ReadonlyMap<string, RouterOutput>;
+}
+
 export class Router {
   private readonly deduper: Deduper;
   private accepted = 0;
+  private state: RouterState;
 
   constructor(private readonly options: RouterOptions) {
     this.deduper = new Deduper({ maxEventAgeMs: options.maxEventAgeMs, now: options.now });
+    this.state = { config: options.config, outputs: options.outputs };
+  }
+
+  get current(): RouterState {
+    return this.state;
+  }
+
+  /** Routes from now on with a reloaded config; the caller drains the outputs it replaced. */
+  swap(next: RouterState): void {
+    this.state = next;
   }
 
   /** Occurrences handed to at least one output so far. */
@@ -59,7 +76,9 @@ export class Router {
 
   /** Handles one change from the source; awaited by it, so a blocking queue slows the source. */
   readonly handle = async (change: EventChange): Promise<void> => {
-    const { config, observer } = this.options;
+    const { observer } = this.options;
+    // One state per event: a reload mid-way does not mix two configs for it.
+    const { config, outputs } = this.state;
     observer?.eventReceived(change.type);
     const decision = this.deduper.observe(change);
     if (decision.kind === 'skip') {
@@ -81,7 +100,7 @@ export class Router {
     this.accepted++;
     const pushes: Promise<void>[] = [];
     for (const name of receivers) {
-      const output = this.options.outputs.get(name);
+      const output = outputs.get(name);
       if (output !== undefined) pushes.push(output.push(event));
     }
     await Promise.all(pushes);
@@ -96,6 +115,6 @@ export class Router {
 
   /** Flushes every output, in parallel, until `deadlineAtMs` (clock time); what is left is dead-lettered. */
   async drain(deadlineAtMs: number): Promise<void> {
-    await Promise.all([...this.options.outputs.values()].map((output) => output.drain(deadlineAtMs)));
+    await Promise.all([...this.state.outputs.values()].map((output) => output.drain(deadlineAtMs)));
   }
 }

@@ -48,7 +48,7 @@ export function defineMetrics(registry: Registry, p: string, collectQueueDepths:
     cacheEntries: gauge('cache_entries', 'Objects held in the object cache.'),
     lookupsSkipped: counter('lookups_skipped_total', 'Object lookups skipped because no receiver was reachable whatever the labels (cheap drops) or omitLookup.'),
 
-    reloads: counter('config_reloads_total', 'Config reloads, by result (success, failure: the old config stays).', ['result']),
+    reloads: counter('config_reload_total', 'Config reloads, by result (success, failure: the old config stays).', ['result']),
     configInfo: gauge('config_info', 'The running config: always 1, labelled with its sha256.', ['hash']),
     leader: gauge('leader', '1 while this replica sends: it holds the leader Lease, or leader election is off.'),
     buildInfo: gauge('build_info', 'Always 1, labelled with the version and Node.js version.', ['version', 'nodejs']),
