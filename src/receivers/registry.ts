@@ -5,13 +5,14 @@ import { fileSpec } from './file.ts';
 import { firehoseSpec } from './firehose.ts';
 import { kinesisSpec } from './kinesis.ts';
 import { opsgenieSpec } from './opsgenie.ts';
+import { slackSpec } from './slack/index.ts';
 import { stdoutSpec } from './stdout.ts';
 import { syslogSpec } from './syslog/index.ts';
 import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
