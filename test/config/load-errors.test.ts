@@ -45,7 +45,7 @@ const CASES: Record<string, readonly string[]> = {
   'duplicate-receiver': ['7:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])'],
   'receiver-no-type': ['5:5 receivers[0]: receiver "dump" has no type (add one of stdout, file, webhook)'],
   'receiver-two-types': ['7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one'],
-  'unsupported-type': ['6:5 receivers[0].slack: receiver type "slack" is not supported yet'],
+  'unsupported-type': ['6:5 receivers[0].sns: receiver type "sns" is not supported yet'],
   'receiver-unknown-key': [
     '6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?)',
     '9:5 receivers[1].webhook.endpoint: is required',

@@ -25,7 +25,7 @@ describe('receiver registry', () => {
         assert.ok(spec.batchDefaults[key as keyof typeof spec.batchDefaults] <= limit, `${spec.type}.${key}`);
       }
     }
-    assert.equal(receiverSpec('slack'), undefined);
+    assert.equal(receiverSpec('sns'), undefined);
   });
 
   for (const type of EXPORTER_ONLY_RECEIVER_TYPES) {
