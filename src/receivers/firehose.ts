@@ -4,8 +4,9 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import { z } from 'zod';
-import { AwsRedactor, SendOutcome, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
+import { AwsRedactor, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
 import { typeOptions } from './common-options.ts';
+import { SendOutcome } from './outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
 import { SendError } from './types.ts';
 

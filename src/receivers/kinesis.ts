@@ -5,8 +5,9 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
-import { AwsRedactor, SendOutcome, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
+import { AwsRedactor, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
 import { typeOptions } from './common-options.ts';
+import { SendOutcome } from './outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
 import { SendError } from './types.ts';
 
