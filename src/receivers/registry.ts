@@ -1,9 +1,12 @@
 // Every receiver type, in one explicit list (no import side effects).
 import type { ReceiverConfig } from '../config/schema.ts';
 import { dingtalkSpec } from './dingtalk.ts';
+import { elasticsearchSpec } from './elasticsearch/index.ts';
 import { fileSpec } from './file.ts';
 import { firehoseSpec } from './firehose.ts';
 import { kinesisSpec } from './kinesis.ts';
+import { lokiSpec } from './loki.ts';
+import { opensearchSpec } from './opensearch.ts';
 import { opsgenieSpec } from './opsgenie.ts';
 import { slackSpec } from './slack/index.ts';
 import { stdoutSpec } from './stdout.ts';
@@ -12,7 +15,7 @@ import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
@@ -37,10 +40,7 @@ export const SUPPORTED_RECEIVER_TYPES: readonly string[] = RECEIVER_SPECS.map((s
 /** Receiver types kubernetes-event-exporter has that we do not implement yet. */
 export const EXPORTER_ONLY_RECEIVER_TYPES: readonly string[] = [
   'slack',
-  'elasticsearch',
-  'opensearch',
   'kafka',
-  'loki',
   'teams',
   'syslog',
   'sns',
