@@ -119,7 +119,7 @@ const CASES: Record<string, readonly string[]> = {
     '12:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
     '14:17 receivers[1].webhook.endpoint: must be an http:// or https:// URL',
     '15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH (got "GET")',
-    '17:5 receivers[2].elasticsearch: receiver type "elasticsearch" is not supported yet',
+    '17:5 receivers[2].sns: receiver type "sns" is not supported yet',
   ],
 };
 
