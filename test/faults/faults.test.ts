@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Figures, Scale } from './harness.ts';
+import { reloadUnderLoad, receiverDown, watchCuts } from './scenarios.ts';
+
+// The short form of `npm run faults` for CI: the same scenarios with durations and rates scaled
+// down. Each prints its figures; every one must show nothing lost and nothing doubled.
+const SHORT: Scale = { time: 0.05, events: 0.4 };
+
+const scenarios: { name: string; run: (scale: Scale) => Promise<Figures> }[] = [
+  { name: 'receiver down', run: receiverDown },
+  { name: 'watch cuts and 410 storms', run: watchCuts },
+  { name: 'config reload under load', run: reloadUnderLoad },
+];
+
+describe('fault injection (short form)', () => {
+  for (const s of scenarios) {
+    it(s.name, async () => {
+      const figures = await s.run(SHORT);
+      console.log(`# ${JSON.stringify(figures)}`);
+      assert.ok(figures.accepted > 0);
+      assert.equal(figures.lost, 0);
+      assert.equal(figures.duplicated, 0);
+    });
+  }
+});
