@@ -43,6 +43,17 @@ async function readText(body: AsyncIterable<Buffer> & { destroy(): void }): Prom
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Secrets as given and as they travel in a query string (a base64 signature's `+/=` are escaped). */
+export function withEncoded(secrets: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const secret of secrets) {
+    out.add(secret);
+    out.add(encodeURIComponent(secret));
+    out.add(new URLSearchParams({ v: secret }).toString().slice(2));
+  }
+  return [...out];
+}
+
 /** A short one-line excerpt of an answer body, with every secret hidden. */
 export function excerpt(text: string, secrets: readonly string[]): string {
   const flat = redactSecrets(text, secrets).replace(/\s+/g, ' ').trim();

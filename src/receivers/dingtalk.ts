@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
-import { ApiClient, excerpt, parseJsonObject, sendEach } from './api-client.ts';
+import { ApiClient, excerpt, parseJsonObject, sendEach, withEncoded } from './api-client.ts';
 import type { ApiAnswer } from './api-client.ts';
 import { chatContent, kubeEventerMarkdown, kubeEventerText } from './chat-text.ts';
 import { typeOptions } from './common-options.ts';
@@ -99,7 +99,7 @@ class DingtalkReceiver implements Receiver {
     private readonly o: DingtalkOptions,
     private readonly ctx: BuildContext,
   ) {
-    this.api = new ApiClient(o.tls, o.timeoutMs, [...urlSecrets(o.webhookUrl), ...(o.secret ? [o.secret] : [])]);
+    this.api = new ApiClient(o.tls, o.timeoutMs, withEncoded([...urlSecrets(o.webhookUrl), ...(o.secret ? [o.secret] : [])]));
   }
 
   send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
@@ -109,7 +109,7 @@ class DingtalkReceiver implements Receiver {
   private async sendOne(payload: Payload, signal: AbortSignal): Promise<SendResult> {
     // Signed per request: DingTalk refuses a timestamp more than an hour off.
     const url = signedUrl(this.o.webhookUrl, this.o.secret, this.ctx.clock.now());
-    const secrets = [...this.api.secrets, ...urlSecrets(url)];
+    const secrets = [...this.api.secrets, ...withEncoded(urlSecrets(url))];
     const answer = await this.api.exchange(
       { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(dingtalkMessage(payload, this.o)) },
       signal,

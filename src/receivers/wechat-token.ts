@@ -3,7 +3,7 @@
 // WeChat calls it invalid or expired. The token joins the client's secrets so it never reaches
 // an error, and leaves them when replaced.
 import type { ApiClient } from './api-client.ts';
-import { excerpt, parseJsonObject } from './api-client.ts';
+import { excerpt, parseJsonObject, withEncoded } from './api-client.ts';
 import { classifyStatus } from './http.ts';
 import type { SendResult } from './types.ts';
 import { SendError } from './types.ts';
@@ -14,10 +14,12 @@ export type TokenResult = { kind: 'token'; value: string } | { kind: 'failed'; r
 // Refreshed this long before WeChat's expiry (at most a tenth of the lifetime), so a token
 // is never used in its last seconds while a request is in flight.
 const EARLY_REFRESH_MS = 300_000;
+const KEPT_TOKENS = 4;
 
 export class WechatTokenCache {
   private cached: { value: string; expiresAtMs: number } | undefined;
   private inflight: Promise<TokenResult> | undefined;
+  private readonly history: string[] = [];
   /** How many times a token was fetched successfully (tests and debugging). */
   fetches = 0;
 
@@ -63,12 +65,16 @@ export class WechatTokenCache {
   }
 
   private remember(value: string, expiresAtMs: number): void {
-    const old = this.cached?.value;
-    if (old !== undefined && old !== value) {
-      const i = this.api.secrets.indexOf(old);
-      if (i >= 0) this.api.secrets.splice(i, 1);
+    // The last few tokens stay secrets: a send still in flight may carry the previous one.
+    this.history.push(value);
+    for (const form of withEncoded([value])) if (!this.api.secrets.includes(form)) this.api.secrets.push(form);
+    const retired = this.history.length > KEPT_TOKENS ? this.history.shift() : undefined;
+    if (retired !== undefined && !this.history.includes(retired)) {
+      for (const form of withEncoded([retired])) {
+        const i = this.api.secrets.indexOf(form);
+        if (i >= 0) this.api.secrets.splice(i, 1);
+      }
     }
-    if (!this.api.secrets.includes(value)) this.api.secrets.push(value);
     this.cached = { value, expiresAtMs };
   }
 

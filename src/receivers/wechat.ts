@@ -5,7 +5,7 @@
 // retried, anything else dead-lettered.
 import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
-import { ApiClient, excerpt, parseJsonObject, sendEach, truncateBytes } from './api-client.ts';
+import { ApiClient, excerpt, parseJsonObject, sendEach, truncateBytes, withEncoded } from './api-client.ts';
 import type { ApiAnswer } from './api-client.ts';
 import { chatContent, kubeEventerMarkdown, kubeEventerText } from './chat-text.ts';
 import { typeOptions } from './common-options.ts';
@@ -129,7 +129,7 @@ class WechatReceiver implements Receiver {
     private readonly ctx: BuildContext,
   ) {
     const secrets = [...(o.webhookUrl ? urlSecrets(o.webhookUrl) : []), ...(o.corpSecret ? [o.corpSecret] : [])];
-    this.api = new ApiClient(o.tls, o.timeoutMs, secrets);
+    this.api = new ApiClient(o.tls, o.timeoutMs, withEncoded(secrets));
     this.tokens = o.webhookUrl === undefined ? new WechatTokenCache(this.api, o.apiUrl, o.corpId ?? '', o.corpSecret ?? '', ctx.clock) : undefined;
   }
 
