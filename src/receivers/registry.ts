@@ -27,7 +27,7 @@ export function receiverSpec(type: string): ReceiverSpec | undefined {
 export function createReceiver(config: ReceiverConfig, ctx: Omit<BuildContext, 'batch'>): Receiver {
   const spec = byType.get(config.type);
   if (spec === undefined) throw new Error(`unknown receiver type "${config.type}"`);
-  return spec.create(config.name, config.options, { ...ctx, batch: config.batch });
+  return spec.create(config.name, config.options, { ...ctx, batch: config.batch, hasLayout: config.layout !== undefined });
 }
 
 /** Whether the receiver's output renders with dots in label and annotation keys replaced (`deDot`). */

@@ -70,6 +70,8 @@ export interface BuildContext {
   readonly batch: BatchPolicy;
   /** stdout's stream; process.stdout when unset (tests pass a collector). */
   readonly stdout?: NodeJS.WritableStream;
+  /** Whether the receiver has a `layout` (teams: the layout replaces the default card). */
+  readonly hasLayout?: boolean;
 }
 
 /** A receiver could not be built (unreadable CA file, ...): the config is fine but the machine is not. */
