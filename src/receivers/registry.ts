@@ -11,11 +11,12 @@ import { opsgenieSpec } from './opsgenie.ts';
 import { slackSpec } from './slack/index.ts';
 import { stdoutSpec } from './stdout.ts';
 import { syslogSpec } from './syslog/index.ts';
+import { teamsSpec } from './teams.ts';
 import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec, teamsSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
