@@ -158,6 +158,8 @@ export interface FakeWechat {
   tokensIssued: number;
   /** Makes every token issued so far expired (the next send gets 42001). */
   expireTokens(): void;
+  /** Forgets every token issued so far (the next send gets 40014, as after a secret reset). */
+  forgetTokens(): void;
   /** Answers to give to message sends instead of the API's own, in order. */
   readonly inject: Answer[];
   close(): Promise<void>;
@@ -226,6 +228,9 @@ export async function startFakeWechat(corpId: string, corpSecret: string, robotK
     },
     expireTokens() {
       for (const t of s.live) s.expired.add(t);
+      s.live.clear();
+    },
+    forgetTokens() {
       s.live.clear();
     },
     inject: s.inject,
