@@ -8,7 +8,7 @@ import { createKubeClient, type KubeClient } from '../../src/kube/client.ts';
 import { createLeaderElector, type LeaderElector, type LeaderElectorOptions, type StopReason } from '../../src/kube/leader.ts';
 import { recordOf, type LeaseRecord } from '../../src/kube/lease.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { KubeApiServer } from '../support/kube-api-server.ts';
+import { KubeApiServer, type KubeObject } from '../support/kube-api-server.ts';
 
 export const NAMESPACE = 'router-ns';
 export const LEASE = 'kube-event-router';
@@ -37,6 +37,8 @@ export interface LeaseWorld {
   /** Advances in steps until `condition` holds; returns the clock time then, or throws after `maxMs`. */
   advanceUntil(condition: () => boolean, maxMs: number, stepMs?: number): Promise<number>;
   lease(): LeaseRecord | undefined;
+  /** The Lease object as stored. */
+  leaseObject(): KubeObject;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startLeaseWorld(): Promise<LeaseWorld> {
       }
       return clock.now();
     },
+    leaseObject: () => server.store.get(leaseType(server), NAMESPACE, LEASE),
     lease() {
       try {
         return recordOf(server.store.get(leaseType(server), NAMESPACE, LEASE));

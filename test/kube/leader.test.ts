@@ -122,7 +122,7 @@ describe('leader election', () => {
   it('stops leading at once when another holder has written the lease', async () => {
     const a = world.candidate('pod-a');
     await world.advance(0);
-    const current = world.server.store.get(world.server.registry.matching('Lease')[0]!, 'router-ns', 'kube-event-router');
+    const current = world.leaseObject();
     world.server.update({ ...current, spec: { ...(current['spec'] as object), holderIdentity: 'intruder', renewTime: microTime(world.clock.now()) } });
     await world.advance(2000);
     assert.equal(a.elector.isLeader(), false);
