@@ -4,6 +4,7 @@ import { dingtalkSpec } from './dingtalk.ts';
 import { elasticsearchSpec } from './elasticsearch/index.ts';
 import { fileSpec } from './file.ts';
 import { firehoseSpec } from './firehose.ts';
+import { kafkaSpec } from './kafka/index.ts';
 import { kinesisSpec } from './kinesis.ts';
 import { lokiSpec } from './loki.ts';
 import { opensearchSpec } from './opensearch.ts';
@@ -16,7 +17,7 @@ import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec, teamsSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec, teamsSpec, kafkaSpec];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 

@@ -1,0 +1,216 @@
+// kafka (kafkajs): the exporter's options (topic, brokers, clientId, compressionCodec, tls, sasl,
+// layout; `version` accepted and ignored), the topic and key templated, one sendBatch per batch
+// with the messages grouped by rendered topic, an idempotent producer (acks = all).
+import kafkajs from 'kafkajs';
+import type { CompressionTypes, Message, TopicMessages } from 'kafkajs';
+import { z } from 'zod';
+import { goString, options } from '../../config/zod-helpers.ts';
+import { typeOptions } from '../common-options.ts';
+import { redactSecrets } from '../http.ts';
+import type { BuildContext, FailureReason, Payload, Receiver, ReceiverSpec, SendResult } from '../types.ts';
+import { SendError } from '../types.ts';
+import { classifyKafkaError, topicProblem } from './classify.ts';
+import type { Classified } from './classify.ts';
+import { SASL_MECHANISMS, currentKafkaClientFactory, kafkajsLogCreator, saslOptions, sslOptions } from './client.ts';
+import type { KafkaClientFactory, KafkaProducerLike } from './client.ts';
+
+export { setKafkaClientFactoryForTests } from './client.ts';
+export type { KafkaClientFactory, KafkaProducerLike } from './client.ts';
+
+export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+const NATIVE_CODECS: ReadonlySet<string> = new Set(['none', 'gzip']);
+
+const kafkaTlsSchema = options({
+  enable: z.boolean().default(false),
+  insecureSkipVerify: z.boolean().default(false),
+  caFile: z.string().optional(),
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
+})
+  .superRefine((tls, ctx) => {
+    if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) {
+      const [missing, given] = tls.certFile ? ['keyFile', 'certFile'] : ['certFile', 'keyFile'];
+      ctx.addIssue({ code: 'custom', path: [missing as string], message: `is required when ${given} is set` });
+    }
+  })
+  .prefault({});
+
+const kafkaSaslSchema = options({
+  enable: z.boolean().default(false),
+  username: goString.optional(),
+  password: goString.optional(),
+  mechanism: z.enum(Object.keys(SASL_MECHANISMS) as [keyof typeof SASL_MECHANISMS]).default('plain'),
+})
+  .superRefine((sasl, ctx) => {
+    if (!sasl.enable) return;
+    for (const key of ['username', 'password'] as const) {
+      if (!sasl[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when sasl.enable is true' });
+    }
+  })
+  .prefault({});
+
+export const kafkaSchema = typeOptions({
+  /** A template: messages are grouped by the topic rendered for each event. */
+  topic: goString.pipe(z.string().min(1)),
+  brokers: z.array(z.string().min(1)).min(1),
+  clientId: z.string().min(1).default('kube-event-router'),
+  /** A template for the record key; default the event uid (as the exporter), so an event's occurrences keep one partition. */
+  key: goString.default('{{ .UID }}'),
+  compressionCodec: z.enum(COMPRESSION_CODECS).default('none').superRefine((codec, ctx) => {
+    if (!NATIVE_CODECS.has(codec)) {
+      ctx.addIssue({ code: 'custom', message: `${codec} is not supported: kafkajs compresses only with gzip natively (use none or gzip)` });
+    }
+  }),
+  /** The exporter's sarama protocol version: accepted for compatibility, ignored (kafkajs negotiates). */
+  version: goString.optional(),
+  tls: kafkaTlsSchema,
+  sasl: kafkaSaslSchema,
+  timeoutMs: z.int().min(1).default(30_000),
+});
+export type KafkaOptions = z.output<typeof kafkaSchema>;
+
+interface Item {
+  readonly index: number;
+  readonly topic: string;
+  readonly message: Message;
+}
+
+type Outcome = { kind: 'ok' } | { kind: 'retry'; reason: FailureReason; error: Error } | { kind: 'drop'; error: Error };
+
+function groupByTopic(items: readonly Item[]): Map<string, Item[]> {
+  const groups = new Map<string, Item[]>();
+  for (const item of items) groups.set(item.topic, [...(groups.get(item.topic) ?? []), item]);
+  return groups;
+}
+
+class KafkaReceiver implements Receiver {
+  private readonly producer: KafkaProducerLike;
+  private readonly secrets: readonly string[];
+  private readonly compression: CompressionTypes;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly options: KafkaOptions,
+    ctx: BuildContext,
+    factory: KafkaClientFactory,
+  ) {
+    this.secrets = [options.sasl.password ?? '', options.sasl.username ?? ''].filter((s) => s !== '');
+    this.compression = options.compressionCodec === 'gzip' ? kafkajs.CompressionTypes.GZIP : kafkajs.CompressionTypes.None;
+    const sasl = saslOptions(options.sasl);
+    this.producer = factory(
+      {
+        clientId: options.clientId,
+        brokers: options.brokers,
+        ssl: sslOptions(options.tls),
+        ...(sasl === undefined ? {} : { sasl }),
+        requestTimeout: options.timeoutMs,
+        logLevel: kafkajs.logLevel.DEBUG,
+        logCreator: kafkajsLogCreator(ctx.logger.child({ receiver: name }), this.secrets),
+      },
+      // Idempotent (acks = all): kafkajs's quick in-request retries, for a leader move, reuse the
+      // sequence numbers, so the broker drops a repeat; the output's retries cover real outages.
+      { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, maxRetryTime: 5_000 } },
+    );
+  }
+
+  private items(batch: readonly Payload[], drops: { index: number; error: Error }[]): Item[] {
+    const items: Item[] = [];
+    batch.forEach((payload, index) => {
+      const topic = payload.templated.topic ?? '';
+      const problem = topicProblem(topic);
+      if (problem !== undefined) drops.push({ index, error: new SendError(problem) });
+      else {
+        const message: Message = { key: payload.templated.key ?? null, value: payload.body, headers: { 'idempotency-key': payload.id } };
+        items.push({ index, topic, message });
+      }
+    });
+    return items;
+  }
+
+  private async sendBatch(items: readonly Item[]): Promise<Classified | undefined> {
+    try {
+      this.connected ??= this.producer.connect();
+      await this.connected;
+    } catch (err) {
+      // connect() failed (unreachable brokers, SASL refused): the next send connects again.
+      await this.reset();
+      return classifyKafkaError(err);
+    }
+    try {
+      const topicMessages: TopicMessages[] = [...groupByTopic(items)].map(([topic, group]) => ({ topic, messages: group.map((i) => i.message) }));
+      await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.options.timeoutMs, compression: this.compression });
+      return undefined;
+    } catch (err) {
+      const classified = classifyKafkaError(err);
+      // A producer that lost its brokers or its idempotence state starts afresh on the next send.
+      if (classified.kind === 'retry' && classified.reset) await this.reset();
+      return classified;
+    }
+  }
+
+  private async reset(): Promise<void> {
+    this.connected = undefined;
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * One sendBatch for the items; when the broker refuses it for good and it held several topics
+   * or (a message-sized refusal) several messages, the parts are sent alone to find which.
+   */
+  private async deliver(items: readonly Item[]): Promise<Outcome[]> {
+    const failure = await this.sendBatch(items);
+    if (failure === undefined) return items.map(() => ({ kind: 'ok' }));
+    const error = new SendError(redactSecrets(`kafka: ${failure.message}`, this.secrets));
+    if (failure.kind === 'retry') return items.map(() => ({ kind: 'retry', reason: failure.reason, error }));
+    const groups = groupByTopic(items);
+    const parts = groups.size > 1 ? [...groups.values()] : failure.scope === 'message' && items.length > 1 ? items.map((i) => [i]) : undefined;
+    if (parts === undefined) return items.map(() => ({ kind: 'drop', error }));
+    const outcomes: Outcome[] = [];
+    for (const part of parts) outcomes.push(...(await this.deliver(part)));
+    // `parts` regrouped the items: put the outcomes back in item order.
+    const order = parts.flat();
+    return items.map((item) => outcomes[order.indexOf(item)] as Outcome);
+  }
+
+  async send(batch: readonly Payload[]): Promise<SendResult> {
+    const drop: { index: number; error: Error; reason?: FailureReason }[] = [];
+    const items = this.items(batch, drop);
+    const outcomes = items.length === 0 ? [] : await this.deliver(items);
+    const retry: number[] = [];
+    let retryFailure: { reason: FailureReason; error: Error } | undefined;
+    outcomes.forEach((outcome, i) => {
+      const index = (items[i] as Item).index;
+      if (outcome.kind === 'drop') drop.push({ index, error: outcome.error });
+      else if (outcome.kind === 'retry') {
+        retry.push(index);
+        retryFailure ??= outcome;
+      }
+    });
+    if (retry.length === 0 && drop.length === 0) return { kind: 'ok' };
+    if (retry.length === batch.length && retryFailure) return { kind: 'retry', ...retryFailure };
+    if (drop.length === batch.length && new Set(drop.map((d) => d.error)).size === 1) {
+      return { kind: 'drop', reason: 'clientError', error: (drop[0] as { error: Error }).error };
+    }
+    drop.sort((a, b) => a.index - b.index);
+    return { kind: 'partial', retry, drop, ...(retryFailure ? { reason: retryFailure.reason } : {}) };
+  }
+
+  async close(): Promise<void> {
+    if (this.connected === undefined) return;
+    this.connected = undefined;
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+export const kafkaSpec: ReceiverSpec<KafkaOptions> = {
+  type: 'kafka',
+  schema: kafkaSchema,
+  // Under the broker's default message.max.bytes (1 MB) for a whole record batch.
+  batchDefaults: { maxEvents: 500, maxBytes: 900_000, flushIntervalMs: 0 },
+  templatedOptions: (opts) => [
+    { path: ['topic'], source: opts.topic },
+    { path: ['key'], source: opts.key },
+  ],
+  create: (name, opts, ctx) => new KafkaReceiver(name, opts, ctx, currentKafkaClientFactory()),
+};
