@@ -93,7 +93,7 @@ export class Metrics {
   }
 
   eventMalformed(reason: string): void {
-    this.m.malformed.inc(reason);
+    this.m.malformed.inc(malformedReasonLabel(reason));
   }
 
   // --- Receivers -------------------------------------------------------------------------
@@ -195,4 +195,16 @@ export class Metrics {
   private collectQueueDepths(): void {
     for (const [name, read] of this.queueDepthReaders) this.m.queueDepth.set({ receiver: name }, read());
   }
+}
+
+/**
+ * The `reason` label of malformed_events_total: the field or the kind of problem, never the
+ * offending value, so hostile input cannot grow the series (or the label cache) without bound.
+ * `count: expected an integer, got "5"` → `count`; `unknown watch event type "X"` → `unknown watch event type`.
+ */
+export function malformedReasonLabel(reason: string): string {
+  const field = /^([A-Za-z][\w. ]{0,63}?): /.exec(reason);
+  if (field !== null) return field[1] as string;
+  // What follows is the offending value, JSON-encoded.
+  return reason.replace(/[,:]?\s*(?:got\b|["{[\d-]|null\b|true\b|false\b|undefined\b).*$/s, '').slice(0, 64);
 }

@@ -146,7 +146,8 @@ function swapValue(value: Json, key: Step, rng: Rng): Json {
 function renameKey(parent: Record<string, Json>, key: string, rng: Rng): void {
   const renamed = rng.pick([`${key}s`, key.toUpperCase(), key.slice(0, -1) || 'x', `_${key}`, `${key}-x`]);
   const entries = Object.entries(parent).map(([k, v]) => [k === key ? renamed : k, v] as const);
-  for (const k of Object.keys(parent)) delete parent[k];
+  // Rebuilt in place so the renamed key keeps its position in the file.
+  for (const k of Object.keys(parent)) Reflect.deleteProperty(parent, k);
   for (const [k, v] of entries) parent[k] = v;
 }
 
@@ -160,7 +161,7 @@ function schemaMutation(base: Json, rng: Rng): { text: string; what: string } {
   if (action === 'rename' && typeof key === 'string') renameKey(parent as Record<string, Json>, key, rng);
   else if (action === 'delete') {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
-    else delete parent[key];
+    else Reflect.deleteProperty(parent, key);
   } else if (action === 'unknownKey' && parent !== null && typeof parent === 'object' && !Array.isArray(parent)) {
     parent[`unknown${rng.int(100)}`] = 1;
   } else parent[key] = swapValue(parent[key], key, rng);
