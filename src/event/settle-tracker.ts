@@ -3,7 +3,7 @@
 // greatest last-seen time at or before which everything accepted is done; the boundary keys are
 // the done occurrences near it, so a resume repeats none of them.
 import type { RawEvent } from './event.ts';
-import { lastSeenMs, occurrenceCount } from './dedupe.ts';
+import { occurrenceCount } from './dedupe.ts';
 import { eventId } from './normalize.ts';
 
 /** `uid/count`: one occurrence of one Event, the same in every process. */
