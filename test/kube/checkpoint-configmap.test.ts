@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { CheckpointError, type Checkpoint } from '../../src/kube/checkpoint.ts';
 import { CHECKPOINT_KEY, createConfigMapStore } from '../../src/kube/checkpoint-stores.ts';
+import type { KubeObject } from '../support/kube-api-server.ts';
 import { NAMESPACE, startLeaseWorld, type LeaseWorld } from './leader-support.ts';
 
 const NAME = 'kube-event-router-checkpoint';
@@ -21,7 +22,7 @@ describe('ConfigMap checkpoint store', () => {
     // As manifests/checkpoint.yaml: the object exists, without data, with someone's label.
     world.server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NAME, namespace: NAMESPACE, labels: { app: 'x' } } });
   };
-  const stored = (): Record<string, unknown> => world.server.store.get(world.server.registry.matching('ConfigMap')[0] ?? assert.fail(), NAMESPACE, NAME);
+  const stored = (): KubeObject => world.server.store.get(world.server.registry.matching('ConfigMap')[0] ?? assert.fail(), NAMESPACE, NAME);
   const calls = (): string[] => world.server.requestsWhere(isConfigMap).map((r) => `${r.method} ${r.status}`);
 
   it('reads nothing from the manifest-created ConfigMap, then updates it in place', async () => {
