@@ -101,7 +101,7 @@ function errorText(error: ItemError | string | undefined): { type: string; text:
   return { type, text };
 }
 
-type ItemVerdict = { kind: 'ok' } | { kind: 'retry'; reason: FailureReason } | { kind: 'drop'; error: Error };
+type ItemVerdict = { kind: 'ok' } | { kind: 'retry' | 'drop'; reason: FailureReason; error: Error };
 
 /** One item of a bulk answer: delivered, to retry alone, or to dead-letter with its error. */
 export function classifyItem(item: ItemResult | undefined, ctx: ItemContext): ItemVerdict {
@@ -110,11 +110,13 @@ export function classifyItem(item: ItemResult | undefined, ctx: ItemContext): It
   const { type, text } = errorText(item?.error);
   // With `create`, a conflict means an earlier attempt already stored this id: the retry is done.
   if (status === 409 && ctx.opType === 'create' && type === 'version_conflict_engine_exception') return { kind: 'ok' };
-  if (status === 429) return { kind: 'retry', reason: 'rateLimited' };
-  if (status >= 500 || status === 0 || status === 408) return { kind: 'retry', reason: status === 408 ? 'timeout' : 'serverError' };
   let message = redactSecrets(text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text, ctx.secrets);
+  const error = (): SendError => new SendError(`item HTTP ${status}${message === '' ? '' : ` ${message}`}`, status);
+  if (status === 429) return { kind: 'retry', reason: 'rateLimited', error: error() };
+  if (status === 408) return { kind: 'retry', reason: 'timeout', error: error() };
+  if (status >= 500 || status === 0) return { kind: 'retry', reason: 'serverError', error: error() };
   if (MAPPING_ERRORS.has(type) && !ctx.deDot) message += DEDOT_HINT;
-  return { kind: 'drop', error: new SendError(`item HTTP ${status}${message === '' ? '' : ` ${message}`}`, status) };
+  return { kind: 'drop', reason: 'clientError', error: error() };
 }
 
 /** The whole answer of a `_bulk` that returned 200. */
@@ -128,15 +130,25 @@ export function classifyBulkBody(body: BulkResponseBody | undefined, size: numbe
   }
   const retry: number[] = [];
   const drop: { index: number; error: Error; reason: FailureReason }[] = [];
+  let retryError: Error | undefined;
   let rateLimited = false;
   for (let index = 0; index < size; index++) {
     const entry = (body as BulkResponseBody).items?.[index];
     const verdict = classifyItem(entry === undefined ? undefined : Object.values(entry)[0], ctx);
     if (verdict.kind === 'retry') {
       retry.push(index);
+      retryError ??= verdict.error;
       rateLimited ||= verdict.reason === 'rateLimited';
-    } else if (verdict.kind === 'drop') drop.push({ index, error: verdict.error, reason: 'clientError' });
+    } else if (verdict.kind === 'drop') drop.push({ index, error: verdict.error, reason: verdict.reason });
   }
   if (retry.length === 0 && drop.length === 0) return { kind: 'ok' };
-  return { kind: 'partial', retry, drop, reason: rateLimited ? 'rateLimited' : 'serverError' };
+  const reason: FailureReason = rateLimited ? 'rateLimited' : 'serverError';
+  // Whole-batch verdicts stay whole: the output reports them as one retry or one dead letter.
+  if (retry.length === size) {
+    const first = retryError?.message ?? '';
+    return { kind: 'retry', reason, error: new SendError(size === 1 ? first : `${size} of ${size} items failed (first: ${first})`) };
+  }
+  const only = drop[0];
+  if (size === 1 && only !== undefined) return { kind: 'drop', reason: only.reason, error: only.error };
+  return { kind: 'partial', retry, drop, reason };
 }

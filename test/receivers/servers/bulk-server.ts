@@ -54,6 +54,8 @@ export class BulkServer {
   readonly requests: Request[] = [];
   /** Answers the next whole requests (by method + path) instead of the store; first in, first used. */
   readonly scripted: { match: (req: Request) => boolean; answer: WholeAnswer }[] = [];
+  /** Answers every request it returns an answer for (after auth), before the script and the store. */
+  override: (req: Request) => WholeAnswer | undefined = () => undefined;
   /** Fails single items; undefined lets the store decide. */
   itemFailure: (op: BulkOp) => ItemError | undefined = () => undefined;
   url = '';
@@ -109,6 +111,8 @@ export class BulkServer {
   private answer(req: Request): WholeAnswer {
     const auth = this.checkAuth(req);
     if (auth !== undefined) return auth;
+    const overridden = this.override(req);
+    if (overridden !== undefined) return overridden;
     const i = this.scripted.findIndex((s) => s.match(req));
     if (i >= 0) return (this.scripted.splice(i, 1)[0] as { answer: WholeAnswer }).answer;
     const path = req.url.split('?')[0] ?? '';
