@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
+import { SUPPORTED_RECEIVER_TYPES } from '../../src/receivers/registry.ts';
 
 const FIXTURES = new URL('../fixtures/config/', import.meta.url);
 const ENV = { WEBHOOK_TIMEOUT: 'slow-secret-value', BATCH_SIZE: '25', SLACK_TOKEN: 'xoxb-secret' };
@@ -43,7 +44,8 @@ const CASES: Record<string, readonly string[]> = {
     '6:21 route.routes[1].match[0].receiver: receiver "slack-alerts" is not defined; defined receivers: dump',
   ],
   'duplicate-receiver': ['7:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])'],
-  'receiver-no-type': ['5:5 receivers[0]: receiver "dump" has no type (add one of stdout, file, webhook)'],
+  // The hint lists every type the registry supports, in its order.
+  'receiver-no-type': [`5:5 receivers[0]: receiver "dump" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`],
   'receiver-two-types': ['7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one'],
   'unsupported-type': ['6:5 receivers[0].sns: receiver type "sns" is not supported yet'],
   'receiver-unknown-key': [
