@@ -105,7 +105,7 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'ETIMEDOUT',
 ]);
 
-/** A thrown request error as a retry: timeouts apart, everything else is the network. */
+/** A thrown request error as a retry (timeouts apart, everything else is the network), or a drop when the request was invalid. */
 export function classifyError(err: unknown, timedOut: boolean, secrets: readonly string[]): SendResult {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = e.code ?? e.cause?.code;
@@ -114,6 +114,9 @@ export function classifyError(err: unknown, timedOut: boolean, secrets: readonly
   }
   const detail = e.cause?.message ?? e.message ?? String(err);
   const message = redactSecrets(`${code ? `${code}: ` : ''}${detail}`, secrets);
+  // The request itself is invalid (a templated header holding a newline or NUL from event
+  // text): it can never be sent, so retrying only delays the dead letter.
+  if (code === 'UND_ERR_INVALID_ARG') return { kind: 'drop', reason: 'renderError', error: new SendError(message) };
   return { kind: 'retry', reason: 'network', error: new SendError(message) };
 }
 
