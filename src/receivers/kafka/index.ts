@@ -105,6 +105,9 @@ class KafkaReceiver implements Receiver {
         ssl: sslOptions(options.tls),
         ...(sasl === undefined ? {} : { sasl }),
         requestTimeout: options.timeoutMs,
+        connectionTimeout: Math.min(options.timeoutMs, 10_000),
+        // A few quick tries inside one send (a leader moving); longer outages are the output's.
+        retry: { retries: 3, maxRetryTime: 5_000 },
         logLevel: kafkajs.logLevel.DEBUG,
         logCreator: kafkajsLogCreator(ctx.logger.child({ receiver: name }), this.secrets),
       },
@@ -203,6 +206,11 @@ class KafkaReceiver implements Receiver {
   }
 }
 
+/** The receiver with its producer from `factory` (default: kafkajs, or the tests' override). */
+export function createKafkaReceiver(name: string, opts: KafkaOptions, ctx: BuildContext, factory = currentKafkaClientFactory()): Receiver {
+  return new KafkaReceiver(name, opts, ctx, factory);
+}
+
 export const kafkaSpec: ReceiverSpec<KafkaOptions> = {
   type: 'kafka',
   schema: kafkaSchema,
@@ -212,5 +220,5 @@ export const kafkaSpec: ReceiverSpec<KafkaOptions> = {
     { path: ['topic'], source: opts.topic },
     { path: ['key'], source: opts.key },
   ],
-  create: (name, opts, ctx) => new KafkaReceiver(name, opts, ctx, currentKafkaClientFactory()),
+  create: (name, opts, ctx) => createKafkaReceiver(name, opts, ctx),
 };
