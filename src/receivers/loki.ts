@@ -24,16 +24,21 @@ function isHttpUrl(value: string): boolean {
 }
 
 // Prometheus label names; `__`-prefixed ones are Loki's own.
-const labelName = z.string().regex(/^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a label name: [a-zA-Z_][a-zA-Z0-9_]*, not starting with __' });
+const LABEL_NAME = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export const lokiSchema = typeOptions({
   /** The push URL; a URL without a path gets /loki/api/v1/push. */
   url: z.string().refine(isHttpUrl, { message: 'must be an http:// or https:// URL' }),
   /** Values are event templates. Loki needs at least one label per stream. */
   streamLabels: z
-    .record(labelName, goString)
+    .record(z.string(), goString)
     .default({ job: 'kube-event-router' })
-    .refine((labels) => Object.keys(labels).length > 0, { message: 'needs at least one label' }),
+    .superRefine((labels, ctx) => {
+      if (Object.keys(labels).length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one label' });
+      for (const name of Object.keys(labels)) {
+        if (!LABEL_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a label name: [a-zA-Z_][a-zA-Z0-9_]*, not starting with __' });
+      }
+    }),
   /** Values are event templates. */
   headers: z.record(z.string(), goString).default({}),
   tls: tlsSchema,
