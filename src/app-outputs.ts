@@ -78,10 +78,11 @@ function observerFor(
     },
     retried: () => metrics.receiverRetried(name, lastFailure),
     deadLettered: (reason, n) => metrics.receiverDeadLettered(name, reason, n),
+    throttled: (n) => metrics.receiverThrottled(name, n),
     batchSize: (n) => metrics.receiverBatch(name, n),
     settled: (event, outcome) => {
       if (outcome === 'delivered') tally.delivered++;
-      else tally.deadLettered++;
+      else if (outcome === 'deadLettered') tally.deadLettered++;
       settled?.(event, name, outcome);
     },
   };

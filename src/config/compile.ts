@@ -8,7 +8,7 @@ import type { ConfigPath, Problem } from './problem.ts';
 import { error, formatPath } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
 import type { ValidatedReceiver } from './receivers.ts';
-import type { CompiledEventTemplate, ReceiverConfig } from './schema.ts';
+import type { CompiledEventTemplate, CompiledThrottle, ReceiverConfig } from './schema.ts';
 
 interface TemplatePosition {
   readonly line?: unknown;
@@ -78,11 +78,26 @@ function compileReceiverLayout(receiver: ValidatedReceiver, options: TemplateOpt
   return result.layout;
 }
 
+function compileThrottle(receiver: ValidatedReceiver, options: TemplateOptions, problems: ConfigProblem[]): CompiledThrottle | undefined {
+  const throttle = receiver.throttle;
+  if (throttle === undefined) return undefined;
+  try {
+    // Always Go syntax, whatever the layout's dialect: the key is a config value, not a layout.
+    const key = compileEventTemplate(throttle.key, { syntax: 'go', templateEnv: options.templateEnv });
+    return { intervalMs: throttle.intervalMs, maxKeys: throttle.maxKeys, key };
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    problems.push(placed(error(['key'], templateErrorMessage(err, throttle.key)), ['receivers', receiver.index, 'throttle']));
+    return undefined;
+  }
+}
+
 export function compileReceivers(receivers: readonly ValidatedReceiver[], options: TemplateOptions) {
   const problems: ConfigProblem[] = [];
   const compiled = receivers.flatMap((receiver): ReceiverConfig[] => {
     const layout = compileReceiverLayout(receiver, options, problems);
     const templates = compileTemplates(receiver, options, problems);
+    const throttle = compileThrottle(receiver, options, problems);
     if (!receiver.valid) return [];
     const config: ReceiverConfig = {
       name: receiver.name,
@@ -96,6 +111,7 @@ export function compileReceivers(receivers: readonly ValidatedReceiver[], option
       queue: receiver.queue,
       retry: receiver.retry,
       deadLetter: receiver.deadLetter,
+      ...(throttle === undefined ? {} : { throttle }),
     };
     return [config];
   });

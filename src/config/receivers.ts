@@ -2,7 +2,7 @@
 // one type key per item, unique names, type options and output options with defaults.
 import type { z } from 'zod';
 import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
-import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax, ThrottleOptions } from '../receivers/common-options.ts';
 import {
   COMMON_TYPE_OPTION_KEYS,
   QUEUE_DEFAULTS,
@@ -12,6 +12,7 @@ import {
   deadLetterSchema,
   queueSchema,
   retrySchema,
+  throttleSchema,
 } from '../receivers/common-options.ts';
 import { EXPORTER_ONLY_RECEIVER_TYPES, SUPPORTED_RECEIVER_TYPES, receiverSpec } from '../receivers/registry.ts';
 import { unknownKeyMessage } from './hints.ts';
@@ -35,6 +36,8 @@ export interface ValidatedReceiver {
   readonly queue: QueueOptions;
   readonly retry: RetryOptions;
   readonly deadLetter: DeadLetterOptions;
+  /** Unset = no throttling. */
+  readonly throttle?: ThrottleOptions;
 }
 
 export interface ReceiversResult {
@@ -113,6 +116,8 @@ interface OutputOptions {
   queue?: QueueOptions;
   retry?: RetryOptions;
   deadLetter?: DeadLetterOptions;
+  throttle?: ThrottleOptions;
+  throttleValid: boolean;
 }
 
 function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undefined, path: ConfigPath, problems: ConfigProblem[]): OutputOptions {
@@ -121,7 +126,15 @@ function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undef
     queue: check(queueSchema, item.queue, [...path, 'queue'], problems),
     retry: check(retrySchema, item.retry, [...path, 'retry'], problems),
     deadLetter: check(deadLetterSchema, item.deadLetter, [...path, 'deadLetter'], problems),
+    throttleValid: true,
   };
+  const throttleParsed = throttleSchema.safeParse(item.throttle);
+  if (throttleParsed.success) {
+    if (throttleParsed.data !== undefined) out.throttle = throttleParsed.data;
+  } else {
+    out.throttleValid = false;
+    problems.push(...zodProblems(throttleSchema, item.throttle, throttleParsed.error.issues, [...path, 'throttle']));
+  }
   if (spec) checkOutputLimits(spec, item.batch, path, problems);
   if (out.queue?.policy === 'deadLetter' && out.deadLetter && out.deadLetter.path === undefined) {
     problems.push(error([...path, 'queue', 'policy'], 'deadLetter needs deadLetter.path'));
@@ -159,9 +172,9 @@ function validateItem(item: unknown, index: number, names: Map<string, number>, 
   const rawBlock = item[spec.type] ?? {};
   const block = check(spec.schema, rawBlock, [...path, spec.type], problems);
   const { common, own } = splitCommon(isMap(block) ? block : isMap(rawBlock) ? rawBlock : {});
-  const { batch, queue, retry, deadLetter } = output;
+  const { batch, queue, retry, deadLetter, throttle } = output;
   return {
-    valid: isMap(block) && batch !== undefined && queue !== undefined && retry !== undefined && deadLetter !== undefined,
+    valid: isMap(block) && batch !== undefined && queue !== undefined && retry !== undefined && deadLetter !== undefined && output.throttleValid,
     index,
     name,
     type: spec.type,
@@ -174,6 +187,7 @@ function validateItem(item: unknown, index: number, names: Map<string, number>, 
     queue: queue ?? QUEUE_DEFAULTS,
     retry: retry ?? RETRY_DEFAULTS,
     deadLetter: deadLetter ?? {},
+    ...(throttle === undefined ? {} : { throttle }),
   };
 }
 

@@ -90,4 +90,9 @@ export interface EnrichedEvent {
   readonly clusterName: string;
   /** The config's static `environment` map. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Set by a receiver's `throttle` on the event that passes after others with its key were
+   * held back: how many were suppressed since the last one that passed (template `.Suppressed`).
+   */
+  readonly suppressed?: number;
 }

@@ -11,7 +11,8 @@ import type { DeadLetterWriter } from './dead-letter.ts';
 import { LogGate } from './log-gate.ts';
 import { decideRetry } from './retry.ts';
 
-export type Outcome = 'delivered' | 'deadLettered';
+/** `suppressed`: held back by the receiver's throttle (never rendered nor sent). */
+export type Outcome = 'delivered' | 'deadLettered' | 'suppressed';
 
 /** Hooks for metrics and replay bookkeeping; all optional, all synchronous and cheap. */
 export interface OutputObserver {
@@ -24,6 +25,8 @@ export interface OutputObserver {
   /** Events about to be sent again. */
   retried?(n: number): void;
   deadLettered?(reason: FailureReason, n: number): void;
+  /** Events the receiver's throttle held back (each also settles as `suppressed`). */
+  throttled?(n: number): void;
   queueDepth?(depth: number): void;
   batchSize?(n: number): void;
   /** Exactly once per accepted event, when its fate is known. */

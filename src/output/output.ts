@@ -15,6 +15,7 @@ import { LogGate } from './log-gate.ts';
 import { RenderError, createRenderer } from './payload.ts';
 import type { Renderer } from './payload.ts';
 import { Deque } from './queue.ts';
+import { Throttle } from './throttle.ts';
 
 export type { Item, OutputObserver, Outcome } from './delivery.ts';
 
@@ -62,6 +63,7 @@ class ReceiverOutput implements Output {
   private readonly queue: QueueOptions;
   private readonly waiters = new Deque<Waiter>();
   private readonly renderLog: LogGate;
+  private readonly throttle: Throttle | undefined;
   private readonly shutdown = new AbortController();
   private pumping = false;
   private draining = false;
@@ -79,14 +81,17 @@ class ReceiverOutput implements Output {
     this.batcher = new Batcher<Item>(config.batch, ctx.clock, () => this.kick());
     this.delivery = new Delivery(config, ctx, this.shutdown.signal);
     this.renderLog = new LogGate(ctx.clock, Number.POSITIVE_INFINITY);
+    this.throttle = config.throttle === undefined ? undefined : new Throttle(config.throttle, ctx.clock);
   }
 
   get depth(): number {
     return this.batcher.size + this.delivery.inFlight;
   }
 
-  push(event: EnrichedEvent): Promise<void> {
+  push(pushed: EnrichedEvent): Promise<void> {
     this.ctx.observer?.accepted?.(1);
+    const event = this.admit(pushed);
+    if (event === undefined) return RESOLVED;
     let item: Item;
     try {
       const payload = this.render(event);
@@ -104,6 +109,16 @@ class ReceiverOutput implements Output {
       return RESOLVED;
     }
     return this.whenFull(item);
+  }
+
+  /** The event to render (with `.Suppressed` when throttled), or undefined when the throttle holds it back. */
+  private admit(event: EnrichedEvent): EnrichedEvent | undefined {
+    if (this.throttle === undefined) return event;
+    const decision = this.throttle.admit(event);
+    if (decision.pass) return decision.event;
+    this.ctx.observer?.throttled?.(1);
+    this.ctx.observer?.settled?.(event, 'suppressed');
+    return undefined;
   }
 
   drain(deadlineAtMs: number): Promise<void> {

@@ -1,7 +1,7 @@
 // Options every receiver accepts: inside its type block (layout and template dialect) and as
 // siblings of `name` (how its output queues, batches, retries and dead-letters).
 import { z } from 'zod';
-import { nonNegativeInt, options, positiveInt } from '../config/zod-helpers.ts';
+import { goString, nonNegativeInt, options, positiveInt } from '../config/zod-helpers.ts';
 import { TEMPLATE_SYNTAXES } from '../template/index.ts';
 import type { TemplateSyntax } from '../template/index.ts';
 import type { BatchPolicy } from './types.ts';
@@ -74,5 +74,25 @@ export const deadLetterSchema = options({
   path: z.string().min(1).optional(),
 }).prefault({});
 
+/** Which events count as "the same" for throttling: one object and reason. */
+export const DEFAULT_THROTTLE_KEY = '{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Kind }}/{{ .InvolvedObject.Name }}/{{ .Reason }}';
+export const THROTTLE_MAX_KEYS_DEFAULT = 10_000;
+
+export interface ThrottleOptions {
+  /** Per key, the first event in each interval passes; the rest are counted and suppressed. */
+  readonly intervalMs: number;
+  /** A template rendering the key of an event. */
+  readonly key: string;
+  /** Keys remembered (least recently used forgotten first). */
+  readonly maxKeys: number;
+}
+
+/** `throttle` is off unless given; when given, `intervalMs` is required. */
+export const throttleSchema = options({
+  intervalMs: positiveInt,
+  key: goString.default(DEFAULT_THROTTLE_KEY),
+  maxKeys: positiveInt.default(THROTTLE_MAX_KEYS_DEFAULT),
+}).optional();
+
 /** The keys allowed next to `name` and the type key in a receiver item. */
-export const RECEIVER_SIBLING_KEYS = ['name', 'batch', 'queue', 'retry', 'deadLetter'] as const;
+export const RECEIVER_SIBLING_KEYS = ['name', 'batch', 'queue', 'retry', 'deadLetter', 'throttle'] as const;

@@ -125,6 +125,11 @@ export class Metrics {
     this.m.deadLettered.labels(name, labelValue(reason)).inc(n);
   }
 
+  /** `n` events held back by the receiver's `throttle`. */
+  receiverThrottled(name: string, n = 1): void {
+    this.m.throttled.labels(name).inc(n);
+  }
+
   receiverDropped(name: string, reason: Open<'queueFull'>, n = 1): void {
     this.m.receiverDrops.labels(name, labelValue(reason)).inc(n);
   }

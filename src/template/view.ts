@@ -179,6 +179,8 @@ export const EVENT_TYPE: StructType = structType(
     Occurrence: field((s) => int(ev(s).occurrence)),
     Preset: field((s) => presets(ev(s))),
     Environment: field((s) => environment(ev(s))),
+    // Ours: events a receiver's throttle held back for this key since the last one it passed.
+    Suppressed: field((s) => int(ev(s).suppressed ?? 0)),
   },
   (s, esc) => enhancedEventJson(ev(s), esc),
 );

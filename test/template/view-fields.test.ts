@@ -11,6 +11,7 @@ const SPEC_FIELDS = [
   'Name', 'Namespace', 'UID', 'ResourceVersion', 'CreationTimestamp', 'Labels', 'Annotations', 'GenerateName', 'Reason', 'Message', 'Type',
   'Count', 'Action', 'FirstTimestamp', 'LastTimestamp', 'EventTime', 'Source', 'ReportingController', 'ReportingInstance', 'Series',
   'Related', 'InvolvedObject', 'ClusterName', 'GetTimestampMs', 'GetTimestampISO8601', 'Occurrence', 'Preset', 'Environment',
+  'Suppressed',
 ];
 
 test('the root view has every field of the spec’s table', () => {
