@@ -110,12 +110,12 @@ function elasticsearch(options: BulkOptions, secrets: readonly string[], now: ()
   const client = new EsClient({
     ...(options.cloudID ? { cloud: { id: options.cloudID } } : { nodes: hostsOf(options) }),
     ...(auth === undefined ? {} : { auth }),
-    headers: { ...options.headers },
     tls: tlsConnectionOptions(options.tls),
     maxRetries: 0,
     requestTimeout: options.timeoutMs,
   });
-  const request = { requestTimeout: options.timeoutMs, maxRetries: 0, meta: true } as const;
+  // Per request: given to the constructor, the client sends each configured header twice.
+  const request = { requestTimeout: options.timeoutMs, maxRetries: 0, meta: true, headers: { ...options.headers } } as const;
   return {
     bulk: (lines, signal) => exchange(() => client.bulk<string>({ operations: lines }, { ...request, signal }), secrets, now),
     putIndexTemplate: (name, body, signal) =>
@@ -137,12 +137,11 @@ function opensearch(options: BulkOptions, secrets: readonly string[], now: () =>
   const client = new OsClient({
     nodes: hostsOf(options),
     ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
-    headers: { ...options.headers },
     ssl: tlsConnectionOptions(options.tls),
     maxRetries: 0,
     requestTimeout: options.timeoutMs,
   });
-  const request = { requestTimeout: options.timeoutMs, maxRetries: 0 };
+  const request = { requestTimeout: options.timeoutMs, maxRetries: 0, headers: { ...options.headers } };
   return {
     // Through the transport: the typed `bulk` wants objects, and the lines are JSON already.
     bulk: (lines, signal) =>

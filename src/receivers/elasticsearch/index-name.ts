@@ -29,8 +29,8 @@ export function parseIndexFormat(format: string): ParsedIndexFormat {
       parts.push({ literal: rest });
       break;
     }
-    if (open === -1 || close < open) return { parts, problem: 'has a "}" without its "{"' };
     if (close === -1) return { parts, problem: 'has a "{" without its "}"' };
+    if (open === -1 || close < open) return { parts, problem: 'has a "}" without its "{"' };
     if (open > 0) parts.push({ literal: rest.slice(0, open) });
     const layout = rest.slice(open + 1, close);
     if (layout === '') return { parts, problem: 'has an empty "{}" (put a Go time layout inside, e.g. {2006-01-02})' };
