@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { REPEATS } from '../route/route.ts';
 import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
-import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax, ThrottleOptions } from '../receivers/common-options.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
 import type { BatchPolicy } from '../receivers/types.ts';
-import { goString, nonNegativeInt, options } from './zod-helpers.ts';
+import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,6 +19,14 @@ export const DEFAULTS = {
   logFormat: 'json',
   maxEventAgeSeconds: 5,
   leaderElectionID: 'kubernetes-event-exporter',
+  // client-go's leaderelection defaults (ours: the exporter hard-codes them).
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+  // Ours (DESIGN §5): the restart checkpoint.
+  checkpointConfigMap: 'kube-event-router-checkpoint',
+  checkpointIntervalMs: 5_000,
+  checkpointClockSkewMs: 2_000,
   // client-go's rest.DefaultQPS and rest.DefaultBurst.
   kubeQPS: 5,
   kubeBurst: 10,
@@ -52,6 +60,25 @@ export const topLevelSchema = options({
   leaderElection: options({
     enabled: z.boolean().default(false),
     leaderElectionID: z.string().default(DEFAULTS.leaderElectionID),
+    leaseDurationMs: positiveInt.default(DEFAULTS.leaseDurationMs),
+    renewDeadlineMs: positiveInt.default(DEFAULTS.renewDeadlineMs),
+    retryPeriodMs: positiveInt.default(DEFAULTS.retryPeriodMs),
+  })
+    // As client-go: the leader must give up before anyone may take over, after several tries.
+    .superRefine((le, ctx) => {
+      if (le.renewDeadlineMs >= le.leaseDurationMs)
+        ctx.addIssue({ code: 'custom', path: ['renewDeadlineMs'], message: `must be less than leaseDurationMs (${le.leaseDurationMs})` });
+      if (le.retryPeriodMs >= le.renewDeadlineMs)
+        ctx.addIssue({ code: 'custom', path: ['retryPeriodMs'], message: `must be less than renewDeadlineMs (${le.renewDeadlineMs})` });
+    })
+    .prefault({}),
+  // Ours.
+  checkpoint: options({
+    enabled: z.boolean().default(false),
+    path: z.string().min(1).optional(),
+    configMap: z.string().min(1).default(DEFAULTS.checkpointConfigMap),
+    intervalMs: positiveInt.default(DEFAULTS.checkpointIntervalMs),
+    clockSkewMs: nonNegativeInt.default(DEFAULTS.checkpointClockSkewMs),
   }).prefault({}),
   route: z.unknown().optional(),
   receivers: z.array(z.unknown()).default([]),
@@ -91,12 +118,25 @@ export interface ReceiverConfig {
   readonly queue: QueueOptions;
   readonly retry: RetryOptions;
   readonly deadLetter: DeadLetterOptions;
-  /** Unset = no throttling; `key` compiled. */
-  readonly throttle?: CompiledThrottle;
 }
 
-export interface CompiledThrottle extends Omit<ThrottleOptions, 'key'> {
-  readonly key: CompiledEventTemplate;
+export interface LeaderElectionSettings {
+  readonly enabled: boolean;
+  /** The Lease's name, in the pod's namespace. */
+  readonly leaderElectionID: string;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+}
+
+export interface CheckpointSettings {
+  readonly enabled: boolean;
+  /** A local file; unset = the ConfigMap below (in cluster). */
+  readonly path?: string;
+  readonly configMap: string;
+  readonly intervalMs: number;
+  /** Allowance for clocks that disagree, when resuming below the high-water mark. */
+  readonly clockSkewMs: number;
 }
 
 export interface RouterConfig {
@@ -106,7 +146,8 @@ export interface RouterConfig {
   /** Namespaces to watch; empty = all (the exporter's `namespace: ""`). */
   readonly namespaces: readonly string[];
   readonly clusterName: string;
-  readonly leaderElection: { readonly enabled: boolean; readonly leaderElectionID: string };
+  readonly leaderElection: LeaderElectionSettings;
+  readonly checkpoint: CheckpointSettings;
   readonly kubeQPS: number;
   readonly kubeBurst: number;
   /** "" = no prefix. */

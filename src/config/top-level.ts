@@ -40,6 +40,7 @@ export function settingsOf(top: TopLevel): Settings {
     namespaces: namespaces(top.namespace),
     clusterName: top.clusterName,
     leaderElection: top.leaderElection,
+    checkpoint: top.checkpoint,
     kubeQPS: top.kubeQPS,
     kubeBurst: top.kubeBurst,
     metricsNamePrefix: top.metricsNamePrefix,

@@ -24,7 +24,8 @@ describe('loading good configs', () => {
       maxEventAgeSeconds: 5,
       namespaces: [],
       clusterName: '',
-      leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter' },
+      leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      checkpoint: { enabled: false, configMap: 'kube-event-router-checkpoint', intervalMs: 5000, clockSkewMs: 2000 },
       kubeQPS: 5,
       kubeBurst: 10,
       metricsNamePrefix: 'kube_event_router_',
@@ -47,7 +48,7 @@ describe('loading good configs', () => {
     assert.equal(config.maxEventAgeSeconds, 10);
     assert.equal(config.kubeQPS, 60);
     assert.equal(config.metricsNamePrefix, 'event_exporter_');
-    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter' });
+    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
     assert.deepEqual(
       config.receivers.map((r) => [r.name, r.type, r.layout === undefined]),
       [
@@ -105,7 +106,7 @@ describe('loading good configs', () => {
     { name: 'empty namespace means all', yaml: 'namespace: ""\n', expect: { namespaces: [] } },
     { name: 'empty logLevel means info', yaml: 'logLevel: ""\n', expect: { logLevel: 'info' } },
     { name: 'empty metrics prefix means none', yaml: 'metricsNamePrefix: ""\n', expect: { metricsNamePrefix: '' } },
-    { name: 'null values are unset', yaml: 'clusterName:\nleaderElection:\n  enabled:\n', expect: { clusterName: '', leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter' } } },
+    { name: 'null values are unset', yaml: 'clusterName:\nleaderElection:\n  enabled:\n', expect: { clusterName: '', leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } } },
     { name: 'numbers as strings where Go would', yaml: 'clusterName: 42\n', expect: { clusterName: '42' } },
   ];
   for (const { name, yaml, expect, warnings = [] } of exporterRules) {
@@ -115,6 +116,27 @@ describe('loading good configs', () => {
       assert.deepEqual(loaded.warnings, warnings);
     });
   }
+
+  it('reads leader-election timings and the checkpoint', () => {
+    const yaml = 'leaderElection:\n  enabled: true\n  leaseDurationMs: 30000\n  renewDeadlineMs: 20000\n  retryPeriodMs: 4000\ncheckpoint:\n  enabled: true\n  path: /var/lib/router/checkpoint.json\n  intervalMs: 1000\n';
+    const { config } = loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} });
+    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 4000 });
+    assert.deepEqual(config.checkpoint, { enabled: true, path: '/var/lib/router/checkpoint.json', configMap: 'kube-event-router-checkpoint', intervalMs: 1000, clockSkewMs: 2000 });
+  });
+
+  it('rejects leader-election timings client-go would reject, naming the key', () => {
+    const yaml = 'leaderElection:\n  leaseDurationMs: 10000\n  renewDeadlineMs: 10000\n  retryPeriodMs: 10000\n';
+    assert.throws(
+      () => loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        const text = err.problems.map((p) => p.message).join('\n');
+        assert.match(err.message, /leaderElection\.renewDeadlineMs: must be less than leaseDurationMs \(10000\)/);
+        assert.match(err.message, /leaderElection\.retryPeriodMs: must be less than renewDeadlineMs/);
+        return text.length > 0;
+      },
+    );
+  });
 
   it('returns route warnings with the config instead of failing', () => {
     const text = 'route:\n  match:\n    - namespace: prod\n    - receiver: d\nreceivers:\n  - name: d\n    stdout: {}\n';
