@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { REPEATS } from '../route/route.ts';
 import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
-import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax } from '../receivers/common-options.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax, ThrottleOptions } from '../receivers/common-options.ts';
 import type { BatchPolicy } from '../receivers/types.ts';
 import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
 
@@ -118,6 +118,12 @@ export interface ReceiverConfig {
   readonly queue: QueueOptions;
   readonly retry: RetryOptions;
   readonly deadLetter: DeadLetterOptions;
+  /** Unset = no throttling; `key` compiled. */
+  readonly throttle?: CompiledThrottle;
+}
+
+export interface CompiledThrottle extends Omit<ThrottleOptions, 'key'> {
+  readonly key: CompiledEventTemplate;
 }
 
 export interface LeaderElectionSettings {
