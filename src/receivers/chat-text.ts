@@ -1,7 +1,8 @@
 // The message kube-eventer's DingTalk and WeChat sinks send, built from a payload: without a
 // layout the payload is the enhanced event JSON and becomes kube-eventer's text ("Level:…
-// \nKind:…"); a layout rendering to a string is the text itself; a layout rendering to a map
-// with `msgtype` is a complete message sent as it is.
+// \nKind:…"); a layout rendering to a string is the text itself; a layout map with `msgtype`
+// is a complete message sent as it is; any other layout map becomes one `key: value` line per
+// key (in the rendered JSON's order: sorted, as Go encodes maps).
 import { parseJsonObject } from './api-client.ts';
 
 /** The event fields kube-eventer prints, in its order. */
@@ -19,6 +20,7 @@ export interface EventLines {
 export type ChatContent =
   | { readonly kind: 'event'; readonly event: EventLines }
   | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'fields'; readonly fields: readonly (readonly [string, string])[] }
   | { readonly kind: 'message'; readonly message: Record<string, unknown> };
 
 export type TimestampStyle = 'dingtalk' | 'wechat';
@@ -80,7 +82,8 @@ export function chatContent(body: string): ChatContent {
   if (object !== undefined) {
     if (looksLikeEvent(object)) return { kind: 'event', event: eventLines(object) };
     if (typeof object.msgtype === 'string') return { kind: 'message', message: object };
-    return { kind: 'text', text: body };
+    const fields = Object.entries(object).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)] as const);
+    return { kind: 'fields', fields };
   }
   try {
     const value = JSON.parse(body) as unknown;
@@ -128,4 +131,17 @@ export function kubeEventerMarkdown(event: EventLines, labels: readonly string[]
   const head = [`### ${title}`, ...labels.map((label) => `> ${label}`)];
   const lines = FIELDS.map(([key, value]) => `- **${key}**: ${value(event, style)}`);
   return [...head, '', ...lines].join('\n');
+}
+
+/** The text (or markdown) of any content but a complete message. */
+export function chatText(
+  content: Exclude<ChatContent, { kind: 'message' }>,
+  labels: readonly string[],
+  style: TimestampStyle,
+  markdown: { readonly title: string } | undefined,
+): string {
+  if (content.kind === 'text') return content.text;
+  if (content.kind === 'event') return markdown ? kubeEventerMarkdown(content.event, labels, style, markdown.title) : kubeEventerText(content.event, labels, style);
+  if (markdown) return [`### ${markdown.title}`, ...labels.map((l) => `> ${l}`), '', ...content.fields.map(([k, v]) => `- **${k}**: ${v}`)].join('\n');
+  return [...labels, ...content.fields.map(([k, v]) => `${k}: ${v}`)].join('\n');
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
 import { ApiClient, excerpt, parseJsonObject, sendEach, withEncoded } from './api-client.ts';
 import type { ApiAnswer } from './api-client.ts';
-import { chatContent, kubeEventerMarkdown, kubeEventerText } from './chat-text.ts';
+import { chatContent, chatText } from './chat-text.ts';
 import { typeOptions } from './common-options.ts';
 import { classifyStatus, urlSecrets } from './http.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
@@ -67,10 +67,10 @@ export function dingtalkMessage(payload: Payload, o: DingtalkOptions): Record<st
   const mentions = o.atMobiles.map((m) => `@${m}`).join(' ');
   const at = { atMobiles: o.atMobiles, isAtAll: o.atAll };
   if (o.msgType === 'markdown') {
-    const text = content.kind === 'event' ? kubeEventerMarkdown(content.event, o.labels, 'dingtalk', o.title) : content.text;
+    const text = chatText(content, o.labels, 'dingtalk', { title: o.title });
     return { msgtype: 'markdown', markdown: { title: o.title, text: mentions === '' ? text : `${text}\n\n${mentions}` }, at };
   }
-  const text = content.kind === 'event' ? kubeEventerText(content.event, o.labels, 'dingtalk') : content.text;
+  const text = chatText(content, o.labels, 'dingtalk', undefined);
   return { msgtype: 'text', text: { content: mentions === '' ? text : `${text}\n${mentions}` }, at };
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
 import { ApiClient, excerpt, parseJsonObject, sendEach, truncateBytes, withEncoded } from './api-client.ts';
 import type { ApiAnswer } from './api-client.ts';
-import { chatContent, kubeEventerMarkdown, kubeEventerText } from './chat-text.ts';
+import { chatContent, chatText } from './chat-text.ts';
 import { typeOptions } from './common-options.ts';
 import { classifyStatus, urlSecrets } from './http.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
@@ -73,8 +73,7 @@ export type WechatOptions = z.output<typeof wechatSchema>;
 function content(payload: Payload, o: WechatOptions): { text: string } | { message: Record<string, unknown> } {
   const c = chatContent(payload.body);
   if (c.kind === 'message') return { message: c.message };
-  if (c.kind === 'text') return { text: truncateBytes(c.text, MAX_BYTES[o.msgType]) };
-  const text = o.msgType === 'markdown' ? kubeEventerMarkdown(c.event, o.labels, 'wechat', 'Kubernetes Event') : kubeEventerText(c.event, o.labels, 'wechat');
+  const text = chatText(c, o.labels, 'wechat', o.msgType === 'markdown' ? { title: 'Kubernetes Event' } : undefined);
   return { text: truncateBytes(text, MAX_BYTES[o.msgType]) };
 }
 

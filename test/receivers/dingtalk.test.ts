@@ -98,6 +98,15 @@ describe('dingtalk', () => {
     assert.deepEqual(at(ding.messages, 1), { msgtype: 'link', link: { title: event.raw.reason, text: event.raw.message, messageUrl: `https://k8s.example/${event.raw.metadata.name}` } });
   });
 
+  it('any other layout map is one "key: value" line per key (sorted, as the layout JSON is), after the labels', async () => {
+    const r = rig(item('labels: ["cluster: prod"]\nlayout:\n  what: "{{ .Reason }}"\n  where: "{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Name }}"\n  severity: 2'), env);
+    const event = at(someEvents(1), 0);
+    await r.send([event]);
+    await r.receiver.close();
+    const e = event.raw;
+    assert.deepEqual(at(ding.messages, 0).text, { content: `cluster: prod\nseverity: 2\nwhat: ${e.reason}\nwhere: ${e.involvedObject.namespace}/${e.involvedObject.name}` });
+  });
+
   const table: [string, Answer, unknown[]][] = [
     ['errcode 0', dingtalkErr(0, 'ok'), ['ok']],
     ['errcode 130101 send too fast', dingtalkErr(130101, 'send too fast, exceed 20 times per minute'), ['retry', 'rateLimited', 'DingTalk errcode 130101: send too fast, exceed 20 times per minute', 60_000]],
