@@ -41,12 +41,19 @@ export interface BulkServerOptions {
   readonly version?: string;
   /** Credentials required on every request; unset = security off. */
   readonly auth?: { readonly username?: string; readonly password?: string; readonly apiKey?: string };
+  /** Benchmarks: answer every item `created` from the line count alone (no parsing, no store). */
+  readonly acceptAll?: boolean;
 }
 
 const VERSIONS: Record<Flavour, string> = { elasticsearch: '8.19.0', opensearch: '2.19.0' };
 
 export function errorBody(status: number, type: string, reason: string): unknown {
   return { error: { root_cause: [{ type, reason }], type, reason }, status };
+}
+
+function acceptedAll(n: number): unknown {
+  const item = { index: { _index: 'bench', _id: 'x', _version: 1, result: 'created', status: 201 } };
+  return { errors: false, took: 1, items: Array.from({ length: n }, () => item) };
 }
 
 export class BulkServer {
@@ -167,6 +174,7 @@ export class BulkServer {
       return { status: 400, body: errorBody(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]') };
     }
     const lines = req.body.split('\n').slice(0, -1);
+    if (this.options.acceptAll === true) return { status: 200, body: acceptedAll(lines.length / 2) };
     const items: unknown[] = [];
     let errors = false;
     for (let i = 0; i < lines.length; i += 2) {
