@@ -248,7 +248,7 @@ describe('syslog over TLS', () => {
 
 describe('syslog config', () => {
   const cases: { yaml: string; problems: string[] }[] = [
-    { yaml: '{ network: tcp, address: "127.0.0.1:514" }', problems: [] },
+    { yaml: '{ network: tcp, address: "127.0.0.1:514", sentUpdateEvent: true }', problems: [] },
     { yaml: '{ network: udp6, address: "[::1]:514", facility: 23, severity: { Normal: debug } }', problems: [] },
     { yaml: '{ network: unix, address: "127.0.0.1:514" }', problems: ['network: must be one of tcp | tcp4 | tcp6 | udp | udp4 | udp6 | tls'] },
     { yaml: '{ network: tcp, address: "syslog.example" }', problems: ['address: must be host:port (IPv6 as [addr]:port)'] },

@@ -88,7 +88,6 @@ export function classifyKafkaError(err: unknown): Classified {
     if (scope !== undefined) return { kind: 'drop', reason: 'clientError', message, scope };
     if (PRODUCER_STATE.has(type)) return { kind: 'retry', reason: 'serverError', message, reset: true };
     if (type === 'REQUEST_TIMED_OUT') return { kind: 'retry', reason: 'timeout', message, reset: false };
-    if (type === 'THROTTLING_QUOTA_EXCEEDED') return { kind: 'retry', reason: 'rateLimited', message, reset: false };
     const protocol = chain.find((e) => e.type === type);
     if (protocol?.retriable === false) return { kind: 'drop', reason: 'clientError', message, scope: 'batch' };
     return { kind: 'retry', reason: 'serverError', message, reset: false };

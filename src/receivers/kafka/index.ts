@@ -66,6 +66,8 @@ export const kafkaSchema = typeOptions({
   tls: kafkaTlsSchema,
   sasl: kafkaSaslSchema,
   timeoutMs: z.int().min(1).default(30_000),
+  /** Exporter option, accepted so its configs load; no effect (routes choose occurrences: `repeats`). */
+  sentUpdateEvent: z.boolean().optional(),
 });
 export type KafkaOptions = z.output<typeof kafkaSchema>;
 

@@ -41,6 +41,8 @@ export const syslogSchema = typeOptions({
   timestampSource: z.enum(['event', 'now']).default('event'),
   tls: tlsSchema,
   timeoutMs: z.int().min(1).default(10_000),
+  /** Exporter option, accepted so its configs load; no effect (routes choose occurrences: `repeats`). */
+  sentUpdateEvent: z.boolean().optional(),
 });
 export type SyslogOptions = z.output<typeof syslogSchema>;
 
