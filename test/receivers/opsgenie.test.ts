@@ -101,6 +101,20 @@ describe('opsgenie', () => {
     assert.ok(details.a?.endsWith('…'));
   });
 
+  it('event text is data in every field: JSON breakers, newlines, template actions arrive whole', async () => {
+    const hostile = '"}, "x": {"</script>\n\r\t{{ .Reason }}\u001b[31m\u2028\\`$(id)';
+    const base = at(someEvents(1), 0);
+    const event = { ...base, raw: { ...base.raw, message: hostile, reason: `r${hostile}`.slice(0, 40) } };
+    const r = rig(item(og.url, 'message: "{{ .Reason }}"\ndescription: "{{ .Message }}"\ntags: ["{{ .Reason }}"]\ndetails: { m: "{{ .Message }}" }\nnote: "{{ .Message }}"'), env);
+    const from = og.server.received.length;
+    assert.deepEqual(await r.send([event]), { kind: 'ok' });
+    await r.receiver.close();
+    const body = JSON.parse(at(og.server.received, from).body) as Record<string, unknown>;
+    assert.ok(!('x' in body));
+    assert.deepEqual([body.message, body.description, body.note, (body.details as Record<string, string>).m], [event.raw.reason, hostile, hostile, hostile]);
+    assert.deepEqual(body.tags, [event.raw.reason.trim()]);
+  });
+
   it('limitTags and limitDetails: empty and duplicate tags skipped, short details untouched', () => {
     assert.deepEqual(limitTags(['a', ' ', 'a', 'b ']), ['a', 'b']);
     assert.deepEqual(limitDetails({ x: '1', y: '2' }), { x: '1', y: '2' });
