@@ -7,6 +7,7 @@ import type { EnrichedEvent } from '../src/event/event.ts';
 import { goJsonStringify } from '../src/event/go-json.ts';
 import { normalizeEvent } from '../src/event/normalize.ts';
 import { compileLayout } from '../src/template/index.ts';
+import { benchBulk } from './bulk.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
 
@@ -74,6 +75,9 @@ console.log(`events: ${raws.length} real events, ${rounds} interleaved rounds of
 for (const r of [stringify, route, render, renderEncode]) {
   console.log(`  ${r.name.padEnd(13)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
 }
+const bulk = await benchBulk(events);
+console.log(`elasticsearch _bulk (real client, default batching, local _bulk server): ${bulk.bulkEventsPerSec.toLocaleString('en')} events/s, ${bulk.bulkRatio}× JSON.stringify`);
+
 const e2eEvents = Number(process.env['BENCH_E2E_EVENTS'] ?? 20_000);
 const e2e = await benchEndToEnd(e2eEvents, 'watch');
 console.log(
@@ -101,5 +105,7 @@ console.log(
     p99Ms: e2e.p99Ms,
     peakRssMb: e2e.peakRssMb,
     backlogEventsPerSec: backlog.eventsPerSec,
+    bulkEventsPerSec: bulk.bulkEventsPerSec,
+    bulkRatio: bulk.bulkRatio,
   }),
 );
