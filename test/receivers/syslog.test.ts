@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/load.ts';
 import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from '../../src/receivers/registry.ts';
+import { latestEventTime } from '../../src/receivers/syslog/index.ts';
+import { formatMessage, headerField, octetCounted, timestampField } from '../../src/receivers/syslog/message.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
 import { ReceiverSetupError } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
@@ -265,4 +267,39 @@ describe('syslog config', () => {
       for (const [i, expected] of c.problems.entries()) assert.ok(lines[i]?.includes(`syslog.${expected}`), `${lines[i] ?? ''} ∌ ${expected}`);
     });
   }
+});
+
+describe('syslog message format', () => {
+  it('octet counting counts bytes, not characters', () => {
+    const message = formatMessage({ facility: 16, severity: 4, timestamp: '2026-01-01T00:00:00Z', hostname: 'h', appName: 'a', procId: '1', msgId: 'm' }, '{"m":"ünïcødé ✓"}');
+    const framed = octetCounted(message).toString('utf8');
+    assert.equal(framed, `${message.length} <132>1 2026-01-01T00:00:00Z h a 1 m - {"m":"ünïcødé ✓"}`);
+    assert.notEqual(message.length, message.toString('utf8').length);
+  });
+
+  const fields: [string, number, string][] = [
+    ['BackOff', 32, 'BackOff'],
+    ['', 32, '-'],
+    ['Failed Mount', 32, 'Failed_Mount'],
+    ['nœud', 255, 'n_ud'],
+    ['x'.repeat(60), 48, 'x'.repeat(48)],
+  ];
+  for (const [value, max, expected] of fields) {
+    it(`header field ${JSON.stringify(value.slice(0, 12))} (max ${max}) → ${expected.slice(0, 12)}`, () => assert.equal(headerField(value, max), expected));
+  }
+
+  const times: [string | number, string][] = [
+    ['2023-07-10T05:24:15.593510Z', '2023-07-10T05:24:15.593510Z'],
+    ['2023-07-10T05:24:15Z', '2023-07-10T05:24:15Z'],
+    ['2023-07-10T05:24:15.123456789Z', '2023-07-10T05:24:15.123Z'],
+    [Date.UTC(2026, 0, 1), '2026-01-01T00:00:00.000Z'],
+  ];
+  for (const [value, expected] of times) {
+    it(`TIMESTAMP ${String(value)} → ${expected}`, () => assert.equal(timestampField(value), expected));
+  }
+
+  it('picks the latest of the event times, ignoring nulls and zero times', () => {
+    assert.equal(latestEventTime('"2025-01-01T00:00:00Z" null "2025-01-01T00:00:05.5Z" "0001-01-01T00:00:00Z"'), '2025-01-01T00:00:05.5Z');
+    assert.equal(latestEventTime('null null null '), undefined);
+  });
 });
