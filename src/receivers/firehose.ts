@@ -95,7 +95,7 @@ class FirehoseReceiver implements Receiver {
       if (code === undefined) return;
       codes[code] = (codes[code] ?? 0) + 1;
       const action = recordAction(code);
-      if (action.retry) outcome.retry([record.index], action.reason);
+      if (action.retry) outcome.retry([record.index], action.reason, code);
       else outcome.drop(record.index, action.reason, new SendError(this.redactor.redact(`Firehose record failed: ${code}: ${entry?.ErrorMessage ?? ''}`)));
     });
     this.ctx.logger.debug({ receiver: this.name, codes }, 'Firehose refused some records of a PutRecordBatch call.');

@@ -1,5 +1,6 @@
 // The fate of each payload of one send, over one or more requests and per-item answers,
 // folded into the one SendResult the output expects (kinesis, firehose, loki).
+import { SendError } from './types.ts';
 import type { FailureReason, SendResult } from './types.ts';
 
 /** Collects the fate of each payload of one send (over one or more requests) into one SendResult. */
@@ -7,13 +8,16 @@ export class SendOutcome {
   private readonly retries: number[] = [];
   private readonly drops: { index: number; error: Error; reason: FailureReason }[] = [];
   private readonly wholeFailures: SendResult[] = [];
+  private readonly retryCodes = new Map<string, number>();
   private wholeRecords = 0;
   private retryReason: FailureReason | undefined;
 
   constructor(private readonly size: number) {}
 
-  retry(indexes: readonly number[], reason: FailureReason): void {
+  /** Items to send again; `code` names why (a per-record error code), for the message. */
+  retry(indexes: readonly number[], reason: FailureReason, code?: string): void {
     this.retries.push(...indexes);
+    if (code !== undefined) this.retryCodes.set(code, (this.retryCodes.get(code) ?? 0) + indexes.length);
     // Rate limiting wins: it is what the backoff should answer to.
     if (this.retryReason !== 'rateLimited') this.retryReason = reason;
   }
@@ -36,6 +40,16 @@ export class SendOutcome {
     // One failed call covering the whole batch keeps its own error (and its message in the logs).
     const only = this.wholeFailures.length === 1 && this.wholeRecords === this.size ? this.wholeFailures[0] : undefined;
     if (only !== undefined) return only;
+    // Every item failed the same way: one retry or one drop, as for a failed call.
+    if (this.retries.length === this.size) {
+      const codes = [...this.retryCodes].map(([code, n]) => `${code} ×${n}`).join(', ');
+      const error = new SendError(`every record was refused${codes === '' ? '' : ` (${codes})`}`);
+      return { kind: 'retry', reason: this.retryReason ?? 'serverError', error };
+    }
+    const first = this.drops[0];
+    if (first !== undefined && this.drops.length === this.size && this.drops.every((d) => d.reason === first.reason && d.error.message === first.error.message)) {
+      return { kind: 'drop', reason: first.reason, error: first.error };
+    }
     return { kind: 'partial', retry: this.retries, drop: this.drops, reason: this.retryReason ?? 'serverError' };
   }
 }

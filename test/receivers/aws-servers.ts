@@ -188,3 +188,56 @@ export async function startAwsServer(handler: AwsHandler = allStored): Promise<A
       }),
   };
 }
+
+/** How the conformance server answers: every record stored, every record failing with a code, or a whole answer. */
+export type AwsAnswerSpec = 'stored' | { readonly recordCode: string } | { readonly whole: AwsAnswer | ((req: AwsRequest) => AwsAnswer) };
+
+/** The AWS JSON 1.1 server as a conformance server (test/receivers/conformance/README.md). */
+export class AwsConformanceServer {
+  private taken = 0;
+  private constructor(readonly server: AwsServer) {}
+
+  static async start(): Promise<AwsConformanceServer> {
+    useTestCredentials();
+    return new AwsConformanceServer(await startAwsServer());
+  }
+
+  get endpoint(): string {
+    return this.server.endpoint;
+  }
+
+  answerWith(answer: AwsAnswerSpec): void {
+    if (answer === 'stored') this.server.handler = allStored;
+    else if ('recordCode' in answer) {
+      const codes = (req: AwsRequest) => req.records.map(() => answer.recordCode);
+      this.server.handler = (req) => (req.target.startsWith('Firehose_') ? putRecordBatchAnswer(codes(req)) : putRecordsAnswer(codes(req)));
+    } else {
+      const whole = answer.whole;
+      this.server.handler = (req) => (typeof whole === 'function' ? whole(req) : whole);
+    }
+  }
+
+  /** Each record of each call: the call, the stream, the partition key and the parsed data. */
+  takeReceived(): unknown[] {
+    const out = this.server.requests.slice(this.taken).flatMap((req) =>
+      req.records.map((r) => ({
+        target: req.target,
+        stream: req.body['StreamName'] ?? req.body['DeliveryStreamName'],
+        ...(r.partitionKey === undefined ? {} : { partitionKey: r.partitionKey }),
+        newline: r.data.endsWith('\n'),
+        data: JSON.parse(r.data) as unknown,
+      })),
+    );
+    this.taken = this.server.requests.length;
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
+
+/** An error whose message echoes the request's credentials (signature, token): they must not reach any error or log. */
+export function echoCredentials(status: number, type: string): (req: AwsRequest) => AwsAnswer {
+  return (req) => awsError(status, type, `request ${String(req.headers.authorization)} token ${String(req.headers['x-amz-security-token'])} key ${AWS_TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY}`);
+}
