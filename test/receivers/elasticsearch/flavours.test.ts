@@ -126,6 +126,20 @@ describe('elasticsearch only', () => {
   });
 });
 
+describe('elasticsearch against a server that is not Elasticsearch', () => {
+  it('a 2xx without x-elastic-product is refused by the client: dead letter, logged once', async () => {
+    const other = await BulkServer.start({ flavour: 'opensearch' });
+    const r = rig(other, '', 'elasticsearch');
+    const result = await r.send(r.payloads(1));
+    await r.receiver.close();
+    await other.close();
+    assert.deepEqual(summary(result), ['drop', 'clientError']);
+    assert.ok(result.kind === 'drop');
+    assert.match(result.error.message, /ProductNotSupportedError/);
+    assert.match(r.logText(), /refused the request/);
+  });
+});
+
 describe('elasticsearch config', () => {
   const cases: { yaml: string; error: RegExp }[] = [
     { yaml: 'hosts: ["http://es:9200"]', error: /elasticsearch\.index: index or indexFormat is required/ },
