@@ -4,6 +4,7 @@
 import type { ReceiverConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import { goJsonStringify } from '../event/go-json.ts';
+import { occurrenceCount } from '../event/dedupe.ts';
 import { eventId } from '../event/normalize.ts';
 import { receiverDeDots } from '../receivers/registry.ts';
 import type { Payload } from '../receivers/types.ts';
@@ -50,9 +51,13 @@ export function deDotEvent(event: EnrichedEvent): EnrichedEvent {
   return { ...event, raw, object };
 }
 
-/** The stable id of one occurrence: `<event uid>-<occurrence>` (DESIGN §5). */
+/**
+ * The stable id of one occurrence (DESIGN §5): `<event uid>-<count>`, from the API's count (or
+ * series.count), not from this process's tally, so a restart or a second replica that sends the
+ * same occurrence again uses the same id and the receiver absorbs it.
+ */
 export function occurrenceId(event: EnrichedEvent): string {
-  return `${eventId(event.raw)}-${event.occurrence}`;
+  return `${eventId(event.raw)}-${occurrenceCount(event.raw)}`;
 }
 
 /** The body bytes a receiver sends for one event. Throws what the template throws. */

@@ -37,10 +37,19 @@ describe('payload rendering', () => {
     assert.equal(renderBody(config, event), createRenderer(config)(event).body, 'render CLI and output agree');
   });
 
-  it('ids an occurrence as <uid>-<occurrence>', () => {
-    const event = { ...oneEvent(), occurrence: 7 };
-    assert.equal(occurrenceId(event), `${event.raw.metadata.uid}-7`);
-    assert.equal(createRenderer(receiverFromYaml('- name: r\n  stdout: {}'))(event).id, `${event.raw.metadata.uid}-7`);
+  it('ids an occurrence as <uid>-<count>, whatever this process counted', () => {
+    const base = oneEvent();
+    const cases: { raw: Partial<typeof base.raw>; occurrence: number; id: string }[] = [
+      { raw: { count: 7 }, occurrence: 1, id: '-7' },
+      { raw: { count: 7 }, occurrence: 3, id: '-7' },
+      { raw: { count: undefined, series: { count: 4 } }, occurrence: 1, id: '-4' },
+      { raw: { count: undefined, series: undefined }, occurrence: 2, id: '-1' },
+    ];
+    for (const c of cases) {
+      const event = { ...base, raw: { ...base.raw, ...c.raw }, occurrence: c.occurrence };
+      assert.equal(occurrenceId(event), `${base.raw.metadata.uid}${c.id}`);
+      assert.equal(createRenderer(receiverFromYaml('- name: r\n  stdout: {}'))(event).id, `${base.raw.metadata.uid}${c.id}`);
+    }
   });
 
   it('renders templated options per event', () => {
