@@ -64,6 +64,8 @@ export interface App {
   readonly ready: Promise<void>;
 }
 
+const MAX_REASON_CHARS = 200;
+
 interface Health {
   ready: boolean;
   lastActivityMs: number;
@@ -84,7 +86,8 @@ function sourceObserver(metrics: Metrics, health: Health, clock: Clock, logger: 
     },
     malformed: (reason) => {
       metrics.eventMalformed(reason);
-      logger.warn({ reason }, 'Skipped an item that is not a valid Event.');
+      // A bad value can be huge (a 1 MB field): the log keeps the start of the reason.
+      logger.warn({ reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason }, 'Skipped an item that is not a valid Event.');
     },
   };
 }

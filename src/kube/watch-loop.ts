@@ -202,9 +202,14 @@ export class ListWatch {
       if (err.gone) return 'gone';
       throw err;
     }
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK') {
+      // Not a watch event: its resourceVersion (if any) is no resume point.
+      this.malformed(`unknown watch event type ${JSON.stringify(type)}`);
+      return undefined;
+    }
+    // The server sent this change even if its object is malformed: resume after it.
     this.resourceVersion = resourceVersionOf(object) ?? this.resourceVersion;
-    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') await this.emit(type, object);
-    else if (type !== 'BOOKMARK') this.malformed(`unknown watch event type ${JSON.stringify(type)}`);
+    if (type !== 'BOOKMARK') await this.emit(type, object);
     return undefined;
   }
 
