@@ -117,7 +117,7 @@ describe('kinesis against kinesalite', () => {
     });
   });
 
-  it('splits a batch whose data and keys pass 5 MiB into two calls; a record above 1 MiB is dead-lettered with the reason', async () => {
+  it('a batch whose data and keys pass 5 MiB is stored whole; a record above 1 MiB is dead-lettered with the reason', async () => {
     const { receiver } = kinesis(`- name: k\n  kinesis: { streamName: big, endpoint: "${kl.endpoint}" }`);
     // 400 × 13,100 bytes of data fits the output's 5 MiB batch, the partition keys push the call over.
     const batch = Array.from({ length: 400 }, (_, i) => payload(`uid-${String(i).padStart(4, '0')}`, 13_100));
@@ -171,6 +171,21 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
     assert.equal(req?.body['StreamName'], 's');
     assert.deepEqual(req?.records.map((r) => r.data), batch.map((p) => p.body));
     assert.match(String(req?.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIAKERTEST7EXAMPLE1\/\d{8}\/us-east-1\/kinesis\/aws4_request/);
+  });
+
+  it('splits a batch whose data and partition keys pass 5 MiB into calls within the cap', async () => {
+    server.handler = (req) => putRecordsAnswer(req.records.map(() => undefined));
+    const before = server.requests.length;
+    const { receiver } = kinesis(item());
+    // 400 × 13,100 bytes of data fits the output's 5 MiB batch; the 36-byte keys push a single call over.
+    const batch = Array.from({ length: 400 }, (_, i) => payload(`uid-${String(i).padStart(4, '0')}-aaaaaaaaaaaaaaaaaaaaaaaaaa`, 13_100));
+    assert.ok(batch.reduce((n, p) => n + p.bytes, 0) <= 5 * 1024 * 1024);
+    assert.deepEqual(await receiver.send(batch, signal), { kind: 'ok' });
+    await receiver.close();
+    const calls = server.requests.slice(before);
+    assert.equal(calls.length, 2);
+    for (const call of calls) assert.ok(call.records.reduce((n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.partitionKey ?? ''), 0) <= 5 * 1024 * 1024);
+    assert.deepEqual(calls.flatMap((c) => c.records.map((r) => r.data)), batch.map((p) => p.body));
   });
 
   const table: { scenario: string; answer: AwsAnswer | undefined; expected: unknown[] }[] = [
