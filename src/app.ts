@@ -13,6 +13,9 @@ import { createKubernetesSource } from './kube/event-source.ts';
 import { createMetadataFetcher } from './kube/metadata-fetcher.ts';
 import { createObjectCache, type ObjectCache } from './kube/object-cache.ts';
 import { Router } from './router.ts';
+import { occurrenceKey } from './event/settle-tracker.ts';
+import { Checkpointer } from './kube/checkpoint.ts';
+import { createElector, maxEventAgeMs, prepareCheckpoint } from './app-ha.ts';
 import { createDemoSource } from './sources/demo.ts';
 import { demoObjects } from './sources/demo-scenario.ts';
 import { createReplaySource } from './sources/replay.ts';
@@ -46,6 +49,8 @@ export interface AppOptions {
 export interface RunResult {
   /** Occurrences routed to at least one receiver. */
   readonly accepted: number;
+  /** This replica lost the leader lease and stopped sending (the process should exit non-zero). */
+  readonly leadershipLost: boolean;
   /** (event, receiver) deliveries, and those that went to the dead-letter file. */
   readonly delivered: number;
   readonly deadLettered: number;
@@ -156,8 +161,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   const health: Health = { ready: false, lastActivityMs: clock.now(), onReady };
   const tally: Tally = { delivered: 0, deadLettered: 0 };
+  const resume = await prepareCheckpoint(config, client, logger);
   const outputsFor = (next: RouterConfig): Map<string, Output> =>
-    createOutputs({ config: next, clock, logger, metrics, tally, stdout: options.stdout ?? process.stdout, dryRun: options.dryRun ?? false });
+    createOutputs({
+      config: next,
+      clock,
+      logger,
+      metrics,
+      tally,
+      stdout: options.stdout ?? process.stdout,
+      dryRun: options.dryRun ?? false,
+      settled: (event, receiver) => resume?.tracker.settled(occurrenceKey(event.raw), receiver),
+    });
   const outputs = outputsFor(config);
   // Reads the router's current tree, so cheap drops follow a config reload.
   const currentRoute = (): CompiledRoute => router.current.config.route;
@@ -176,9 +191,26 @@ export async function startApp(options: AppOptions): Promise<App> {
       eventDropped: (reason, n) => metrics.eventDropped(reason, n),
     },
     sourceObserver: sourceObserver(metrics, health, clock, logger),
-    // A replay imports history: the exporter's age limit is for live watches.
-    ...(options.source.kind === 'replay' ? {} : { maxEventAgeMs: config.maxEventAgeSeconds * 1000 }),
+    // A replay imports history: the exporter's age limit is for live watches. A checkpoint
+    // widens it to reach back to where the previous run got.
+    ...(options.source.kind === 'replay' ? {} : { maxEventAgeMs: maxEventAgeMs(config, resume?.previous, clock.now()) }),
+    ...(resume === undefined ? {} : { tracker: resume.tracker, admit: resume.admit }),
   });
+  const elector = createElector(config, client, clock, logger);
+  const checkpointer =
+    resume === undefined
+      ? undefined
+      : new Checkpointer({
+          store: resume.store,
+          snapshot: () => resume.tracker.snapshot(),
+          position: () => undefined,
+          clock,
+          intervalMs: config.checkpoint.intervalMs,
+          logger,
+          canWrite: () => elector === undefined || elector.isLeader(),
+          ...(resume.previous === undefined ? {} : { previous: resume.previous }),
+        });
+  checkpointer?.start();
 
   const telemetry =
     options.metricsAddress === ''
@@ -227,13 +259,52 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const controller = new AbortController();
   let deadlineAtMs: number | undefined;
-  const result = (): RunResult => ({ accepted: router.acceptedCount, delivered: tally.delivered, deadLettered: tally.deadLettered });
+  // The elector outlives the source: it keeps the lease while the outputs drain, then releases it.
+  const electorController = new AbortController();
+  let leadershipLost = false;
+  const result = (): RunResult => ({
+    accepted: router.acceptedCount,
+    delivered: tally.delivered,
+    deadLettered: tally.deadLettered,
+    leadershipLost,
+  });
+  const runSource = async (): Promise<void> => {
+    if (elector === undefined) return router.run(controller.signal);
+    metrics.leadership(false);
+    let leading: (signal: AbortSignal) => void = () => undefined;
+    const started = new Promise<AbortSignal>((resolve) => (leading = resolve));
+    const electing = elector.run(electorController.signal, {
+      onStartedLeading: (leaderSignal) => {
+        metrics.leadership(true);
+        logger.info('Became the leader.');
+        leading(leaderSignal);
+      },
+      onStoppedLeading: (reason) => {
+        metrics.leadership(false);
+        if (reason !== 'lost') return;
+        // Another replica may be sending now: stop at once, and let the pod restart as a standby.
+        logger.error('Lost the leader lease; stopping.');
+        leadershipLost = true;
+        deadlineAtMs = clock.now();
+        controller.abort();
+      },
+    });
+    const stopped = new Promise<undefined>((resolve) =>
+      controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
+    const leaderSignal = await Promise.race([started, stopped, electing.then(() => undefined)]);
+    if (leaderSignal === undefined) return;
+    await router.run(AbortSignal.any([controller.signal, leaderSignal]));
+  };
   const done = (async (): Promise<RunResult> => {
     try {
-      await router.run(controller.signal);
+      await runSource();
     } finally {
       watcher?.close();
       await Promise.all([router.drain(deadlineAtMs ?? clock.now() + settleMs), ...retiring]);
+      await checkpointer?.flush();
+      await elector?.release();
+      electorController.abort();
       client?.close();
       await telemetry?.close();
       logger.info(result(), 'Stopped.');
@@ -261,3 +332,4 @@ export async function startApp(options: AppOptions): Promise<App> {
 }
 
 export type { Tally };
+

@@ -2,7 +2,8 @@
 // outputs are built once per receiver and outlive the source, so a drain can finish their work.
 import type { Logger } from 'pino';
 import type { RouterConfig } from './config/schema.ts';
-import { Deduper, type SkipReason } from './event/dedupe.ts';
+import { Deduper, lastSeenMs, type SkipReason } from './event/dedupe.ts';
+import { occurrenceKey, type SettleTracker } from './event/settle-tracker.ts';
 import type { EnrichedEvent, RawEvent } from './event/event.ts';
 import type { EventChange, EventSource, SourceObserver } from './sources/types.ts';
 
@@ -40,6 +41,10 @@ export interface RouterOptions {
   readonly sourceObserver?: SourceObserver;
   /** Undefined = no age limit (replay imports history). */
   readonly maxEventAgeMs?: number;
+  /** Resuming from a checkpoint: only occurrences it has not seen done pass. */
+  readonly admit?: (event: RawEvent, key: string) => boolean;
+  /** Records what was routed where, so the checkpoint advances only past settled occurrences. */
+  readonly tracker?: SettleTracker;
 }
 
 const DROP_REASON: Readonly<Record<SkipReason, string>> = { duplicate: 'duplicate', stale: 'tooOld', deleted: 'deleted' };
@@ -85,6 +90,11 @@ export class Router {
       observer?.eventDropped(DROP_REASON[decision.reason]);
       return;
     }
+    const key = occurrenceKey(change.event);
+    if (this.options.admit !== undefined && !this.options.admit(change.event, key)) {
+      observer?.eventDropped('checkpoint');
+      return;
+    }
     const event = await this.options.enrich(change.event, {
       occurrence: decision.occurrence,
       clusterName: config.clusterName,
@@ -98,6 +108,7 @@ export class Router {
     }
     observer?.eventRouted(receivers);
     this.accepted++;
+    this.options.tracker?.accepted(key, lastSeenMs(change.event), receivers);
     const pushes: Promise<void>[] = [];
     for (const name of receivers) {
       const output = outputs.get(name);

@@ -24,5 +24,6 @@ export async function runRun(args: CliArgs): Promise<ExitCode> {
   for (const signal of STOP_SIGNALS) process.once(signal, stop);
   const result = await app.done;
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  if (result.leadershipLost) return 1;
   return source.kind === 'replay' && result.deadLettered > 0 ? 1 : 0;
 }
