@@ -7,6 +7,8 @@ export interface Received {
   readonly body: string;
   readonly headers: IncomingMessage['headers'];
   readonly status: number;
+  /** When it arrived (epoch ms). */
+  readonly atMs: number;
 }
 
 export type Answer = (request: { body: string; index: number }) => { status: number; headers?: Record<string, string> };
@@ -42,7 +44,7 @@ export class WebhookSink {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
       const { status, headers } = this.answer({ body, index: this.received.length });
-      this.received.push({ body, headers: req.headers, status });
+      this.received.push({ body, headers: req.headers, status, atMs: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(status < 300 ? '{"ok":true}' : '{"error":"scripted"}');
       this.waiters = this.waiters.filter((w) => {
