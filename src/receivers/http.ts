@@ -1,11 +1,11 @@
 // Shared HTTP for receivers: one undici Agent per receiver (its TLS options applied), one request
 // per send, and the status classification every HTTP receiver shares (DESIGN §3):
 // 2xx ok; 408 / 429 / 5xx / network / timeout retry (Retry-After honoured); other 4xx dropped.
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { Clock } from '../util/clock.ts';
-import { ReceiverSetupError, SendError } from './types.ts';
+import { SendError } from './types.ts';
 import type { SendResult } from './types.ts';
+import { readPem } from './pem.ts';
 
 export interface TlsOptions {
   readonly insecureSkipVerify: boolean;
@@ -23,15 +23,6 @@ export interface HttpRequest {
 }
 
 const EXCERPT_CHARS = 200;
-
-function readPem(path: string | undefined, what: string): Buffer | undefined {
-  if (path === undefined || path === '') return undefined;
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ReceiverSetupError(`cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-}
 
 /** An Agent whose connections use the receiver's TLS options; reads the PEM files now. */
 export function createAgent(tls: TlsOptions | undefined, timeoutMs: number): Agent {

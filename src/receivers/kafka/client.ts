@@ -1,12 +1,11 @@
 // The kafkajs side of the kafka receiver: client and producer settings from the options, and the
 // one seam tests use to put a producer double in place of kafkajs (no broker can run here).
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
 import type { KafkaConfig, LogEntry, ProducerBatch, ProducerConfig, RecordMetadata, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../http.ts';
-import { ReceiverSetupError } from '../types.ts';
+import { readPem } from '../pem.ts';
 
 export const SASL_MECHANISMS = { plain: 'plain', sha256: 'scram-sha-256', sha512: 'scram-sha-512' } as const;
 export type SaslMechanism = keyof typeof SASL_MECHANISMS;
@@ -50,15 +49,6 @@ export function setKafkaClientFactoryForTests(factory: KafkaClientFactory | unde
 
 export function currentKafkaClientFactory(): KafkaClientFactory {
   return factoryOverride ?? kafkajsFactory;
-}
-
-function readPem(path: string | undefined, what: string): Buffer | undefined {
-  if (path === undefined || path === '') return undefined;
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ReceiverSetupError(`cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
 }
 
 /** kafkajs `ssl`: false when TLS is off; reads the PEM files now (ReceiverSetupError). */

@@ -3,12 +3,11 @@
 // TransportError and the output decides.
 import { createSocket } from 'node:dgram';
 import type { Socket as DgramSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { connect as netConnect, isIPv6 } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
-import { ReceiverSetupError } from '../types.ts';
+import { readPem } from '../pem.ts';
 
 export const SYSLOG_NETWORKS = ['tcp', 'tcp4', 'tcp6', 'udp', 'udp4', 'udp6', 'tls'] as const;
 export type SyslogNetwork = (typeof SYSLOG_NETWORKS)[number];
@@ -52,15 +51,6 @@ export interface Transport {
   /** Stream: writes every message in one go. Datagram: one message per datagram, in order; throws at the first that fails. */
   write(messages: readonly Buffer[], signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
-}
-
-function readPem(path: string | undefined, what: string): Buffer | undefined {
-  if (path === undefined || path === '') return undefined;
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ReceiverSetupError(`cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
 }
 
 /** node:tls options from the receiver's `tls` block; reads the PEM files now (ReceiverSetupError). */
