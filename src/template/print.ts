@@ -2,6 +2,7 @@
 // and time.Duration.String.
 import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
+import { durationString } from './go-duration.ts';
 
 /** Shortest decimal digits of |f| and the decimal point position: f = 0.digits × 10^dp. */
 export function shortestDigits(f: number): { digits: string; dp: number } {
@@ -153,40 +154,9 @@ export function formatTime(t: GoTime): string {
   );
 }
 
-function fmtFrac(v: bigint, prec: number): { text: string; rest: bigint } {
-  let text = '';
-  let printed = false;
-  let u = v;
-  for (let i = 0; i < prec; i++) {
-    const digit = u % 10n;
-    printed = printed || digit !== 0n;
-    if (printed) text = digit.toString() + text;
-    u /= 10n;
-  }
-  return { text: printed ? '.' + text : '', rest: u };
-}
-
 /** time.Duration.String(): 1h2m0.5s, 1.5ms, 0s. */
 export function formatDuration(d: GoDuration): string {
-  const neg = d.nanos < 0n;
-  const u = neg ? -d.nanos : d.nanos;
-  let out: string;
-  if (u < 1_000_000_000n) {
-    if (u === 0n) return '0s';
-    const [prec, unit] = u < 1000n ? [0, 'ns'] : u < 1_000_000n ? [3, 'µs'] : [6, 'ms'];
-    const { text, rest } = fmtFrac(u, prec);
-    out = rest.toString() + text + unit;
-  } else {
-    const { text, rest } = fmtFrac(u, 9);
-    out = (rest % 60n).toString() + text + 's';
-    const minutes = rest / 60n;
-    if (minutes > 0n) {
-      out = (minutes % 60n).toString() + 'm' + out;
-      const hours = minutes / 60n;
-      if (hours > 0n) out = hours.toString() + 'h' + out;
-    }
-  }
-  return neg ? '-' + out : out;
+  return durationString(d.nanos);
 }
 
 /** fmt.Sprint of one operand (%v). undefined (Go's invalid value) prints as <no value>. */
