@@ -10,6 +10,7 @@ import { compileLayout } from '../src/template/index.ts';
 import { benchBulk } from './bulk.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const FIXTURE = new URL('../../shared/fixtures/events/real-events.ndjson', import.meta.url);
 const CONFIG = new URL('../config.example.yaml', import.meta.url).pathname;
@@ -79,6 +80,8 @@ const bulk = await benchBulk(events);
 console.log(`elasticsearch _bulk (real client, default batching, local _bulk server): ${bulk.bulkEventsPerSec.toLocaleString('en')} events/s, ${bulk.bulkRatio}× JSON.stringify`);
 
 const e2eEvents = Number(process.env['BENCH_E2E_EVENTS'] ?? 20_000);
+const pipeline = await benchPipeline(e2eEvents);
+console.log(`router pipeline alone (${e2eEvents} real events: replay → dedupe → enrich → route → render → batched stdout): ${pipeline.pipelineEventsPerSec.toLocaleString('en')} events/s`);
 const e2e = await benchEndToEnd(e2eEvents, 'watch');
 console.log(
   `end to end (${e2eEvents} real events, API server → watch → router → batched webhook): ${e2e.eventsPerSec.toLocaleString('en')} events/s, ` +
@@ -105,6 +108,7 @@ console.log(
     p99Ms: e2e.p99Ms,
     peakRssMb: e2e.peakRssMb,
     backlogEventsPerSec: backlog.eventsPerSec,
+    pipelineEventsPerSec: pipeline.pipelineEventsPerSec,
     bulkEventsPerSec: bulk.bulkEventsPerSec,
     bulkRatio: bulk.bulkRatio,
   }),
