@@ -14,8 +14,25 @@ import type { Clock } from './util/clock.ts';
 export interface Resume {
   readonly store: CheckpointStore;
   readonly tracker: SettleTracker;
-  readonly previous: Checkpoint | undefined;
-  readonly admit: (event: RawEvent, key: string) => boolean;
+  /** What the last writer stored; re-read by `refresh` when this replica becomes the leader. */
+  previous: Checkpoint | undefined;
+  admit: (event: RawEvent, key: string) => boolean;
+  /** Reads the checkpoint again (a standby taking over must resume from the leader's last one). */
+  refresh(): Promise<void>;
+}
+
+async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<Checkpoint | undefined> {
+  try {
+    const previous = await store.read();
+    if (previous !== undefined) {
+      logger.info({ highWaterMs: previous.highWaterMs, boundaryKeys: previous.boundaryKeys.length }, 'Resuming from the checkpoint.');
+    }
+    return previous;
+  } catch (err) {
+    if (!(err instanceof CheckpointError)) throw err;
+    logger.error({ err }, 'Cannot read the checkpoint; starting without it.');
+    return undefined;
+  }
 }
 
 /** Reads the previous run's checkpoint (when enabled) and builds what the router resumes with. */
@@ -30,20 +47,18 @@ export async function prepareCheckpoint(config: RouterConfig, client: KubeClient
     logger.warn('checkpoint.enabled without checkpoint.path outside a cluster: no checkpoint is kept.');
     return undefined;
   }
-  let previous: Checkpoint | undefined;
-  try {
-    previous = await store.read();
-  } catch (err) {
-    if (!(err instanceof CheckpointError)) throw err;
-    logger.error({ err }, 'Cannot read the checkpoint; starting without it.');
-  }
-  if (previous !== undefined) logger.info({ highWaterMs: previous.highWaterMs, boundaryKeys: previous.boundaryKeys.length }, 'Resuming from the checkpoint.');
-  return {
+  const previous = await readCheckpoint(store, logger);
+  const resume: Resume = {
     store,
     previous,
     tracker: new SettleTracker({ windowMs: settings.clockSkewMs * 2 }),
     admit: resumeFilter(previous, { skewMs: settings.clockSkewMs }),
+    async refresh(): Promise<void> {
+      resume.previous = await readCheckpoint(store, logger);
+      resume.admit = resumeFilter(resume.previous, { skewMs: settings.clockSkewMs });
+    },
   };
+  return resume;
 }
 
 /** The exporter's age limit, widened to reach back to the checkpoint's high-water mark. */

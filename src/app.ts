@@ -4,12 +4,13 @@ import { createOutputs, type Tally } from './app-outputs.ts';
 import { ConfigError, loadConfigFile } from './config/load.ts';
 import { watchConfigFile } from './config/watch.ts';
 import type { LoadedConfig, RouterConfig } from './config/schema.ts';
+import type { RawEvent } from './event/event.ts';
 import type { Output } from './output/output.ts';
 import type { CompiledRoute } from './route/route.ts';
 import { ObjectIndex, readObjects } from './event/object-index.ts';
 import { createKubeClient, type KubeClient } from './kube/client.ts';
 import { createEnricher, objectCacheFromIndex } from './kube/enricher.ts';
-import { createKubernetesSource } from './kube/event-source.ts';
+import { createKubernetesSource, type KubernetesEventSource } from './kube/event-source.ts';
 import { createMetadataFetcher } from './kube/metadata-fetcher.ts';
 import { createObjectCache, type ObjectCache } from './kube/object-cache.ts';
 import { Router } from './router.ts';
@@ -107,7 +108,14 @@ async function offlineCache(options: AppOptions): Promise<ObjectCache | undefine
   return objectCacheFromIndex(readObjects(await readFile(options.objectsPath, 'utf8')));
 }
 
-function kubeParts(options: AppOptions, loaded: LoadedConfig, clock: Clock, logger: Logger, metrics: Metrics) {
+function kubeParts(
+  options: AppOptions,
+  loaded: LoadedConfig,
+  clock: Clock,
+  logger: Logger,
+  metrics: Metrics,
+  resumeAt: () => string | undefined,
+) {
   const { config } = loaded;
   const client: KubeClient = createKubeClient({
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
@@ -116,7 +124,7 @@ function kubeParts(options: AppOptions, loaded: LoadedConfig, clock: Clock, logg
     clock,
   });
   logger.info({ server: client.server, origin: client.origin }, 'Connected to the Kubernetes API.');
-  const source = createKubernetesSource({ client, namespaces: config.namespaces, clock, logger });
+  const source = createKubernetesSource({ client, namespaces: config.namespaces, clock, logger, initialResourceVersion: resumeAt });
   const cache = createObjectCache({
     fetcher: createMetadataFetcher({ transport: client, clock }),
     cacheSize: config.cacheSize,
@@ -148,8 +156,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   let source: EventSource;
   let cache: ObjectCache | undefined;
   let client: KubeClient | undefined;
+  let kubeSource: KubernetesEventSource | undefined;
+  // Set once the checkpoint is read (it needs the client); the source reads it when it starts.
+  const resumeAt: { resourceVersion?: string } = {};
   if (options.source.kind === 'kubernetes') {
-    ({ client, source, cache } = kubeParts(options, loaded, clock, logger, metrics));
+    ({ client, source, cache } = kubeParts(options, loaded, clock, logger, metrics, () => resumeAt.resourceVersion));
+    kubeSource = source as KubernetesEventSource;
   } else {
     source = options.source.kind === 'replay' ? createReplaySource(options.source.path) : createDemoSource({ clock, speed: options.source.speed });
     cache = await offlineCache(options);
@@ -162,6 +174,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const health: Health = { ready: false, lastActivityMs: clock.now(), onReady };
   const tally: Tally = { delivered: 0, deadLettered: 0 };
   const resume = await prepareCheckpoint(config, client, logger);
+  resumeAt.resourceVersion = resume?.previous?.resourceVersion;
   const outputsFor = (next: RouterConfig): Map<string, Output> =>
     createOutputs({
       config: next,
@@ -194,7 +207,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // A replay imports history: the exporter's age limit is for live watches. A checkpoint
     // widens it to reach back to where the previous run got.
     ...(options.source.kind === 'replay' ? {} : { maxEventAgeMs: maxEventAgeMs(config, resume?.previous, clock.now()) }),
-    ...(resume === undefined ? {} : { tracker: resume.tracker, admit: resume.admit }),
+    ...(resume === undefined ? {} : { tracker: resume.tracker, admit: (event: RawEvent, key: string) => resume.admit(event, key) }),
   });
   const elector = createElector(config, client, clock, logger);
   const checkpointer =
@@ -203,7 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       : new Checkpointer({
           store: resume.store,
           snapshot: () => resume.tracker.snapshot(),
-          position: () => undefined,
+          position: () => kubeSource?.position(),
           clock,
           intervalMs: config.checkpoint.intervalMs,
           logger,
@@ -294,6 +307,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
     const leaderSignal = await Promise.race([started, stopped, electing.then(() => undefined)]);
     if (leaderSignal === undefined) return;
+    if (resume !== undefined) {
+      // The previous leader's last checkpoint, not the one read when this replica started.
+      await resume.refresh();
+      resumeAt.resourceVersion = resume.previous?.resourceVersion;
+      router.setMaxEventAgeMs(maxEventAgeMs(config, resume.previous, clock.now()));
+    }
     await router.run(AbortSignal.any([controller.signal, leaderSignal]));
   };
   const done = (async (): Promise<RunResult> => {

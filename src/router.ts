@@ -69,6 +69,11 @@ export class Router {
     return this.state;
   }
 
+  /** See Deduper.setMaxEventAgeMs. */
+  setMaxEventAgeMs(ms: number | undefined): void {
+    this.deduper.setMaxEventAgeMs(ms);
+  }
+
   /** Routes from now on with a reloaded config; the caller drains the outputs it replaced. */
   swap(next: RouterState): void {
     this.state = next;

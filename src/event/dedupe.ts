@@ -49,14 +49,22 @@ export class Deduper {
 
   constructor(private readonly options: DeduperOptions) {
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxEventAgeMs = options.maxEventAgeMs;
   }
 
   get size(): number {
     return this.seen.size;
   }
 
+  private maxEventAgeMs: number | undefined;
+
+  /** A standby that becomes the leader reaches back to the checkpoint: the limit can change. */
+  setMaxEventAgeMs(ms: number | undefined): void {
+    this.maxEventAgeMs = ms;
+  }
+
   private isStale(lastMs: number): boolean {
-    const { maxEventAgeMs } = this.options;
+    const { maxEventAgeMs } = this;
     return maxEventAgeMs !== undefined && lastMs < this.options.now() - maxEventAgeMs;
   }
 

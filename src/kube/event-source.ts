@@ -28,6 +28,17 @@ export interface KubernetesSourceOptions {
   readonly api?: EventApi;
   /** Jitter source, [0, 1); tests inject it. */
   readonly random?: () => number;
+  /**
+   * Where to resume (read when `run` starts): a checkpoint's resourceVersion. Used only when
+   * watching all namespaces (one watch, one position).
+   */
+  readonly initialResourceVersion?: () => string | undefined;
+}
+
+/** The Kubernetes source also reports its position, for the checkpoint. */
+export interface KubernetesEventSource extends EventSource {
+  /** The resourceVersion after the last change handled; undefined with several namespaces. */
+  position(): string | undefined;
 }
 
 export const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
@@ -68,13 +79,15 @@ function listedReporter(
   };
 }
 
-export function createKubernetesSource(options: KubernetesSourceOptions): EventSource {
+export function createKubernetesSource(options: KubernetesSourceOptions): KubernetesEventSource {
   const clock = options.clock ?? systemClock;
   const api = options.api ?? 'core/v1';
   const namespaces = [...new Set(options.namespaces.filter((n) => n !== ''))];
   const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : namespaces;
+  let single: ListWatch | undefined;
   return {
     kind: 'kubernetes',
+    position: () => single?.position,
     async run(sink, signal, observer = {}) {
       const stop = new AbortController();
       const onAbort = (): void => stop.abort(signal.reason);
@@ -82,8 +95,9 @@ export function createKubernetesSource(options: KubernetesSourceOptions): EventS
       signal.addEventListener('abort', onAbort, { once: true });
       const serialSink = serialize(sink);
       const listed = listedReporter(scopes.length, observer);
-      const loops = scopes.map((namespace, index) =>
-        new ListWatch({
+      const resumeAt = scopes.length === 1 ? options.initialResourceVersion?.() : undefined;
+      const loops = scopes.map((namespace, index) => {
+        const loop = new ListWatch({
           client: options.client,
           path: eventsPath(api, namespace),
           sink: serialSink,
@@ -95,14 +109,15 @@ export function createKubernetesSource(options: KubernetesSourceOptions): EventS
           watchTimeoutSeconds: options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS,
           pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
           onListed: listed(index),
-        })
-          .run()
-          .catch((err: unknown) => {
-            // A failing sink stops every scope, then surfaces.
-            stop.abort(err);
-            throw err;
-          }),
-      );
+          ...(resumeAt === undefined ? {} : { initialResourceVersion: resumeAt }),
+        });
+        if (scopes.length === 1) single = loop;
+        return loop.run().catch((err: unknown) => {
+          // A failing sink stops every scope, then surfaces.
+          stop.abort(err);
+          throw err;
+        });
+      });
       try {
         await Promise.all(loops);
       } finally {

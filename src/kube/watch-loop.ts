@@ -23,6 +23,11 @@ export interface ListWatchOptions {
   readonly pageSize: number;
   /** Called with the item count after each complete list. */
   readonly onListed: (count: number) => void;
+  /**
+   * Watch from here instead of listing first (a restart resuming from its checkpoint); if the
+   * API server no longer has it (410 Gone), the loop lists as usual.
+   */
+  readonly initialResourceVersion?: string;
 }
 
 /** An answer from the API other than success. */
@@ -73,11 +78,20 @@ export class ListWatch {
   private received = false;
   private malformedLogged = false;
 
-  constructor(private readonly o: ListWatchOptions) {}
+  constructor(private readonly o: ListWatchOptions) {
+    this.resourceVersion = o.initialResourceVersion;
+  }
+
+  /** The resourceVersion after the last change handed to the sink (a resume point). */
+  get position(): string | undefined {
+    return this.resourceVersion;
+  }
 
   /** Runs until the signal aborts; rejects only when the sink fails. */
   async run(): Promise<void> {
     const { signal } = this.o;
+    // Resuming from a stored position: ready without a list of our own.
+    if (this.resourceVersion !== undefined) this.o.onListed(0);
     while (!signal.aborted) {
       try {
         this.resourceVersion ??= await this.list();
