@@ -2,10 +2,10 @@
 // has it; list as usual when it answers 410 Gone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubeApiServer } from '../support/kube-api-server.ts';
 import { coreEvent, startHarness, waitFor } from './event-source-harness.ts';
 
-const seed = (s: Parameters<NonNullable<Parameters<typeof startHarness>[0]>['seed']>[0]): void =>
-  ['e1', 'e2', 'e3', 'e4', 'e5'].forEach((n) => void s.create(coreEvent(n)));
+const seed = (s: KubeApiServer): void => ['e1', 'e2', 'e3', 'e4', 'e5'].forEach((n) => void s.create(coreEvent(n)));
 
 describe('kubernetes source: resume from a resourceVersion', () => {
   it('watches from the stored position without a list, and is ready at once', async () => {
