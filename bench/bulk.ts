@@ -44,7 +44,9 @@ async function oneRound(url: string, batch: readonly EnrichedEvent[]): Promise<n
   const receiver = createReceiver(config, { clock: systemClock, logger });
   let delivered = 0;
   const deadLetter = createDeadLetterWriter({ clock: systemClock, logger });
-  const observer = { settled: (_e: EnrichedEvent, outcome: string) => void (outcome === 'delivered' && delivered++) };
+  const observer = {
+    settled: (_e: EnrichedEvent, outcome: string) => void (outcome === 'delivered' && delivered++),
+  };
   const output = createOutput(config, { receiver, deadLetter, clock: systemClock, logger, observer });
   const start = performance.now();
   for (const e of batch) await output.push(e);
@@ -63,7 +65,9 @@ function stringifyRate(events: readonly EnrichedEvent[]): number {
   return (COPIES * events.length) / seconds;
 }
 
-export async function benchBulk(events: readonly EnrichedEvent[]): Promise<{ bulkEventsPerSec: number; bulkRatio: number }> {
+export async function benchBulk(
+  events: readonly EnrichedEvent[],
+): Promise<{ bulkEventsPerSec: number; bulkRatio: number }> {
   const server = await BulkServer.start({ acceptAll: true });
   try {
     const batch = occurrences(events);

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
       }
       res.writeHead(200).end();
       if (latencies.length >= expected) {
-        process.stdout.write(`${JSON.stringify({ firstCreatedMs, lastAckMs: now, latenciesMs: latencies })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ firstCreatedMs, lastAckMs: now, latenciesMs: latencies })}\n`,
+        );
         expected = Number.POSITIVE_INFINITY;
       }
     });
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const dir = mkdtempSync(join(tmpdir(), 'ker-bench-peer-'));
   const kubeconfig = await server.writeKubeconfig(dir);
-  process.stdout.write(`${JSON.stringify({ kubeconfig, sinkUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/events` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ kubeconfig, sinkUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/events` })}\n`,
+  );
   for await (const line of createInterface({ input: process.stdin })) {
     const match = /^(go|load) (\d+)$/.exec(line.trim());
     if (match === null) continue;
@@ -58,7 +62,8 @@ async function main(): Promise<void> {
     }
     // Created in slices so the watch streams while the "cluster" is still producing.
     for (let i = 0; i < objects.length; i += 200) {
-      for (const obj of objects.slice(i, i + 200)) createdAt.set(String(server.create(obj).metadata['uid']), nowMs());
+      for (const obj of objects.slice(i, i + 200))
+        createdAt.set(String(server.create(obj).metadata['uid']), nowMs());
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

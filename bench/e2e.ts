@@ -35,7 +35,8 @@ function baseline(n: number): number {
   const lines = eventsToCreate(n).map((o) => JSON.stringify({ type: 'ADDED', object: o }));
   let sink = 0;
   const start = performance.now();
-  for (let round = 0; round < 3; round++) for (const line of lines) sink += JSON.stringify(JSON.parse(line)).length;
+  for (let round = 0; round < 3; round++)
+    for (const line of lines) sink += JSON.stringify(JSON.parse(line)).length;
   const elapsedMs = performance.now() - start;
   if (sink === 0) throw new Error('Baseline did no work.');
   return (3 * lines.length) / (elapsedMs / 1000);
@@ -71,9 +72,13 @@ function configFor(sinkUrl: string, n: number): string {
  */
 export async function benchEndToEnd(n: number, mode: Mode = 'watch'): Promise<EndToEndResult> {
   const baselineEventsPerSec = baseline(n);
-  const peer = spawn(process.execPath, ['--import', 'tsx', new URL('./e2e-peer.ts', import.meta.url).pathname], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const peer = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./e2e-peer.ts', import.meta.url).pathname],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]();
   const next = async <T>(): Promise<T> => {
     const { value, done } = await lines.next();
@@ -105,7 +110,8 @@ export async function benchEndToEnd(n: number, mode: Mode = 'watch'): Promise<En
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   const fromMs = mode === 'watch' ? result.firstCreatedMs : startedMs;
   const eventsPerSec = n / ((result.lastAckMs - fromMs) / 1000);
-  const counter = (name: string): number => Number(new RegExp(`^kube_event_router_${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+  const counter = (name: string): number =>
+    Number(new RegExp(`^kube_event_router_${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
   return {
     eventsPerSec: Math.round(eventsPerSec),
     baselineEventsPerSec: Math.round(baselineEventsPerSec),

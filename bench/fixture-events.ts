@@ -18,4 +18,3 @@ export function eventsToCreate(n: number): KubeObject[] {
   }
   return out;
 }
-

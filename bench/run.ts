@@ -38,7 +38,12 @@ const raws = readFileSync(FIXTURE, 'utf8')
   .map((line) => normalizeEvent(JSON.parse(line)));
 const events: EnrichedEvent[] = raws.map((raw) => ({
   raw,
-  object: { labels: { app: 'web', team: 'payments', 'app.kubernetes.io/name': 'web' }, annotations: {}, ownerReferences: [], deleted: false },
+  object: {
+    labels: { app: 'web', team: 'payments', 'app.kubernetes.io/name': 'web' },
+    annotations: {},
+    ownerReferences: [],
+    deleted: false,
+  },
   occurrence: 1,
   clusterName: 'bench',
   environment: { region: 'eu-west-1' },
@@ -52,8 +57,16 @@ if (layout === undefined) throw new Error('The benchmark layout did not compile.
 // receiver's Go-compatible JSON encoding, i.e. the payload bytes actually sent.
 const [stringify, route, render, renderEncode] = measure(
   [
-    { name: 'stringify', items: raws.length, run: () => raws.reduce((n, raw) => n + JSON.stringify(raw).length, 0) },
-    { name: 'route', items: events.length, run: () => events.reduce((n, e) => n + config.route.evaluate(e).length, 0) },
+    {
+      name: 'stringify',
+      items: raws.length,
+      run: () => raws.reduce((n, raw) => n + JSON.stringify(raw).length, 0),
+    },
+    {
+      name: 'route',
+      items: events.length,
+      run: () => events.reduce((n, e) => n + config.route.evaluate(e).length, 0),
+    },
     {
       name: 'render',
       items: events.length,
@@ -68,20 +81,27 @@ const [stringify, route, render, renderEncode] = measure(
   rounds,
   roundMs,
 );
-if (stringify === undefined || route === undefined || render === undefined || renderEncode === undefined) throw new Error('Missing measurement.');
+if (stringify === undefined || route === undefined || render === undefined || renderEncode === undefined)
+  throw new Error('Missing measurement.');
 
 const round = (n: number): number => Math.round(n);
 const ratio = (n: number): number => Math.round((n / stringify.eventsPerSec) * 100) / 100;
 console.log(`events: ${raws.length} real events, ${rounds} interleaved rounds of ${roundMs} ms, medians`);
 for (const r of [stringify, route, render, renderEncode]) {
-  console.log(`  ${r.name.padEnd(13)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`);
+  console.log(
+    `  ${r.name.padEnd(13)} ${round(r.eventsPerSec).toLocaleString('en').padStart(12)} events/s  ${ratio(r.eventsPerSec).toFixed(2)}× JSON.stringify`,
+  );
 }
 const bulk = await benchBulk(events);
-console.log(`elasticsearch _bulk (real client, default batching, local _bulk server): ${bulk.bulkEventsPerSec.toLocaleString('en')} events/s, ${bulk.bulkRatio}× JSON.stringify`);
+console.log(
+  `elasticsearch _bulk (real client, default batching, local _bulk server): ${bulk.bulkEventsPerSec.toLocaleString('en')} events/s, ${bulk.bulkRatio}× JSON.stringify`,
+);
 
 const e2eEvents = Number(process.env['BENCH_E2E_EVENTS'] ?? 20_000);
 const pipeline = await benchPipeline(e2eEvents);
-console.log(`router pipeline alone (${e2eEvents} real events: replay → dedupe → enrich → route → render → batched stdout): ${pipeline.pipelineEventsPerSec.toLocaleString('en')} events/s`);
+console.log(
+  `router pipeline alone (${e2eEvents} real events: replay → dedupe → enrich → route → render → batched stdout): ${pipeline.pipelineEventsPerSec.toLocaleString('en')} events/s`,
+);
 const e2e = await benchEndToEnd(e2eEvents, 'watch');
 console.log(
   `end to end (${e2eEvents} real events, API server → watch → router → batched webhook): ${e2e.eventsPerSec.toLocaleString('en')} events/s, ` +
@@ -89,7 +109,9 @@ console.log(
     `peak RSS ${e2e.peakRssMb} MB, cache hits ${e2e.cacheHits} / misses ${e2e.cacheMisses}`,
 );
 const backlog = await benchEndToEnd(e2eEvents, 'backlog');
-console.log(`end to end from a backlog (first list): ${backlog.eventsPerSec.toLocaleString('en')} events/s, ${backlog.ratio}× baseline, peak RSS ${backlog.peakRssMb} MB`);
+console.log(
+  `end to end from a backlog (first list): ${backlog.eventsPerSec.toLocaleString('en')} events/s, ${backlog.ratio}× baseline, peak RSS ${backlog.peakRssMb} MB`,
+);
 
 // The last line: every figure as one JSON object (issue 3's micro figures, issue 4's end to end).
 console.log(

@@ -25,7 +25,10 @@ async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<C
   try {
     const previous = await store.read();
     if (previous !== undefined) {
-      logger.info({ highWaterMs: previous.highWaterMs, boundaryKeys: previous.boundaryKeys.length }, 'Resuming from the checkpoint.');
+      logger.info(
+        { highWaterMs: previous.highWaterMs, boundaryKeys: previous.boundaryKeys.length },
+        'Resuming from the checkpoint.',
+      );
     }
     return previous;
   } catch (err) {
@@ -36,13 +39,21 @@ async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<C
 }
 
 /** Reads the previous run's checkpoint (when enabled) and builds what the router resumes with. */
-export async function prepareCheckpoint(config: RouterConfig, client: KubeClient | undefined, logger: Logger): Promise<Resume | undefined> {
+export async function prepareCheckpoint(
+  config: RouterConfig,
+  client: KubeClient | undefined,
+  logger: Logger,
+): Promise<Resume | undefined> {
   const settings = config.checkpoint;
   if (!settings.enabled) return undefined;
   let store: CheckpointStore;
   if (settings.path !== undefined) store = createFileStore(settings.path);
   else if (client !== undefined) {
-    store = createConfigMapStore({ client, namespace: leaseNamespace({ contextNamespace: client.contextNamespace }), name: settings.configMap });
+    store = createConfigMapStore({
+      client,
+      namespace: leaseNamespace({ contextNamespace: client.contextNamespace }),
+      name: settings.configMap,
+    });
   } else {
     logger.warn('checkpoint.enabled without checkpoint.path outside a cluster: no checkpoint is kept.');
     return undefined;
@@ -68,7 +79,12 @@ export function maxEventAgeMs(config: RouterConfig, previous: Checkpoint | undef
   return Math.max(configured, nowMs - previous.highWaterMs + config.checkpoint.clockSkewMs);
 }
 
-export function createElector(config: RouterConfig, client: KubeClient | undefined, clock: Clock, logger: Logger): LeaderElector | undefined {
+export function createElector(
+  config: RouterConfig,
+  client: KubeClient | undefined,
+  clock: Clock,
+  logger: Logger,
+): LeaderElector | undefined {
   const settings = config.leaderElection;
   if (!settings.enabled || client === undefined) return undefined;
   return createLeaderElector({

@@ -27,7 +27,8 @@ import { startTelemetryServer, type TelemetryServer } from './telemetry/server.t
 import { systemClock, type Clock } from './util/clock.ts';
 import { readFile } from 'node:fs/promises';
 
-export type SourceSpec = { kind: 'kubernetes' } | { kind: 'replay'; path: string } | { kind: 'demo'; speed?: number };
+export type SourceSpec =
+  { kind: 'kubernetes' } | { kind: 'replay'; path: string } | { kind: 'demo'; speed?: number };
 
 export interface AppOptions {
   readonly configPath: string;
@@ -93,7 +94,10 @@ function sourceObserver(metrics: Metrics, health: Health, clock: Clock, logger: 
     malformed: (reason) => {
       metrics.eventMalformed(reason);
       // A bad value can be huge (a 1 MB field): the log keeps the start of the reason.
-      logger.warn({ reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason }, 'Skipped an item that is not a valid Event.');
+      logger.warn(
+        { reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason },
+        'Skipped an item that is not a valid Event.',
+      );
     },
   };
 }
@@ -124,7 +128,13 @@ function kubeParts(
     clock,
   });
   logger.info({ server: client.server, origin: client.origin }, 'Connected to the Kubernetes API.');
-  const source = createKubernetesSource({ client, namespaces: config.namespaces, clock, logger, initialResourceVersion: resumeAt });
+  const source = createKubernetesSource({
+    client,
+    namespaces: config.namespaces,
+    clock,
+    logger,
+    initialResourceVersion: resumeAt,
+  });
   const cache = createObjectCache({
     fetcher: createMetadataFetcher({ transport: client, clock }),
     cacheSize: config.cacheSize,
@@ -160,10 +170,20 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Set once the checkpoint is read (it needs the client); the source reads it when it starts.
   const resumeAt: { resourceVersion?: string } = {};
   if (options.source.kind === 'kubernetes') {
-    ({ client, source, cache } = kubeParts(options, loaded, clock, logger, metrics, () => resumeAt.resourceVersion));
+    ({ client, source, cache } = kubeParts(
+      options,
+      loaded,
+      clock,
+      logger,
+      metrics,
+      () => resumeAt.resourceVersion,
+    ));
     kubeSource = source as KubernetesEventSource;
   } else {
-    source = options.source.kind === 'replay' ? createReplaySource(options.source.path) : createDemoSource({ clock, speed: options.source.speed });
+    source =
+      options.source.kind === 'replay'
+        ? createReplaySource(options.source.path)
+        : createDemoSource({ clock, speed: options.source.speed });
     cache = await offlineCache(options);
   }
 
@@ -189,7 +209,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   const outputs = outputsFor(config);
   // Reads the router's current tree, so cheap drops follow a config reload.
   const currentRoute = (): CompiledRoute => router.current.config.route;
-  const enricher = createEnricher({ cache, route: currentRoute, omitLookup: config.omitLookup, observer: { skipped: () => metrics.lookupSkipped() } });
+  const enricher = createEnricher({
+    cache,
+    route: currentRoute,
+    omitLookup: config.omitLookup,
+    observer: { skipped: () => metrics.lookupSkipped() },
+  });
   const router = new Router({
     config,
     source,
@@ -206,8 +231,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     sourceObserver: sourceObserver(metrics, health, clock, logger),
     // A replay imports history: the exporter's age limit is for live watches. A checkpoint
     // widens it to reach back to where the previous run got.
-    ...(options.source.kind === 'replay' ? {} : { maxEventAgeMs: maxEventAgeMs(config, resume?.previous, clock.now()) }),
-    ...(resume === undefined ? {} : { tracker: resume.tracker, admit: (event: RawEvent, key: string) => resume.admit(event, key) }),
+    ...(options.source.kind === 'replay'
+      ? {}
+      : { maxEventAgeMs: maxEventAgeMs(config, resume?.previous, clock.now()) }),
+    ...(resume === undefined
+      ? {}
+      : { tracker: resume.tracker, admit: (event: RawEvent, key: string) => resume.admit(event, key) }),
   });
   const elector = createElector(config, client, clock, logger);
   const checkpointer =
@@ -241,7 +270,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         });
 
   // A source that ends by itself waits for every delivery: retries end within maxElapsedMs.
-  const settleMs = Math.max(0, ...config.receivers.map((r) => r.retry.maxElapsedMs + r.batch.flushIntervalMs)) + 60_000;
+  const settleMs =
+    Math.max(0, ...config.receivers.map((r) => r.retry.maxElapsedMs + r.batch.flushIntervalMs)) + 60_000;
   const retiring = new Set<Promise<void>>();
   let loadedHash = loaded.hash;
   const reload = async (): Promise<void> => {
@@ -268,7 +298,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       retiring.add(drained);
     }
   };
-  const watcher = options.watchConfig === false ? undefined : watchConfigFile(options.configPath, clock, () => void reload());
+  const watcher =
+    options.watchConfig === false
+      ? undefined
+      : watchConfigFile(options.configPath, clock, () => void reload());
 
   const controller = new AbortController();
   let deadlineAtMs: number | undefined;
@@ -351,4 +384,3 @@ export async function startApp(options: AppOptions): Promise<App> {
 }
 
 export type { Tally };
-

@@ -47,7 +47,11 @@ export interface RouterOptions {
   readonly tracker?: SettleTracker;
 }
 
-const DROP_REASON: Readonly<Record<SkipReason, string>> = { duplicate: 'duplicate', stale: 'tooOld', deleted: 'deleted' };
+const DROP_REASON: Readonly<Record<SkipReason, string>> = {
+  duplicate: 'duplicate',
+  stale: 'tooOld',
+  deleted: 'deleted',
+};
 
 /** What a config reload swaps: the settings and tree, and the outputs built for them. */
 export interface RouterState {

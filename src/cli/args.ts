@@ -97,7 +97,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const name = values.help ? 'help' : (positionals[0] ?? 'help');
   if (!isCommand(name)) throw new UsageError(`unknown command "${name}"`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`);
-  if (!isOutput(values.output)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
+  if (!isOutput(values.output))
+    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
   const args: CliArgs = {
     command: name,
     demo: values.demo,
@@ -115,18 +116,25 @@ type Optional = 'config' | 'events' | 'objects' | 'receiver' | 'kubeconfig';
 
 function pick(values: Partial<Record<Optional, string>>): Partial<CliArgs> {
   const out: Partial<Record<Optional, string>> = {};
-  for (const key of ['config', 'events', 'objects', 'receiver', 'kubeconfig'] as const) if (values[key] !== undefined) out[key] = values[key];
+  for (const key of ['config', 'events', 'objects', 'receiver', 'kubeconfig'] as const)
+    if (values[key] !== undefined) out[key] = values[key];
   return out;
 }
 
 function validate(args: CliArgs): void {
-  const needsConfig = args.command === 'run' || args.command === 'check' || args.command === 'route-test' || args.command === 'render';
+  const needsConfig =
+    args.command === 'run' ||
+    args.command === 'check' ||
+    args.command === 'route-test' ||
+    args.command === 'render';
   if (needsConfig && args.config === undefined) throw new UsageError(`${args.command} needs --config FILE`);
   if (args.command === 'route-test' || args.command === 'render') {
-    if (args.events === undefined && !args.demo) throw new UsageError(`${args.command} needs --events FILE (or - for standard input) or --demo`);
+    if (args.events === undefined && !args.demo)
+      throw new UsageError(`${args.command} needs --events FILE (or - for standard input) or --demo`);
     if (args.events !== undefined && args.demo) throw new UsageError('--events and --demo are exclusive');
   }
-  if (args.command === 'render' && args.receiver === undefined) throw new UsageError('render needs --receiver NAME');
+  if (args.command === 'render' && args.receiver === undefined)
+    throw new UsageError('render needs --receiver NAME');
   if (args.command === 'run') parseSource(args.source);
 }
 
@@ -134,6 +142,7 @@ export type SourceArg = { kind: 'kubernetes' } | { kind: 'replay'; path: string 
 
 export function parseSource(value: string): SourceArg {
   if (value === 'kubernetes' || value === 'demo') return { kind: value };
-  if (value.startsWith('replay:') && value.length > 'replay:'.length) return { kind: 'replay', path: value.slice('replay:'.length) };
+  if (value.startsWith('replay:') && value.length > 'replay:'.length)
+    return { kind: 'replay', path: value.slice('replay:'.length) };
   throw new UsageError(`--source must be kubernetes, replay:PATH or demo, got "${value}"`);
 }

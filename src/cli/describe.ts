@@ -13,7 +13,10 @@ export function describeEvent(event: EnrichedEvent): string {
   return `${raw.type ?? '-'} ${raw.reason ?? '-'}${count} ${obj.kind ?? '?'} ${where}${obj.name ?? '?'}`;
 }
 
-function indexRoutes(route: CompiledRoute, into = new Map<string, CompiledRoute>()): Map<string, CompiledRoute> {
+function indexRoutes(
+  route: CompiledRoute,
+  into = new Map<string, CompiledRoute>(),
+): Map<string, CompiledRoute> {
   into.set(route.id, route);
   for (const child of route.routes) indexRoutes(child, into);
   return into;
@@ -23,7 +26,9 @@ function indexRoutes(route: CompiledRoute, into = new Map<string, CompiledRoute>
 function ruleText(rule: CompiledRule | undefined): string {
   if (rule === undefined) return '';
   const conditions = Object.fromEntries(Object.entries(rule.raw).filter(([key]) => key !== 'receiver'));
-  return Object.keys(conditions).length === 0 ? ' (every event)' : ` ${stringify(conditions, { collectionStyle: 'flow' }).trim()}`;
+  return Object.keys(conditions).length === 0
+    ? ' (every event)'
+    : ` ${stringify(conditions, { collectionStyle: 'flow' }).trim()}`;
 }
 
 /**
@@ -47,7 +52,9 @@ export class TraceDescriber {
       case 'match':
         return step.matches
           .filter((m) => m.matched && m.receiver !== undefined)
-          .map((m) => `${step.route}: match[${m.rule}]${ruleText(route?.match[m.rule])} → ${m.receiver ?? ''}`);
+          .map(
+            (m) => `${step.route}: match[${m.rule}]${ruleText(route?.match[m.rule])} → ${m.receiver ?? ''}`,
+          );
     }
   }
 

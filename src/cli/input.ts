@@ -29,7 +29,12 @@ async function readSource(path: string): Promise<string> {
  * Each event is taken as the router would see it on its first occurrence: the offline commands
  * look at one snapshot, with no earlier watch history to count from.
  */
-function enrich(raw: RawEvent, index: ObjectIndex | undefined, options: InputOptions, occurrence: number): EnrichedEvent {
+function enrich(
+  raw: RawEvent,
+  index: ObjectIndex | undefined,
+  options: InputOptions,
+  occurrence: number,
+): EnrichedEvent {
   return {
     raw,
     object: index?.lookup(raw.involvedObject),
@@ -43,7 +48,9 @@ export async function loadEventInput(options: InputOptions): Promise<EventInput>
   if (options.demo) {
     const index = new ObjectIndex();
     for (const obj of demoObjects()) index.add(obj);
-    const events = demoScenario(DEMO_START_MS).map((step) => enrich(step.event, index, options, step.event.count ?? 1));
+    const events = demoScenario(DEMO_START_MS).map((step) =>
+      enrich(step.event, index, options, step.event.count ?? 1),
+    );
     return { events, errors: [] };
   }
   const index = options.objects === undefined ? undefined : readObjects(await readSource(options.objects));

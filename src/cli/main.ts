@@ -33,11 +33,15 @@ async function withLoadErrors(fn: () => Promise<ExitCode>): Promise<ExitCode> {
 }
 
 function printConfigError(err: ConfigError): void {
-  const warnings = err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
+  const warnings =
+    err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
   process.stderr.write(`${err.message}\n${warnings}`);
 }
 
-async function withConfig(args: CliArgs, run: (loaded: LoadedConfig) => Promise<ExitCode>): Promise<ExitCode> {
+async function withConfig(
+  args: CliArgs,
+  run: (loaded: LoadedConfig) => Promise<ExitCode>,
+): Promise<ExitCode> {
   let loaded: LoadedConfig;
   try {
     loaded = await loadConfigFile(args.config ?? '');

@@ -17,10 +17,16 @@ export async function runRender(args: CliArgs, loaded: LoadedConfig): Promise<Ex
   const receiver = config.receivers.find((r) => r.name === args.receiver);
   if (receiver === undefined) {
     const known = config.receivers.map((r) => r.name).join(', ');
-    process.stderr.write(`kube-event-router: no receiver named "${args.receiver ?? ''}" (receivers: ${known})\n`);
+    process.stderr.write(
+      `kube-event-router: no receiver named "${args.receiver ?? ''}" (receivers: ${known})\n`,
+    );
     return 2;
   }
-  const input = await loadEventInput({ ...args, clusterName: config.clusterName, environment: config.environment });
+  const input = await loadEventInput({
+    ...args,
+    clusterName: config.clusterName,
+    environment: config.environment,
+  });
   let failed = 0;
   const out: string[] = [];
   for (const event of input.events) {
@@ -33,6 +39,7 @@ export async function runRender(args: CliArgs, loaded: LoadedConfig): Promise<Ex
   }
   process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
   reportReadErrors(input.errors);
-  if (failed > 0) process.stderr.write(`render: ${failed} of ${input.events.length} events failed to render\n`);
+  if (failed > 0)
+    process.stderr.write(`render: ${failed} of ${input.events.length} events failed to render\n`);
   return failed === 0 && input.errors.length === 0 ? 0 : 1;
 }

@@ -15,7 +15,11 @@ export function reportReadErrors(errors: readonly EventReadError[]): void {
 
 export async function runRouteTest(args: CliArgs, loaded: LoadedConfig): Promise<ExitCode> {
   const { config } = loaded;
-  const input = await loadEventInput({ ...args, clusterName: config.clusterName, environment: config.environment });
+  const input = await loadEventInput({
+    ...args,
+    clusterName: config.clusterName,
+    environment: config.environment,
+  });
   const describer = new TraceDescriber(config.route);
   const out: string[] = [];
   for (const event of input.events) {

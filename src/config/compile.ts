@@ -25,11 +25,18 @@ const TEMPLATE_POSITION = /^(\d+):(\d+): /;
 function placed(problem: Problem & TemplatePosition, base: ConfigPath): ConfigProblem {
   // Other modules word unknown keys this way; the key, not its value, is what to point at.
   const at = problem.message.startsWith('unknown key') ? 'key' : 'value';
-  const out: ConfigProblem = { path: [...base, ...problem.path], message: problem.message, severity: problem.severity, at };
+  const out: ConfigProblem = {
+    path: [...base, ...problem.path],
+    message: problem.message,
+    severity: problem.severity,
+    at,
+  };
   const inMessage = TEMPLATE_POSITION.exec(problem.message);
   const line = typeof problem.line === 'number' ? problem.line : Number(inMessage?.[1] ?? NaN);
   const column = typeof problem.column === 'number' ? problem.column : Number(inMessage?.[2] ?? NaN);
-  return Number.isInteger(line) && Number.isInteger(column) ? { ...out, valueLine: line, valueColumn: column } : out;
+  return Number.isInteger(line) && Number.isInteger(column)
+    ? { ...out, valueLine: line, valueColumn: column }
+    : out;
 }
 
 /** As the template module words layout problems: `1:14: <detail> in template "<source>"`. */
@@ -66,7 +73,11 @@ function compileTemplates(receiver: ValidatedReceiver, options: TemplateOptions,
   return templates;
 }
 
-function compileReceiverLayout(receiver: ValidatedReceiver, options: TemplateOptions, problems: ConfigProblem[]): CompiledLayout | undefined {
+function compileReceiverLayout(
+  receiver: ValidatedReceiver,
+  options: TemplateOptions,
+  problems: ConfigProblem[],
+): CompiledLayout | undefined {
   if (isEmptyLayout(receiver.layout)) return undefined;
   const result = compileLayout(receiver.layout, {
     syntax: receiver.templateSyntax,
@@ -78,7 +89,11 @@ function compileReceiverLayout(receiver: ValidatedReceiver, options: TemplateOpt
   return result.layout;
 }
 
-function compileThrottle(receiver: ValidatedReceiver, options: TemplateOptions, problems: ConfigProblem[]): CompiledThrottle | undefined {
+function compileThrottle(
+  receiver: ValidatedReceiver,
+  options: TemplateOptions,
+  problems: ConfigProblem[],
+): CompiledThrottle | undefined {
   const throttle = receiver.throttle;
   if (throttle === undefined) return undefined;
   try {
@@ -87,7 +102,13 @@ function compileThrottle(receiver: ValidatedReceiver, options: TemplateOptions, 
     return { intervalMs: throttle.intervalMs, maxKeys: throttle.maxKeys, key };
   } catch (err) {
     if (!(err instanceof Error)) throw err;
-    problems.push(placed(error(['key'], templateErrorMessage(err, throttle.key)), ['receivers', receiver.index, 'throttle']));
+    problems.push(
+      placed(error(['key'], templateErrorMessage(err, throttle.key)), [
+        'receivers',
+        receiver.index,
+        'throttle',
+      ]),
+    );
     return undefined;
   }
 }

@@ -77,7 +77,8 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv): Expansion {
       const close = text.indexOf('}', i + 2);
       const name = close < 0 ? '' : text.slice(i + 2, close);
       if (close < 0) issues.push({ offset: i, message: 'unterminated "${" (write "$$" for a literal "$")' });
-      else if (!NAME.test(name)) issues.push({ offset: i, message: `invalid environment variable name "${name}"` });
+      else if (!NAME.test(name))
+        issues.push({ offset: i, message: `invalid environment variable name "${name}"` });
       else substitute(name, i);
       i = close < 0 ? text.length : close + 1;
     } else if (NAME_START.test(next)) {
@@ -122,20 +123,36 @@ export interface DocumentExpansion {
   readonly failed: ConfigPath[];
 }
 
-function expandScalar(node: Scalar, path: ConfigPath, at: 'key' | 'value', env: NodeJS.ProcessEnv, out: DocumentExpansion): void {
+function expandScalar(
+  node: Scalar,
+  path: ConfigPath,
+  at: 'key' | 'value',
+  env: NodeJS.ProcessEnv,
+  out: DocumentExpansion,
+): void {
   if (typeof node.value !== 'string' || !node.value.includes('$')) return;
   const original = node.value;
   const result = expandEnv(original, env);
   for (const issue of result.issues) {
     const inValue = positionIn(original, issue.offset);
-    out.problems.push({ ...error(path, issue.message), at, valueLine: inValue.line, valueColumn: inValue.column });
+    out.problems.push({
+      ...error(path, issue.message),
+      at,
+      valueLine: inValue.line,
+      valueColumn: inValue.column,
+    });
   }
   if (result.issues.length > 0) out.failed.push(path);
   if (result.used.size > 0) out.expanded.push({ path, used: result.used });
   if (result.value !== original) node.value = retype(node, result.value);
 }
 
-function walk(node: Node | null | undefined, path: ConfigPath, env: NodeJS.ProcessEnv, out: DocumentExpansion): void {
+function walk(
+  node: Node | null | undefined,
+  path: ConfigPath,
+  env: NodeJS.ProcessEnv,
+  out: DocumentExpansion,
+): void {
   if (isMap(node)) {
     for (const pair of node.items) {
       if (isScalar(pair.key)) expandScalar(pair.key, [...path, String(pair.key.value)], 'key', env, out);

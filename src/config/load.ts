@@ -41,16 +41,25 @@ function yamlProblem(source: Source, offset: number, message: string): PlacedPro
   const lineText = source.text.split('\n')[line - 1] ?? '';
   const hint = lineText.includes('{{') ? ' (a value holding a template must be quoted)' : '';
   const problem = error([], `invalid YAML: ${message}${hint}`);
-  return { ...problem, fileName: source.fileName, line, column: col, text: formatProblem(source.fileName, { line, column: col }, problem) };
+  return {
+    ...problem,
+    fileName: source.fileName,
+    line,
+    column: col,
+    text: formatProblem(source.fileName, { line, column: col }, problem),
+  };
 }
 
 // `message: {{ .Message }}` is valid YAML (a map keyed by a map) that no config means:
 // reported with the YAML errors, as the exporter's decoder rejects it.
 function yamlProblems(source: Source): PlacedProblem[] {
-  const problems = source.doc.errors.map((err) => yamlProblem(source, err.pos[0], err.message.split('\n')[0] ?? ''));
+  const problems = source.doc.errors.map((err) =>
+    yamlProblem(source, err.pos[0], err.message.split('\n')[0] ?? ''),
+  );
   visit(source.doc, {
     Pair(_, pair) {
-      if (isCollection(pair.key)) problems.push(yamlProblem(source, pair.key.range?.[0] ?? 0, 'a map key must be a scalar'));
+      if (isCollection(pair.key))
+        problems.push(yamlProblem(source, pair.key.range?.[0] ?? 0, 'a map key must be a scalar'));
     },
   });
   return problems;
@@ -70,7 +79,9 @@ function toData(source: Source): unknown {
       },
     });
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(source.fileName, [yamlProblem(source, offset, `too many alias expansions (${reason})`)]);
+    throw new ConfigError(source.fileName, [
+      yamlProblem(source, offset, `too many alias expansions (${reason})`),
+    ]);
   }
 }
 
@@ -93,14 +104,23 @@ function place(source: Source, problems: readonly ConfigProblem[]): PlacedProble
   const placed = problems.map((problem) => {
     const position = locate(source.doc, source.lines, source.text, problem);
     const text = formatProblem(source.fileName, position, problem);
-    return { path: problem.path, message: problem.message, severity: problem.severity, fileName: source.fileName, ...position, text };
+    return {
+      path: problem.path,
+      message: problem.message,
+      severity: problem.severity,
+      fileName: source.fileName,
+      ...position,
+      text,
+    };
   });
   placed.sort((a, b) => a.line - b.line || a.column - b.column);
   return placed.filter((problem, i) => i === 0 || placed[i - 1]?.text !== problem.text);
 }
 
 function asMap(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function stringList(value: unknown): string[] {
@@ -123,7 +143,11 @@ function build(raw: unknown): Built {
   const settings = top && settingsOf(top);
   const clusterName = top?.clusterName ?? (typeof rawMap.clusterName === 'string' ? rawMap.clusterName : '');
   const templateEnv = top?.templateEnv ?? stringList(rawMap.templateEnv);
-  const routed = compileRouteTree(rawMap.route, { receivers: receivers.names, clusterName, ...(top ? { repeats: top.repeats } : {}) });
+  const routed = compileRouteTree(rawMap.route, {
+    receivers: receivers.names,
+    clusterName,
+    ...(top ? { repeats: top.repeats } : {}),
+  });
   const compiled = compileReceivers(receivers.receivers, { templateEnv });
   problems.push(...routed.problems, ...compiled.problems);
   const config = settings && { ...settings, receivers: compiled.receivers };
@@ -140,10 +164,20 @@ export function loadConfigText(text: string, options: LoadOptions): LoadedConfig
   const built = build(toData(source));
   const later = built.problems.filter((p) => !expansion.failed.some((failed) => isUnder(p.path, failed)));
   const all = [...expansion.problems, ...later].map((p) => redact(p, expansion));
-  const errors = place(source, all.filter((p) => p.severity === 'error'));
-  const warnings = place(source, all.filter((p) => p.severity === 'warning')).map((p) => p.text);
+  const errors = place(
+    source,
+    all.filter((p) => p.severity === 'error'),
+  );
+  const warnings = place(
+    source,
+    all.filter((p) => p.severity === 'warning'),
+  ).map((p) => p.text);
   if (errors.length > 0 || !built.config || !built.route) {
-    throw new ConfigError(options.fileName, errors.length > 0 ? errors : place(source, [error([], 'the route could not be compiled')]), warnings);
+    throw new ConfigError(
+      options.fileName,
+      errors.length > 0 ? errors : place(source, [error([], 'the route could not be compiled')]),
+      warnings,
+    );
   }
   const config: RouterConfig = { ...built.config, route: built.route };
   const hash = createHash('sha256').update(doc.toString()).digest('hex');
@@ -157,7 +191,9 @@ export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Pro
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const problem = error([], `cannot read the config file (${reason})`);
-    throw new ConfigError(path, [{ ...problem, fileName: path, line: 0, column: 0, text: `${path}: ${problem.message}` }]);
+    throw new ConfigError(path, [
+      { ...problem, fileName: path, line: 0, column: 0, text: `${path}: ${problem.message}` },
+    ]);
   }
   return loadConfigText(text, { fileName: path, ...(env ? { env } : {}) });
 }

@@ -66,7 +66,12 @@ export function locate(doc: Document, lines: LineCounter, text: string, problem:
   const offset = target?.range?.[0] ?? 0;
   const { line, col } = lines.linePos(offset);
   if (problem.valueLine === undefined || problem.valueColumn === undefined) return { line, column: col };
-  return inScalar(target, text, { line, column: col }, { line: problem.valueLine, column: problem.valueColumn });
+  return inScalar(
+    target,
+    text,
+    { line, column: col },
+    { line: problem.valueLine, column: problem.valueColumn },
+  );
 }
 
 // Exact only where the file holds the value verbatim: a one-line plain or quoted scalar

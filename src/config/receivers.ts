@@ -2,7 +2,13 @@
 // one type key per item, unique names, type options and output options with defaults.
 import type { z } from 'zod';
 import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
-import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax, ThrottleOptions } from '../receivers/common-options.ts';
+import type {
+  DeadLetterOptions,
+  QueueOptions,
+  RetryOptions,
+  TemplateSyntax,
+  ThrottleOptions,
+} from '../receivers/common-options.ts';
 import {
   COMMON_TYPE_OPTION_KEYS,
   QUEUE_DEFAULTS,
@@ -14,7 +20,11 @@ import {
   retrySchema,
   throttleSchema,
 } from '../receivers/common-options.ts';
-import { EXPORTER_ONLY_RECEIVER_TYPES, SUPPORTED_RECEIVER_TYPES, receiverSpec } from '../receivers/registry.ts';
+import {
+  EXPORTER_ONLY_RECEIVER_TYPES,
+  SUPPORTED_RECEIVER_TYPES,
+  receiverSpec,
+} from '../receivers/registry.ts';
 import { unknownKeyMessage } from './hints.ts';
 import type { ConfigPath } from './problem.ts';
 import { error, formatPath } from './problem.ts';
@@ -56,7 +66,12 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parse `input` with `schema`, adding problems (under `path`) on failure. */
-function check<T>(schema: z.ZodType<T>, input: unknown, path: ConfigPath, problems: ConfigProblem[]): T | undefined {
+function check<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): T | undefined {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   problems.push(...zodProblems(schema, input, result.error.issues, path));
@@ -64,7 +79,11 @@ function check<T>(schema: z.ZodType<T>, input: unknown, path: ConfigPath, proble
 }
 
 /** Sort the keys of one receiver item into its type keys, reporting what is not a key at all. */
-function typeKeys(item: Record<string, unknown>, path: ConfigPath, problems: ConfigProblem[]): { types: string[]; unknown: number } {
+function typeKeys(
+  item: Record<string, unknown>,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): { types: string[]; unknown: number } {
   const types: string[] = [];
   let unknown = 0;
   for (const key of Object.keys(item)) {
@@ -81,7 +100,11 @@ function typeKeys(item: Record<string, unknown>, path: ConfigPath, problems: Con
   return { types, unknown };
 }
 
-function receiverName(item: Record<string, unknown>, path: ConfigPath, problems: ConfigProblem[]): string | undefined {
+function receiverName(
+  item: Record<string, unknown>,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): string | undefined {
   const name = item.name;
   if (typeof name === 'string' && name !== '') return name;
   const message = name === undefined || name === null || name === '' ? 'is required' : 'expected a string';
@@ -89,9 +112,17 @@ function receiverName(item: Record<string, unknown>, path: ConfigPath, problems:
   return undefined;
 }
 
-function checkType(name: string, types: readonly string[], unknownKeys: boolean, path: ConfigPath, problems: ConfigProblem[]): void {
+function checkType(
+  name: string,
+  types: readonly string[],
+  unknownKeys: boolean,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): void {
   if (types.length === 0 && !unknownKeys) {
-    problems.push(error(path, `receiver "${name}" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`));
+    problems.push(
+      error(path, `receiver "${name}" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`),
+    );
   }
   if (types.length > 1) {
     const message = `receiver "${name}" has ${types.length} types (${types.join(', ')}); a receiver has exactly one`;
@@ -100,7 +131,12 @@ function checkType(name: string, types: readonly string[], unknownKeys: boolean,
 }
 
 // Checked on the given values, so a limit is reported even when another batch key is invalid.
-function checkOutputLimits(spec: ReceiverSpec, batch: unknown, path: ConfigPath, problems: ConfigProblem[]): void {
+function checkOutputLimits(
+  spec: ReceiverSpec,
+  batch: unknown,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): void {
   if (!isMap(batch)) return;
   for (const key of ['maxEvents', 'maxBytes', 'flushIntervalMs'] as const) {
     const limit = spec.limits?.[key];
@@ -120,9 +156,19 @@ interface OutputOptions {
   throttleValid: boolean;
 }
 
-function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undefined, path: ConfigPath, problems: ConfigProblem[]): OutputOptions {
+function outputOptions(
+  item: Record<string, unknown>,
+  spec: ReceiverSpec | undefined,
+  path: ConfigPath,
+  problems: ConfigProblem[],
+): OutputOptions {
   const out: OutputOptions = {
-    batch: check(batchSchema(spec?.batchDefaults ?? FALLBACK_BATCH), item.batch, [...path, 'batch'], problems),
+    batch: check(
+      batchSchema(spec?.batchDefaults ?? FALLBACK_BATCH),
+      item.batch,
+      [...path, 'batch'],
+      problems,
+    ),
     queue: check(queueSchema, item.queue, [...path, 'queue'], problems),
     retry: check(retrySchema, item.retry, [...path, 'retry'], problems),
     deadLetter: check(deadLetterSchema, item.deadLetter, [...path, 'deadLetter'], problems),
@@ -133,7 +179,9 @@ function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undef
     if (throttleParsed.data !== undefined) out.throttle = throttleParsed.data;
   } else {
     out.throttleValid = false;
-    problems.push(...zodProblems(throttleSchema, item.throttle, throttleParsed.error.issues, [...path, 'throttle']));
+    problems.push(
+      ...zodProblems(throttleSchema, item.throttle, throttleParsed.error.issues, [...path, 'throttle']),
+    );
   }
   if (spec) checkOutputLimits(spec, item.batch, path, problems);
   if (out.queue?.policy === 'deadLetter' && out.deadLetter && out.deadLetter.path === undefined) {
@@ -145,14 +193,23 @@ function outputOptions(item: Record<string, unknown>, spec: ReceiverSpec | undef
   return out;
 }
 
-function splitCommon(block: Record<string, unknown>): { common: Record<string, unknown>; own: Record<string, unknown> } {
+function splitCommon(block: Record<string, unknown>): {
+  common: Record<string, unknown>;
+  own: Record<string, unknown>;
+} {
   const common: Record<string, unknown> = {};
   const own: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(block)) (COMMON_TYPE_OPTION_KEYS.includes(key) ? common : own)[key] = value;
+  for (const [key, value] of Object.entries(block))
+    (COMMON_TYPE_OPTION_KEYS.includes(key) ? common : own)[key] = value;
   return { common, own };
 }
 
-function validateItem(item: unknown, index: number, names: Map<string, number>, problems: ConfigProblem[]): ValidatedReceiver | undefined {
+function validateItem(
+  item: unknown,
+  index: number,
+  names: Map<string, number>,
+  problems: ConfigProblem[],
+): ValidatedReceiver | undefined {
   const path: ConfigPath = ['receivers', index];
   if (!isMap(item)) {
     problems.push(error(path, 'expected a map with a name and a receiver type'));
@@ -163,7 +220,13 @@ function validateItem(item: unknown, index: number, names: Map<string, number>, 
   if (name !== undefined) {
     const first = names.get(name);
     if (first === undefined) names.set(name, index);
-    else problems.push(error([...path, 'name'], `duplicate receiver name "${name}" (first at ${formatPath(['receivers', first])})`));
+    else
+      problems.push(
+        error(
+          [...path, 'name'],
+          `duplicate receiver name "${name}" (first at ${formatPath(['receivers', first])})`,
+        ),
+      );
     checkType(name, types, unknown > 0, path, problems);
   }
   const spec = types.length === 1 && types[0] !== undefined ? receiverSpec(types[0]) : undefined;
@@ -174,7 +237,13 @@ function validateItem(item: unknown, index: number, names: Map<string, number>, 
   const { common, own } = splitCommon(isMap(block) ? block : isMap(rawBlock) ? rawBlock : {});
   const { batch, queue, retry, deadLetter, throttle } = output;
   return {
-    valid: isMap(block) && batch !== undefined && queue !== undefined && retry !== undefined && deadLetter !== undefined && output.throttleValid,
+    valid:
+      isMap(block) &&
+      batch !== undefined &&
+      queue !== undefined &&
+      retry !== undefined &&
+      deadLetter !== undefined &&
+      output.throttleValid,
     index,
     name,
     type: spec.type,

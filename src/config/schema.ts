@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { REPEATS } from '../route/route.ts';
 import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
-import type { DeadLetterOptions, QueueOptions, RetryOptions, TemplateSyntax, ThrottleOptions } from '../receivers/common-options.ts';
+import type {
+  DeadLetterOptions,
+  QueueOptions,
+  RetryOptions,
+  TemplateSyntax,
+  ThrottleOptions,
+} from '../receivers/common-options.ts';
 import type { BatchPolicy } from '../receivers/types.ts';
 import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
 
@@ -43,7 +49,10 @@ const METRICS_PREFIX = /^[a-zA-Z][a-zA-Z0-9_:]*_$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // The exporter treats 0 (Go's zero value) as "use the default" for these keys.
-const zeroMeansDefault = <T extends number>(fallback: T) => (value: number) => (value === 0 ? fallback : value);
+const zeroMeansDefault =
+  <T extends number>(fallback: T) =>
+  (value: number) =>
+    value === 0 ? fallback : value;
 
 export const topLevelSchema = options({
   logLevel: z
@@ -67,9 +76,17 @@ export const topLevelSchema = options({
     // As client-go: the leader must give up before anyone may take over, after several tries.
     .superRefine((le, ctx) => {
       if (le.renewDeadlineMs >= le.leaseDurationMs)
-        ctx.addIssue({ code: 'custom', path: ['renewDeadlineMs'], message: `must be less than leaseDurationMs (${le.leaseDurationMs})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['renewDeadlineMs'],
+          message: `must be less than leaseDurationMs (${le.leaseDurationMs})`,
+        });
       if (le.retryPeriodMs >= le.renewDeadlineMs)
-        ctx.addIssue({ code: 'custom', path: ['retryPeriodMs'], message: `must be less than renewDeadlineMs (${le.renewDeadlineMs})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retryPeriodMs'],
+          message: `must be less than renewDeadlineMs (${le.renewDeadlineMs})`,
+        });
     })
     .prefault({}),
   // Ours.
@@ -94,7 +111,9 @@ export const topLevelSchema = options({
   cacheSize: nonNegativeInt.default(DEFAULTS.cacheSize).transform(zeroMeansDefault(DEFAULTS.cacheSize)),
   // Ours.
   environment: z.record(z.string(), goString).default({}),
-  templateEnv: z.array(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' })).default([]),
+  templateEnv: z
+    .array(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' }))
+    .default([]),
   repeats: z.enum(REPEATS).default('all'),
   shutdownTimeoutMs: nonNegativeInt.default(DEFAULTS.shutdownTimeoutMs),
   maxWatchSilenceSeconds: nonNegativeInt.default(DEFAULTS.maxWatchSilenceSeconds),

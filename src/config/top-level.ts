@@ -20,8 +20,18 @@ export function validateTopLevel(raw: unknown, problems: ConfigProblem[]): TopLe
 export function checkMaxEventAge(raw: Readonly<Record<string, unknown>>, problems: ConfigProblem[]): void {
   const { throttlePeriod, maxEventAgeSeconds } = raw;
   if (throttlePeriod === undefined || throttlePeriod === null) return;
-  if (typeof throttlePeriod === 'number' && throttlePeriod !== 0 && typeof maxEventAgeSeconds === 'number' && maxEventAgeSeconds !== 0) {
-    problems.push(error(['throttlePeriod'], 'cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)'));
+  if (
+    typeof throttlePeriod === 'number' &&
+    throttlePeriod !== 0 &&
+    typeof maxEventAgeSeconds === 'number' &&
+    maxEventAgeSeconds !== 0
+  ) {
+    problems.push(
+      error(
+        ['throttlePeriod'],
+        'cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)',
+      ),
+    );
   } else {
     problems.push(warning(['throttlePeriod'], 'is deprecated; use maxEventAgeSeconds'));
   }

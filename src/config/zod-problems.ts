@@ -31,7 +31,8 @@ function objectShapesAt(schema: z.core.$ZodType, path: ConfigPath): Record<strin
   if (wrapped.length > 0) return wrapped.flatMap((inner) => objectShapesAt(inner, path));
   if (path.length === 0) return def.type === 'object' && def.shape ? [def.shape] : [];
   const [step, ...rest] = path;
-  if (def.type === 'object' && typeof step === 'string' && def.shape?.[step]) return objectShapesAt(def.shape[step], rest);
+  if (def.type === 'object' && typeof step === 'string' && def.shape?.[step])
+    return objectShapesAt(def.shape[step], rest);
   if (def.type === 'array' && def.element) return objectShapesAt(def.element, rest);
   if (def.type === 'record' && def.valueType) return objectShapesAt(def.valueType, rest);
   return [];
@@ -97,25 +98,38 @@ function messageFor(issue: Issue, input: unknown): string {
     case 'invalid_type':
       return typeMessage(issue.expected, input);
     case 'invalid_value':
-      return `must be one of ${issue.values.map(String).filter((v) => v !== '').join(' | ')}${got(input)}`;
+      return `must be one of ${issue.values
+        .map(String)
+        .filter((v) => v !== '')
+        .join(' | ')}${got(input)}`;
     case 'too_small':
     case 'too_big':
       return boundMessage(issue, input);
     case 'invalid_union':
       // A union given its own wording keeps it; zod's default says nothing useful.
-      return issue.message !== 'Invalid input' ? issue.message : `has ${describe(input)}, which is not allowed here`;
+      return issue.message !== 'Invalid input'
+        ? issue.message
+        : `has ${describe(input)}, which is not allowed here`;
     default:
       return issue.message;
   }
 }
 
 /** Problems for a failed parse of `input` (found at `base` in the config) against `schema`. */
-export function zodProblems(schema: z.core.$ZodType, input: unknown, issues: readonly Issue[], base: ConfigPath): ConfigProblem[] {
+export function zodProblems(
+  schema: z.core.$ZodType,
+  input: unknown,
+  issues: readonly Issue[],
+  base: ConfigPath,
+): ConfigProblem[] {
   return issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       const known = objectShapesAt(schema, path).flatMap((shape) => Object.keys(shape));
-      return issue.keys.map((key) => ({ ...error([...base, ...path, key], unknownKeyMessage(key, known)), at: 'key' }));
+      return issue.keys.map((key) => ({
+        ...error([...base, ...path, key], unknownKeyMessage(key, known)),
+        at: 'key',
+      }));
     }
     return [error([...base, ...path], messageFor(issue, valueAt(input, path)))];
   });

@@ -37,7 +37,11 @@ export function occurrenceCount(event: RawEvent): number {
 
 /** When the Event last happened: lastTimestamp, else series.lastObservedTime, else eventTime, else creation. */
 export function lastSeenMs(event: RawEvent): number {
-  const stamp = event.lastTimestamp ?? event.series?.lastObservedTime ?? event.eventTime ?? event.metadata.creationTimestamp;
+  const stamp =
+    event.lastTimestamp ??
+    event.series?.lastObservedTime ??
+    event.eventTime ??
+    event.metadata.creationTimestamp;
   const ms = stamp === null || stamp === undefined ? Number.NaN : Date.parse(stamp);
   return Number.isNaN(ms) ? 0 : ms;
 }
@@ -94,7 +98,11 @@ export class Deduper {
       this.remember(id, { count, lastSeenMs: lastMs, emitted });
       return { kind: 'skip', reason: 'stale' };
     }
-    this.remember(id, { count, lastSeenMs: Math.max(lastMs, previous?.lastSeenMs ?? 0), emitted: emitted + 1 });
+    this.remember(id, {
+      count,
+      lastSeenMs: Math.max(lastMs, previous?.lastSeenMs ?? 0),
+      emitted: emitted + 1,
+    });
     return { kind: 'new', occurrence: emitted + 1 };
   }
 }

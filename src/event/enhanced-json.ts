@@ -2,7 +2,14 @@
 // and omitempty follow core/v1 Event (embedded, so its fields come first), then ClusterName, then
 // the EnhancedObjectReference that shadows the Event's own involvedObject.
 import { kubeTime, timeJson } from '../template/go-time.ts';
-import type { EnrichedEvent, EventSeries, EventSource, ObjectMeta, ObjectReference, OwnerReference } from './event.ts';
+import type {
+  EnrichedEvent,
+  EventSeries,
+  EventSource,
+  ObjectMeta,
+  ObjectReference,
+  OwnerReference,
+} from './event.ts';
 import { goJsonInt, goJsonString, goJsonStringify } from './go-json.ts';
 
 type Out = string[];
@@ -16,7 +23,8 @@ function reqString(out: Out, key: string, value: unknown, esc: boolean): void {
 }
 
 function optInt(out: Out, key: string, value: unknown): void {
-  if (typeof value === 'number' && value !== 0 && Number.isFinite(value)) out.push('"' + key + '":' + goJsonInt(Math.trunc(value)));
+  if (typeof value === 'number' && value !== 0 && Number.isFinite(value))
+    out.push('"' + key + '":' + goJsonInt(Math.trunc(value)));
 }
 
 function metaTime(value: unknown, kind: 'metav1' | 'micro'): string {
@@ -31,7 +39,11 @@ function stringMapJson(map: Readonly<Record<string, unknown>>, esc: boolean): st
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const v = map[key];
-    out += (i === 0 ? '' : ',') + goJsonString(key, esc) + ':' + (typeof v === 'string' ? goJsonString(v, esc) : goJsonStringify(v, esc));
+    out +=
+      (i === 0 ? '' : ',') +
+      goJsonString(key, esc) +
+      ':' +
+      (typeof v === 'string' ? goJsonString(v, esc) : goJsonStringify(v, esc));
   }
   return out + '}';
 }
@@ -59,7 +71,9 @@ export function ownerReferenceJson(ref: OwnerReference, esc: boolean): string {
 
 function optOwnerReferences(out: Out, value: unknown, esc: boolean): void {
   if (!Array.isArray(value) || value.length === 0) return;
-  out.push('"ownerReferences":[' + value.map((r: OwnerReference) => ownerReferenceJson(r, esc)).join(',') + ']');
+  out.push(
+    '"ownerReferences":[' + value.map((r: OwnerReference) => ownerReferenceJson(r, esc)).join(',') + ']',
+  );
 }
 
 function objectReferenceFields(out: Out, ref: ObjectReference, esc: boolean): void {
@@ -104,14 +118,16 @@ export function objectMetaJson(meta: ObjectMeta, esc: boolean): string {
   optInt(out, 'generation', meta['generation']);
   out.push('"creationTimestamp":' + metaTime(meta.creationTimestamp, 'metav1'));
   const deletion = meta['deletionTimestamp'];
-  if (typeof deletion === 'string' && deletion !== '') out.push('"deletionTimestamp":' + metaTime(deletion, 'metav1'));
+  if (typeof deletion === 'string' && deletion !== '')
+    out.push('"deletionTimestamp":' + metaTime(deletion, 'metav1'));
   const grace = meta['deletionGracePeriodSeconds'];
   if (typeof grace === 'number') out.push('"deletionGracePeriodSeconds":' + goJsonInt(Math.trunc(grace)));
   optMap(out, 'labels', meta.labels, esc);
   optMap(out, 'annotations', meta.annotations, esc);
   optOwnerReferences(out, meta.ownerReferences, esc);
   const finalizers = meta['finalizers'];
-  if (Array.isArray(finalizers) && finalizers.length > 0) out.push('"finalizers":' + goJsonStringify(finalizers, esc));
+  if (Array.isArray(finalizers) && finalizers.length > 0)
+    out.push('"finalizers":' + goJsonStringify(finalizers, esc));
   return '{' + out.join(',') + '}';
 }
 
@@ -140,9 +156,11 @@ function writeEvent(event: EnrichedEvent, esc: boolean): string {
   optInt(out, 'count', raw.count);
   optString(out, 'type', raw.type, esc);
   out.push('"eventTime":' + metaTime(raw.eventTime, 'micro'));
-  if (raw.series !== undefined && raw.series !== null) out.push('"series":' + eventSeriesJson(raw.series, esc));
+  if (raw.series !== undefined && raw.series !== null)
+    out.push('"series":' + eventSeriesJson(raw.series, esc));
   optString(out, 'action', raw.action, esc);
-  if (raw.related !== undefined && raw.related !== null) out.push('"related":' + objectReferenceJson(raw.related, esc));
+  if (raw.related !== undefined && raw.related !== null)
+    out.push('"related":' + objectReferenceJson(raw.related, esc));
   reqString(out, 'reportingComponent', raw.reportingComponent, esc);
   reqString(out, 'reportingInstance', raw.reportingInstance, esc);
   reqString(out, 'clusterName', event.clusterName, esc);

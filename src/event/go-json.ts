@@ -2,7 +2,16 @@
 // as \u003c \u003e \u0026 (unless raw), U+2028/U+2029 always escaped, invalid UTF-16 replaced by
 // U+FFFD, floats formatted as strconv does. Used for the default payload, toJson and layouts.
 import { timeJson } from '../template/go-time.ts';
-import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer, GoStruct, GoTime, type GoValue } from '../template/value.ts';
+import {
+  GoDuration,
+  GoFloat,
+  GoFuncValue,
+  GoMap,
+  GoNilPointer,
+  GoStruct,
+  GoTime,
+  type GoValue,
+} from '../template/value.ts';
 
 export class GoJsonError extends Error {
   readonly code = 'E_TEMPLATE_EXEC';
@@ -97,13 +106,20 @@ export function goJson(value: GoValue, escapeHtml = true): string {
   }
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + goJson(value[i] as GoValue, escapeHtml);
+    for (let i = 0; i < value.length; i++)
+      out += (i === 0 ? '' : ',') + goJson(value[i] as GoValue, escapeHtml);
     return out + ']';
   }
-  return goJsonObject(value as Exclude<GoValue, readonly GoValue[] | string | number | boolean | null | undefined>, escapeHtml);
+  return goJsonObject(
+    value as Exclude<GoValue, readonly GoValue[] | string | number | boolean | null | undefined>,
+    escapeHtml,
+  );
 }
 
-function goJsonObject(value: GoFloat | GoMap | GoStruct | GoTime | GoDuration | GoNilPointer | GoFuncValue, escapeHtml: boolean): string {
+function goJsonObject(
+  value: GoFloat | GoMap | GoStruct | GoTime | GoDuration | GoNilPointer | GoFuncValue,
+  escapeHtml: boolean,
+): string {
   if (value instanceof GoNilPointer) return 'null';
   if (value instanceof GoFloat) return goJsonFloat(value.value);
   if (value instanceof GoMap) {
@@ -111,7 +127,8 @@ function goJsonObject(value: GoFloat | GoMap | GoStruct | GoTime | GoDuration | 
     let out = '{';
     let first = true;
     for (const key of value.sortedKeys()) {
-      out += (first ? '' : ',') + goJsonString(key, escapeHtml) + ':' + goJson(value.entries[key], escapeHtml);
+      out +=
+        (first ? '' : ',') + goJsonString(key, escapeHtml) + ':' + goJson(value.entries[key], escapeHtml);
       first = false;
     }
     return out + '}';
@@ -191,7 +208,8 @@ export function goJsonStringify(value: unknown, escapeHtml = true): string {
     default:
       return 'null';
   }
-  if (Array.isArray(value)) return '[' + value.map((v: unknown) => goJsonStringify(v, escapeHtml)).join(',') + ']';
+  if (Array.isArray(value))
+    return '[' + value.map((v: unknown) => goJsonStringify(v, escapeHtml)).join(',') + ']';
   const obj = value as Record<string, unknown>;
   const parts: string[] = [];
   for (const key of sortedKeys(obj)) {

@@ -9,14 +9,17 @@ function isObject(value: unknown): value is Json {
 
 // Some exporters write the literal string "null" for unset times (seen in real support bundles).
 function time(value: unknown, field: string): string | null | undefined {
-  if (value === undefined || value === null || value === 'null' || value === '') return value === undefined ? undefined : null;
-  if (typeof value !== 'string') throw new MalformedEventError(`${field}: expected a timestamp string, got ${typeof value}`);
+  if (value === undefined || value === null || value === 'null' || value === '')
+    return value === undefined ? undefined : null;
+  if (typeof value !== 'string')
+    throw new MalformedEventError(`${field}: expected a timestamp string, got ${typeof value}`);
   return value;
 }
 
 function str(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new MalformedEventError(`${field}: expected a string, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw new MalformedEventError(`${field}: expected a string, got ${typeof value}`);
   return value;
 }
 
@@ -32,7 +35,15 @@ function objectRef(value: unknown, field: string): ObjectReference | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new MalformedEventError(`${field}: expected an object`);
   const ref: ObjectReference = {};
-  for (const key of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'] as const) {
+  for (const key of [
+    'kind',
+    'namespace',
+    'name',
+    'uid',
+    'apiVersion',
+    'resourceVersion',
+    'fieldPath',
+  ] as const) {
     const v = str(value[key], `${field}.${key}`);
     if (v !== undefined) ref[key] = v;
   }
@@ -63,7 +74,8 @@ function series(value: unknown): EventSeries | undefined {
 
 function metadata(value: unknown): ObjectMeta {
   if (!isObject(value)) throw new MalformedEventError('metadata: expected an object');
-  for (const key of ['name', 'namespace', 'uid', 'resourceVersion', 'generateName'] as const) str(value[key], `metadata.${key}`);
+  for (const key of ['name', 'namespace', 'uid', 'resourceVersion', 'generateName'] as const)
+    str(value[key], `metadata.${key}`);
   const meta: ObjectMeta = { ...value };
   delete meta['managedFields'];
   const created = time(value['creationTimestamp'], 'metadata.creationTimestamp');
@@ -99,7 +111,11 @@ function fromCoreV1(obj: Json): RawEvent {
   assign(event, 'series', series(obj['series']));
   assign(event, 'action', str(obj['action'], 'action'));
   assign(event, 'related', objectRef(obj['related'], 'related'));
-  assign(event, 'reportingComponent', str(obj['reportingComponent'] ?? obj['reportingController'], 'reportingComponent'));
+  assign(
+    event,
+    'reportingComponent',
+    str(obj['reportingComponent'] ?? obj['reportingController'], 'reportingComponent'),
+  );
   assign(event, 'reportingInstance', str(obj['reportingInstance'], 'reportingInstance'));
   return event;
 }

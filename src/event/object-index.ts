@@ -31,7 +31,8 @@ function stringMap(value: unknown): Record<string, string> {
 function owners(value: unknown): OwnerReference[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
-    (ref): ref is OwnerReference => isObject(ref) && typeof ref['kind'] === 'string' && typeof ref['name'] === 'string',
+    (ref): ref is OwnerReference =>
+      isObject(ref) && typeof ref['kind'] === 'string' && typeof ref['name'] === 'string',
   );
 }
 
@@ -124,6 +125,7 @@ export function readObjects(text: string): ObjectIndex {
       return index;
     }
   }
-  for (const doc of parseAllDocuments(trimmed)) if (!('errors' in doc && doc.errors.length > 0)) addAll(doc.toJS());
+  for (const doc of parseAllDocuments(trimmed))
+    if (!('errors' in doc && doc.errors.length > 0)) addAll(doc.toJS());
   return index;
 }

@@ -30,7 +30,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** A watch line `{"type": "ADDED", "object": {...}}` carries its Event under `object`. */
 function unwrap(value: unknown): { type: ChangeType; object: unknown } {
-  if (isObject(value) && typeof value['type'] === 'string' && isObject(value['object']) && !('metadata' in value)) {
+  if (
+    isObject(value) &&
+    typeof value['type'] === 'string' &&
+    isObject(value['object']) &&
+    !('metadata' in value)
+  ) {
     const type = WATCH_TYPES.has(value['type']) ? (value['type'] as ChangeType) : 'ADDED';
     return { type, object: value['object'] };
   }
@@ -43,7 +48,10 @@ function itemsOf(value: unknown): unknown[] {
   return [value];
 }
 
-function collect(items: unknown[], position: (index: number) => Omit<EventReadError, 'message'>): ReadChangesResult {
+function collect(
+  items: unknown[],
+  position: (index: number) => Omit<EventReadError, 'message'>,
+): ReadChangesResult {
   const changes: EventChange[] = [];
   const errors: EventReadError[] = [];
   items.forEach((item, index) => {
@@ -82,7 +90,10 @@ function readYaml(text: string): ReadChangesResult {
   const items: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     if ('errors' in doc && doc.errors.length > 0) {
-      return { changes: [], errors: [{ message: `invalid YAML: ${doc.errors[0]?.message ?? 'parse error'}` }] };
+      return {
+        changes: [],
+        errors: [{ message: `invalid YAML: ${doc.errors[0]?.message ?? 'parse error'}` }],
+      };
     }
     const value: unknown = doc.toJS();
     if (value !== null && value !== undefined) items.push(...itemsOf(value));

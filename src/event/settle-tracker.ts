@@ -80,7 +80,8 @@ export class SettleTracker {
     for (const entry of this.pending.values()) oldestPendingMs = Math.min(oldestPendingMs, entry.lastSeenMs);
     let highWaterMs: number | undefined;
     for (const seenMs of this.done.values()) {
-      if (seenMs < oldestPendingMs && (highWaterMs === undefined || seenMs > highWaterMs)) highWaterMs = seenMs;
+      if (seenMs < oldestPendingMs && (highWaterMs === undefined || seenMs > highWaterMs))
+        highWaterMs = seenMs;
     }
     if (highWaterMs === undefined && this.prunedUpToMs !== undefined) {
       // Only pruned occurrences are older than the oldest pending one: stop just before it.

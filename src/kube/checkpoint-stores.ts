@@ -5,7 +5,13 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { KubeClient } from './client.ts';
-import { CheckpointError, parseCheckpoint, serializeCheckpoint, type Checkpoint, type CheckpointStore } from './checkpoint.ts';
+import {
+  CheckpointError,
+  parseCheckpoint,
+  serializeCheckpoint,
+  type Checkpoint,
+  type CheckpointStore,
+} from './checkpoint.ts';
 
 export const CHECKPOINT_KEY = 'checkpoint.json';
 export const DEFAULT_CHECKPOINT_CONFIGMAP = 'kube-event-router-checkpoint';
@@ -29,7 +35,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function apiMessage(status: number, body: unknown): string {
-  return isObject(body) && typeof body['message'] === 'string' ? `HTTP ${status}: ${body['message']}` : `HTTP ${status}`;
+  return isObject(body) && typeof body['message'] === 'string'
+    ? `HTTP ${status}: ${body['message']}`
+    : `HTTP ${status}`;
 }
 
 class ConfigMapStore implements CheckpointStore {
@@ -50,7 +58,8 @@ class ConfigMapStore implements CheckpointStore {
   private async fetch(): Promise<Record<string, unknown> | undefined> {
     const res = await this.o.client.request(this.url);
     if (res.status === 404) return undefined;
-    if (res.status !== 200 || !isObject(res.body)) throw new CheckpointError(`read ${this.description}: ${apiMessage(res.status, res.body)}`);
+    if (res.status !== 200 || !isObject(res.body))
+      throw new CheckpointError(`read ${this.description}: ${apiMessage(res.status, res.body)}`);
     this.last = res.body;
     return res.body;
   }
@@ -71,7 +80,8 @@ class ConfigMapStore implements CheckpointStore {
       const status = current === undefined ? await this.create(text) : await this.replace(current, text);
       if (status === 'ok') return;
       this.last = undefined; // conflict: someone wrote in between; read it again
-      if (attempt >= attempts) throw new CheckpointError(`write ${this.description}: still conflicting after ${attempts} attempts`);
+      if (attempt >= attempts)
+        throw new CheckpointError(`write ${this.description}: still conflicting after ${attempts} attempts`);
     }
   }
 
@@ -84,19 +94,28 @@ class ConfigMapStore implements CheckpointStore {
       this.last = undefined;
       return this.create(text);
     }
-    if (res.status !== 200 || !isObject(res.body)) throw new CheckpointError(`write ${this.description}: ${apiMessage(res.status, res.body)}`);
+    if (res.status !== 200 || !isObject(res.body))
+      throw new CheckpointError(`write ${this.description}: ${apiMessage(res.status, res.body)}`);
     this.last = res.body;
     return 'ok';
   }
 
   private async create(text: string): Promise<'ok' | 'conflict'> {
     if (this.o.create !== true) {
-      throw new CheckpointError(`write ${this.description}: it does not exist (manifests/checkpoint.yaml creates it; the router may only get and update it)`);
+      throw new CheckpointError(
+        `write ${this.description}: it does not exist (manifests/checkpoint.yaml creates it; the router may only get and update it)`,
+      );
     }
-    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.name, namespace: this.o.namespace }, data: { [CHECKPOINT_KEY]: text } };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: this.name, namespace: this.o.namespace },
+      data: { [CHECKPOINT_KEY]: text },
+    };
     const res = await this.o.client.request(this.collection, { method: 'POST', body });
     if (res.status === 409) return 'conflict';
-    if ((res.status !== 201 && res.status !== 200) || !isObject(res.body)) throw new CheckpointError(`create ${this.description}: ${apiMessage(res.status, res.body)}`);
+    if ((res.status !== 201 && res.status !== 200) || !isObject(res.body))
+      throw new CheckpointError(`create ${this.description}: ${apiMessage(res.status, res.body)}`);
     this.last = res.body;
     return 'ok';
   }

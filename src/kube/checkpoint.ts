@@ -49,9 +49,12 @@ export function parseCheckpoint(text: string): Checkpoint {
   }
   if (!isObject(value)) throw new CheckpointError('checkpoint is not a JSON object');
   const { resourceVersion, highWaterMs, boundaryKeys, writtenAt } = value;
-  if (resourceVersion !== undefined && typeof resourceVersion !== 'string') throw new CheckpointError('checkpoint.resourceVersion must be a string');
-  if (highWaterMs !== undefined && !(typeof highWaterMs === 'number' && Number.isFinite(highWaterMs))) throw new CheckpointError('checkpoint.highWaterMs must be a number');
-  if (!Array.isArray(boundaryKeys) || !boundaryKeys.every((k) => typeof k === 'string')) throw new CheckpointError('checkpoint.boundaryKeys must be a list of strings');
+  if (resourceVersion !== undefined && typeof resourceVersion !== 'string')
+    throw new CheckpointError('checkpoint.resourceVersion must be a string');
+  if (highWaterMs !== undefined && !(typeof highWaterMs === 'number' && Number.isFinite(highWaterMs)))
+    throw new CheckpointError('checkpoint.highWaterMs must be a number');
+  if (!Array.isArray(boundaryKeys) || !boundaryKeys.every((k) => typeof k === 'string'))
+    throw new CheckpointError('checkpoint.boundaryKeys must be a list of strings');
   return {
     ...(resourceVersion === undefined ? {} : { resourceVersion }),
     ...(highWaterMs === undefined ? {} : { highWaterMs }),
@@ -144,11 +147,16 @@ export class Checkpointer {
     try {
       await this.o.store.write(checkpoint);
       this.lastWritten = content;
-      if (this.failures > 0) this.o.logger?.info({ store: this.o.store.description }, 'Checkpoint written again.');
+      if (this.failures > 0)
+        this.o.logger?.info({ store: this.o.store.description }, 'Checkpoint written again.');
       this.failures = 0;
     } catch (err) {
       // Logged on the first failure only; a restart meanwhile repeats more, it loses nothing.
-      if (this.failures === 0) this.o.logger?.warn({ err, store: this.o.store.description }, 'Could not write the checkpoint; retrying each interval.');
+      if (this.failures === 0)
+        this.o.logger?.warn(
+          { err, store: this.o.store.description },
+          'Could not write the checkpoint; retrying each interval.',
+        );
       this.failures++;
     }
   }

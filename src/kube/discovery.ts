@@ -7,7 +7,11 @@ import type { Clock } from '../util/clock.ts';
 /** The one request shape the object cache needs: a GET with an Accept header. */
 export interface KubeTransport {
   /** Resolves with any HTTP answer; rejects only when no answer came (network, abort). */
-  get(path: string, accept: string, signal?: AbortSignal): Promise<{ readonly status: number; readonly body: unknown }>;
+  get(
+    path: string,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<{ readonly status: number; readonly body: unknown }>;
 }
 
 export interface ResourceInfo {
@@ -58,7 +62,8 @@ interface GroupVersionState {
 export function parseApiVersion(apiVersion: string): GroupVersion | undefined {
   if (apiVersion === '' || apiVersion === 'v1') return { group: '', version: 'v1' };
   const slash = apiVersion.indexOf('/');
-  if (slash <= 0 || slash === apiVersion.length - 1 || apiVersion.indexOf('/', slash + 1) >= 0) return undefined;
+  if (slash <= 0 || slash === apiVersion.length - 1 || apiVersion.indexOf('/', slash + 1) >= 0)
+    return undefined;
   return { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 

@@ -8,7 +8,11 @@ import type { KubeClient } from './client.ts';
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { CONFLICT, LeaseClient, type LeaseRecord, type ObservedLease } from './lease.ts';
 
-export const LEADER_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+export const LEADER_DEFAULTS = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+} as const;
 
 export const STOP_REASONS = ['lost', 'released', 'aborted'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
@@ -54,7 +58,11 @@ export class LeaderConfigError extends Error {
 }
 
 /** A signal that aborts with any of `parents`, or after `timeoutMs` of clock time; `done` unhooks it. */
-function linked(parents: readonly AbortSignal[], clock: Clock, timeoutMs?: number): { signal: AbortSignal; done(): void } {
+function linked(
+  parents: readonly AbortSignal[],
+  clock: Clock,
+  timeoutMs?: number,
+): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
   const hooks = parents.map((parent) => {
     const onAbort = (): void => controller.abort(parent.reason);
@@ -63,7 +71,9 @@ function linked(parents: readonly AbortSignal[], clock: Clock, timeoutMs?: numbe
     return () => parent.removeEventListener('abort', onAbort);
   });
   const timer: TimerHandle | undefined =
-    timeoutMs === undefined ? undefined : clock.setTimer(() => controller.abort(new Error('renew deadline reached')), timeoutMs);
+    timeoutMs === undefined
+      ? undefined
+      : clock.setTimer(() => controller.abort(new Error('renew deadline reached')), timeoutMs);
   return {
     signal: controller.signal,
     done: () => {
@@ -92,7 +102,11 @@ class Elector implements LeaderElector {
     this.leaseDurationMs = o.leaseDurationMs ?? LEADER_DEFAULTS.leaseDurationMs;
     this.renewDeadlineMs = o.renewDeadlineMs ?? LEADER_DEFAULTS.renewDeadlineMs;
     this.retryPeriodMs = o.retryPeriodMs ?? LEADER_DEFAULTS.retryPeriodMs;
-    if (!(this.leaseDurationMs > this.renewDeadlineMs && this.renewDeadlineMs > this.retryPeriodMs && this.retryPeriodMs > 0))
+    if (!(
+      this.leaseDurationMs > this.renewDeadlineMs &&
+      this.renewDeadlineMs > this.retryPeriodMs &&
+      this.retryPeriodMs > 0
+    ))
       throw new LeaderConfigError('need leaseDurationMs > renewDeadlineMs > retryPeriodMs > 0');
     if (o.identity === '') throw new LeaderConfigError('the leader identity must not be empty');
     this.leases = new LeaseClient(o.client, o.namespace, o.name);
@@ -115,12 +129,18 @@ class Elector implements LeaderElector {
       if (!(await this.acquire(both))) return;
       const leaderController = new AbortController();
       this.leading = true;
-      this.o.logger?.info({ lease: this.leases.description, identity: this.o.identity }, 'Became the leader.');
+      this.o.logger?.info(
+        { lease: this.leases.description, identity: this.o.identity },
+        'Became the leader.',
+      );
       this.safely(() => callbacks.onStartedLeading(leaderController.signal));
       const reason = await this.renew(both);
       this.leading = false;
       leaderController.abort(new Error(`leadership ${reason}`));
-      this.o.logger?.[reason === 'lost' ? 'warn' : 'info']({ lease: this.leases.description, reason }, 'Stopped leading.');
+      this.o.logger?.[reason === 'lost' ? 'warn' : 'info'](
+        { lease: this.leases.description, reason },
+        'Stopped leading.',
+      );
       this.safely(() => callbacks.onStoppedLeading(reason));
     } finally {
       life.done();
@@ -137,7 +157,10 @@ class Elector implements LeaderElector {
 
   /** Tries every retry period until the lease is ours; false when stopped first. */
   private async acquire(signal: AbortSignal): Promise<boolean> {
-    this.o.logger?.info({ lease: this.leases.description, identity: this.o.identity }, 'Waiting to become the leader.');
+    this.o.logger?.info(
+      { lease: this.leases.description, identity: this.o.identity },
+      'Waiting to become the leader.',
+    );
     for (;;) {
       if (signal.aborted) return false;
       if ((await this.attempt(signal)) === 'held') return true;
@@ -160,7 +183,10 @@ class Elector implements LeaderElector {
           const leftMs = deadlineAtMs - this.o.clock.now();
           if (leftMs <= 0 || !(await this.sleep(Math.min(this.retryPeriodMs, leftMs), window.signal))) {
             if (signal.aborted) return this.stopReason();
-            this.o.logger?.warn({ lease: this.leases.description, renewDeadlineMs: this.renewDeadlineMs }, 'Could not renew the lease within the renew deadline.');
+            this.o.logger?.warn(
+              { lease: this.leases.description, renewDeadlineMs: this.renewDeadlineMs },
+              'Could not renew the lease within the renew deadline.',
+            );
             return 'lost';
           }
         }
@@ -207,7 +233,10 @@ class Elector implements LeaderElector {
       leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
       acquireTimeMs: previous?.holderIdentity === this.o.identity ? previous.acquireTimeMs : now,
       renewTimeMs: now,
-      leaseTransitions: previous === undefined ? 0 : previous.leaseTransitions + (previous.holderIdentity === this.o.identity ? 0 : 1),
+      leaseTransitions:
+        previous === undefined
+          ? 0
+          : previous.leaseTransitions + (previous.holderIdentity === this.o.identity ? 0 : 1),
     });
     try {
       const current = await this.leases.get(signal);
@@ -215,10 +244,12 @@ class Elector implements LeaderElector {
       this.observe(current);
       const { holderIdentity, leaseDurationSeconds } = current.record;
       const validUntilMs = this.observedAtMs + leaseDurationSeconds * 1000;
-      if (holderIdentity !== '' && holderIdentity !== this.o.identity && validUntilMs > now) return 'heldByOther';
+      if (holderIdentity !== '' && holderIdentity !== this.o.identity && validUntilMs > now)
+        return 'heldByOther';
       return this.written(await this.leases.update(current, mine(current.record), signal));
     } catch (err) {
-      if (!signal.aborted) this.o.logger?.warn({ err, lease: this.leases.description }, 'Lease request failed.');
+      if (!signal.aborted)
+        this.o.logger?.warn({ err, lease: this.leases.description }, 'Lease request failed.');
       return 'failed';
     }
   }
@@ -237,13 +268,26 @@ class Elector implements LeaderElector {
     if (!wasLeading || lease === undefined || lease.record.holderIdentity !== this.o.identity) return;
     const now = this.o.clock.now();
     // As client-go: an empty holder and a one-second lease tell standbys the lease is free now.
-    const record: LeaseRecord = { ...lease.record, holderIdentity: '', leaseDurationSeconds: 1, acquireTimeMs: now, renewTimeMs: now };
+    const record: LeaseRecord = {
+      ...lease.record,
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTimeMs: now,
+      renewTimeMs: now,
+    };
     try {
       const result = await this.leases.update(lease, record);
-      if (result === CONFLICT) this.o.logger?.warn({ lease: this.leases.description }, 'Lease changed before release; left as it is.');
+      if (result === CONFLICT)
+        this.o.logger?.warn(
+          { lease: this.leases.description },
+          'Lease changed before release; left as it is.',
+        );
       else this.o.logger?.info({ lease: this.leases.description }, 'Released the lease.');
     } catch (err) {
-      this.o.logger?.warn({ err, lease: this.leases.description }, 'Could not release the lease; the standby waits for it to expire.');
+      this.o.logger?.warn(
+        { err, lease: this.leases.description },
+        'Could not release the lease; the standby waits for it to expire.',
+      );
     }
   }
 }

@@ -80,7 +80,8 @@ function specOf(record: LeaseRecord): Record<string, unknown> {
 function observed(body: unknown, what: string): ObservedLease {
   const meta = isObject(body) && isObject(body['metadata']) ? body['metadata'] : {};
   const rv = meta['resourceVersion'];
-  if (!isObject(body) || typeof rv !== 'string') throw new LeaseApiError(0, `${what}: the answer is not a Lease`);
+  if (!isObject(body) || typeof rv !== 'string')
+    throw new LeaseApiError(0, `${what}: the answer is not a Lease`);
   return { record: recordOf(body), resourceVersion: rv, object: body };
 }
 
@@ -107,7 +108,10 @@ export class LeaseClient {
 
   /** The Lease, or undefined when it does not exist. */
   async get(signal?: AbortSignal): Promise<ObservedLease | undefined> {
-    const res = await this.client.request(`${this.path}/${encodeURIComponent(this.name)}`, signal ? { signal } : {});
+    const res = await this.client.request(
+      `${this.path}/${encodeURIComponent(this.name)}`,
+      signal ? { signal } : {},
+    );
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw failure(res.status, res.body, `get lease ${this.description}`);
     return observed(res.body, `get lease ${this.description}`);
@@ -122,12 +126,17 @@ export class LeaseClient {
     };
     const res = await this.client.request(this.path, { method: 'POST', body, ...(signal ? { signal } : {}) });
     if (res.status === 409) return CONFLICT;
-    if (res.status !== 201 && res.status !== 200) throw failure(res.status, res.body, `create lease ${this.description}`);
+    if (res.status !== 201 && res.status !== 200)
+      throw failure(res.status, res.body, `create lease ${this.description}`);
     return observed(res.body, `create lease ${this.description}`);
   }
 
   /** Replaces the spec of `previous`, guarded by its resourceVersion. */
-  async update(previous: ObservedLease, record: LeaseRecord, signal?: AbortSignal): Promise<ObservedLease | typeof CONFLICT> {
+  async update(
+    previous: ObservedLease,
+    record: LeaseRecord,
+    signal?: AbortSignal,
+  ): Promise<ObservedLease | typeof CONFLICT> {
     const meta = isObject(previous.object['metadata']) ? previous.object['metadata'] : {};
     const body = {
       ...previous.object,

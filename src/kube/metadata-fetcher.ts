@@ -16,7 +16,14 @@ export interface ObjectKey {
   readonly name: string;
 }
 
-export const LOOKUP_FAILURES = ['timeout', 'network', 'serverError', 'rateLimited', 'clientError', 'discovery'] as const;
+export const LOOKUP_FAILURES = [
+  'timeout',
+  'network',
+  'serverError',
+  'rateLimited',
+  'clientError',
+  'discovery',
+] as const;
 export type LookupFailure = (typeof LOOKUP_FAILURES)[number];
 
 export type FetchResult =
@@ -40,7 +47,11 @@ export function objectPath(info: ResourceInfo, namespace: string, name: string):
 }
 
 function statusMessage(body: unknown, status: number): string {
-  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+  ) {
     return (body as { message: string }).message;
   }
   return `HTTP ${status}`;
@@ -49,14 +60,16 @@ function statusMessage(body: unknown, status: number): string {
 /** Classifies an HTTP answer to a metadata GET. */
 export function classify(status: number, body: unknown): FetchResult {
   if (status >= 200 && status < 300) {
-    const metadata = typeof body === 'object' && body !== null ? (body as { metadata?: unknown }).metadata : undefined;
+    const metadata =
+      typeof body === 'object' && body !== null ? (body as { metadata?: unknown }).metadata : undefined;
     return { status: 'found', metadata };
   }
   if (status === 404 || status === 410) return { status: 'notFound' };
   if (status === 403) return { status: 'forbidden', message: statusMessage(body, status) };
   const message = statusMessage(body, status);
   if (status === 429) return { status: 'error', reason: 'rateLimited', message };
-  if (status >= 500 || status === 408) return { status: 'error', reason: status === 408 ? 'timeout' : 'serverError', message };
+  if (status >= 500 || status === 408)
+    return { status: 'error', reason: status === 408 ? 'timeout' : 'serverError', message };
   return { status: 'error', reason: 'clientError', message };
 }
 
@@ -88,7 +101,11 @@ export function createMetadataFetcher(options: MetadataFetcherOptions): Metadata
       if (info === undefined) return { status: 'unknownKind' };
       if (info.namespaced && key.namespace === '') return { status: 'notFound' };
       try {
-        const answer = await transport.get(objectPath(info, key.namespace, key.name), PARTIAL_OBJECT_METADATA_ACCEPT, signal);
+        const answer = await transport.get(
+          objectPath(info, key.namespace, key.name),
+          PARTIAL_OBJECT_METADATA_ACCEPT,
+          signal,
+        );
         return classify(answer.status, answer.body);
       } catch (err) {
         return failure(err, signal);

@@ -7,7 +7,13 @@
 import { LRUCache } from 'lru-cache';
 import type { InvolvedObjectMeta, ObjectReference } from '../event/event.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
-import { failure, type FetchResult, type LookupFailure, type MetadataFetcher, type ObjectKey } from './metadata-fetcher.ts';
+import {
+  failure,
+  type FetchResult,
+  type LookupFailure,
+  type MetadataFetcher,
+  type ObjectKey,
+} from './metadata-fetcher.ts';
 import { resolveTopOwner, storedMeta, type StoredMeta } from './owner-chain.ts';
 
 export const CACHE_DEFAULTS = {
@@ -87,7 +93,12 @@ export function cacheKey(ref: ObjectReference): string | undefined {
 }
 
 function objectKey(ref: ObjectReference): ObjectKey {
-  return { apiVersion: ref.apiVersion ?? '', kind: ref.kind ?? '', namespace: ref.namespace ?? '', name: ref.name ?? '' };
+  return {
+    apiVersion: ref.apiVersion ?? '',
+    kind: ref.kind ?? '',
+    namespace: ref.namespace ?? '',
+    name: ref.name ?? '',
+  };
 }
 
 function kindLabel(ref: ObjectReference): string {
@@ -97,7 +108,9 @@ function kindLabel(ref: ObjectReference): string {
 
 function publicMeta(value: StoredMeta, owner: InvolvedObjectMeta['owner']): InvolvedObjectMeta {
   const { labels, annotations, ownerReferences, deleted } = value;
-  return owner === undefined ? { labels, annotations, ownerReferences, deleted } : { labels, annotations, ownerReferences, deleted, owner };
+  return owner === undefined
+    ? { labels, annotations, ownerReferences, deleted }
+    : { labels, annotations, ownerReferences, deleted, owner };
 }
 
 function deletedEntry(prev: Entry & { value: StoredMeta }, freshUntil: number): Entry {
@@ -135,15 +148,26 @@ class CacheLog {
       this.suppressedErrors++;
       return;
     }
-    const fields = { kind: kindLabel(ref), reason: result.reason, err: result.message, suppressed: this.suppressedErrors };
+    const fields = {
+      kind: kindLabel(ref),
+      reason: result.reason,
+      err: result.message,
+      suppressed: this.suppressedErrors,
+    };
     this.logger?.warn(fields, 'Object lookup failed; events go on without labels and annotations.');
     this.lastErrorLogAt = now;
     this.suppressedErrors = 0;
   }
 }
 
-const negative = (freshUntil: number): Entry => ({ value: undefined, freshUntil, seenAt: undefined, resolved: undefined });
-const forbiddenKey = (ref: ObjectReference): string => `forbidden\u0000${kindLabel(ref)}\u0000${ref.namespace ?? ''}`;
+const negative = (freshUntil: number): Entry => ({
+  value: undefined,
+  freshUntil,
+  seenAt: undefined,
+  resolved: undefined,
+});
+const forbiddenKey = (ref: ObjectReference): string =>
+  `forbidden\u0000${kindLabel(ref)}\u0000${ref.namespace ?? ''}`;
 
 class LruObjectCache implements ObjectCache {
   private readonly cfg: Record<keyof typeof CACHE_DEFAULTS, number>;
@@ -224,7 +248,9 @@ class LruObjectCache implements ObjectCache {
         timer.cancel();
         resolve(result);
       };
-      this.fetcher.get(objectKey(ref), controller.signal).then(settle, (err: unknown) => settle(failure(err, controller.signal)));
+      this.fetcher
+        .get(objectKey(ref), controller.signal)
+        .then(settle, (err: unknown) => settle(failure(err, controller.signal)));
     });
   }
 
@@ -240,7 +266,12 @@ class LruObjectCache implements ObjectCache {
     const { cfg } = this;
     switch (result.status) {
       case 'found':
-        return { value: storedMeta(result.metadata), freshUntil: now + cfg.ttlMs, seenAt: now, resolved: undefined };
+        return {
+          value: storedMeta(result.metadata),
+          freshUntil: now + cfg.ttlMs,
+          seenAt: now,
+          resolved: undefined,
+        };
       case 'notFound':
         // Events often outlive their object: a 404 soon after we saw it means "deleted".
         if (hasValue(prev) && prev.seenAt !== undefined && now - prev.seenAt < cfg.deletedGraceMs) {
@@ -249,22 +280,39 @@ class LruObjectCache implements ObjectCache {
         return negative(now + cfg.negativeTtlMs);
       case 'forbidden':
         this.observer.forbidden?.(kindLabel(ref));
-        this.log.oncePerKind('forbidden', ref, 'Not allowed to read objects of this kind; their events are not enriched.', { err: result.message });
+        this.log.oncePerKind(
+          'forbidden',
+          ref,
+          'Not allowed to read objects of this kind; their events are not enriched.',
+          { err: result.message },
+        );
         this.entries.set(forbiddenKey(ref), negative(now + cfg.negativeTtlMs));
         return negative(now + cfg.negativeTtlMs);
       case 'unknownKind':
-        this.log.oncePerKind('unknownKind', ref, 'The API does not serve this kind; its events are not enriched.', { apiVersion: ref.apiVersion ?? '' });
+        this.log.oncePerKind(
+          'unknownKind',
+          ref,
+          'The API does not serve this kind; its events are not enriched.',
+          { apiVersion: ref.apiVersion ?? '' },
+        );
         return negative(now + cfg.negativeTtlMs);
       case 'error':
         this.observer.error?.(result.reason);
         this.log.failure(result, ref);
-        if (++this.consecutiveErrors >= cfg.breakerThreshold) this.breakerOpenUntil = now + cfg.errorBackoffMs;
+        if (++this.consecutiveErrors >= cfg.breakerThreshold)
+          this.breakerOpenUntil = now + cfg.errorBackoffMs;
         // Stale metadata beats none: keep serving what we had while the API is failing.
-        return hasValue(prev) ? { ...prev, freshUntil: now + cfg.errorBackoffMs } : negative(now + cfg.errorBackoffMs);
+        return hasValue(prev)
+          ? { ...prev, freshUntil: now + cfg.errorBackoffMs }
+          : negative(now + cfg.errorBackoffMs);
     }
   }
 
-  private async resolveOwner(value: StoredMeta, ref: ObjectReference, key: string): Promise<InvolvedObjectMeta> {
+  private async resolveOwner(
+    value: StoredMeta,
+    ref: ObjectReference,
+    key: string,
+  ): Promise<InvolvedObjectMeta> {
     const lookupOwner = async (owner: ObjectReference): Promise<StoredMeta | undefined> => {
       const ownerKey = cacheKey(owner);
       return ownerKey === undefined ? undefined : (await this.entryFor(ownerKey, owner)).value;

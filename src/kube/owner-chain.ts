@@ -23,7 +23,8 @@ function stringMap(value: unknown): Readonly<Record<string, string>> {
 function owners(value: unknown): readonly OwnerReference[] {
   if (!Array.isArray(value) || value.length === 0) return NO_OWNERS;
   return value.filter(
-    (ref): ref is OwnerReference => isObject(ref) && typeof ref['kind'] === 'string' && typeof ref['name'] === 'string',
+    (ref): ref is OwnerReference =>
+      isObject(ref) && typeof ref['kind'] === 'string' && typeof ref['name'] === 'string',
   );
 }
 
@@ -51,7 +52,9 @@ export function controllerRef(refs: readonly OwnerReference[]): OwnerReference |
 }
 
 export function topOwnerOf(ref: OwnerReference): TopOwner {
-  return ref.apiVersion === undefined ? { kind: ref.kind, name: ref.name } : { kind: ref.kind, name: ref.name, apiVersion: ref.apiVersion };
+  return ref.apiVersion === undefined
+    ? { kind: ref.kind, name: ref.name }
+    : { kind: ref.kind, name: ref.name, apiVersion: ref.apiVersion };
 }
 
 /** Looks up one owner's stored metadata; undefined when it cannot be read. */
@@ -76,12 +79,19 @@ export async function resolveTopOwner(
     const ref = controllerRef(current.ownerReferences);
     if (ref === undefined) break;
     top = topOwnerOf(ref);
-    const ownerRef: ObjectReference = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace, uid: ref.uid };
+    const ownerRef: ObjectReference = {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      name: ref.name,
+      namespace,
+      uid: ref.uid,
+    };
     const key = keyOf(ownerRef);
     if (key === undefined || visited.includes(key)) break;
     visited.push(key);
     const next = await lookupOwner(ownerRef);
-    if (next === undefined || (ref.uid !== undefined && next.uid !== undefined && next.uid !== ref.uid)) break;
+    if (next === undefined || (ref.uid !== undefined && next.uid !== undefined && next.uid !== ref.uid))
+      break;
     current = next;
   }
   return top;

@@ -38,11 +38,22 @@ export class Batcher<T extends Sized> {
 
   add(item: T): void {
     let batch = this.batches.peekLast();
-    if (batch !== undefined && !batch.sealed && batch.items.length > 0 && batch.bytes + item.bytes > this.policy.maxBytes) {
+    if (
+      batch !== undefined &&
+      !batch.sealed &&
+      batch.items.length > 0 &&
+      batch.bytes + item.bytes > this.policy.maxBytes
+    ) {
       this.seal(batch);
     }
     if (batch === undefined || batch.sealed) {
-      batch = { items: [], bytes: 0, sealed: false, due: this.policy.flushIntervalMs === 0, timer: undefined };
+      batch = {
+        items: [],
+        bytes: 0,
+        sealed: false,
+        due: this.policy.flushIntervalMs === 0,
+        timer: undefined,
+      };
       this.batches.push(batch);
     }
     batch.items.push(item);

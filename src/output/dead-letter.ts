@@ -82,7 +82,10 @@ class FileDeadLetter implements DeadLetterWriter {
       await appendFile(this.path, lines.join(''), { mode: 0o600 });
     } catch (err) {
       // Nothing else can hold them: say loudly how many were lost.
-      this.logger.error({ err, lost: lines.length, path: this.path }, 'Cannot write to the dead-letter file; events lost.');
+      this.logger.error(
+        { err, lost: lines.length, path: this.path },
+        'Cannot write to the dead-letter file; events lost.',
+      );
     }
   }
 }

@@ -117,7 +117,13 @@ export class Delivery {
     this.ctx.observer?.deadLettered?.(reason, 1);
   }
 
-  private record(event: EnrichedEvent, reason: FailureReason, error: string, attempts: number, payload: string | undefined): void {
+  private record(
+    event: EnrichedEvent,
+    reason: FailureReason,
+    error: string,
+    attempts: number,
+    payload: string | undefined,
+  ): void {
     this.ctx.deadLetter.write({ receiver: this.name, reason, error, attempts, event: event.raw, payload });
     this.ctx.observer?.settled?.(event, 'deadLettered');
   }
@@ -154,7 +160,13 @@ export class Delivery {
     });
     try {
       // Raced with the deadline: a receiver that ignores its signal must not hold the drain.
-      const result = await Promise.race([this.ctx.receiver.send(items.map((i) => i.payload), this.shutdown), aborted]);
+      const result = await Promise.race([
+        this.ctx.receiver.send(
+          items.map((i) => i.payload),
+          this.shutdown,
+        ),
+        aborted,
+      ]);
       return this.shutdown.aborted ? ABORTED : result;
     } catch (err) {
       if (this.shutdown.aborted) return ABORTED;
@@ -182,7 +194,11 @@ export class Delivery {
     }
   }
 
-  private applyPartial(items: Item[], result: Extract<SendResult, { kind: 'partial' }>, latencyMs: number): Failure | undefined {
+  private applyPartial(
+    items: Item[],
+    result: Extract<SendResult, { kind: 'partial' }>,
+    latencyMs: number,
+  ): Failure | undefined {
     const retrySet = new Set(result.retry.filter((i) => i >= 0 && i < items.length));
     const dropIndexes = new Set<number>();
     for (const drop of result.drop) {
@@ -217,8 +233,16 @@ export class Delivery {
     const skipped = this.failLog.pass(`fail:${reason}`);
     if (skipped === undefined) return;
     this.ctx.logger.warn(
-      { reason, error: error.message, events: n, retry: willRetry, ...(skipped > 0 ? { suppressed: skipped } : {}) },
-      willRetry ? 'Send failed; retrying while retry limits allow.' : 'Send refused by the receiver; not retrying.',
+      {
+        reason,
+        error: error.message,
+        events: n,
+        retry: willRetry,
+        ...(skipped > 0 ? { suppressed: skipped } : {}),
+      },
+      willRetry
+        ? 'Send failed; retrying while retry limits allow.'
+        : 'Send refused by the receiver; not retrying.',
     );
   }
 
@@ -227,9 +251,16 @@ export class Delivery {
     const { items, reason, error } = failure;
     const attempts = (items[0] as Item).attempts;
     const now = this.ctx.clock.now();
-    const decision = decideRetry({ attempts, elapsedMs: now - startedAt, ...retryAfter(failure.retryAfterMs) }, this.retry, this.random);
+    const decision = decideRetry(
+      { attempts, elapsedMs: now - startedAt, ...retryAfter(failure.retryAfterMs) },
+      this.retry,
+      this.random,
+    );
     if (decision.kind === 'giveUp') {
-      const limit = decision.why === 'maxAttempts' ? `retry.maxAttempts (${this.retry.maxAttempts})` : `retry.maxElapsedMs (${this.retry.maxElapsedMs})`;
+      const limit =
+        decision.why === 'maxAttempts'
+          ? `retry.maxAttempts (${this.retry.maxAttempts})`
+          : `retry.maxElapsedMs (${this.retry.maxElapsedMs})`;
       this.deadLetter(items, reason, `${error.message} (gave up after ${attempts} attempts: ${limit})`);
       return false;
     }

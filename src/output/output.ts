@@ -197,7 +197,10 @@ class ReceiverOutput implements Output {
 
   private async drainUntil(deadlineAtMs: number): Promise<void> {
     this.draining = true;
-    const timer: TimerHandle = this.ctx.clock.setTimer(() => this.expire(), Math.max(0, deadlineAtMs - this.ctx.clock.now()));
+    const timer: TimerHandle = this.ctx.clock.setTimer(
+      () => this.expire(),
+      Math.max(0, deadlineAtMs - this.ctx.clock.now()),
+    );
     this.delivery.deadlineAtMs = deadlineAtMs;
     const idle = new Promise<void>((resolve) => (this.idle = resolve));
     this.kick();
@@ -237,7 +240,10 @@ class ReceiverOutput implements Output {
 export function createOutput(receiver: ReceiverConfig, ctx: OutputContext): Output {
   // Every line names the receiver once: bound here unless the caller's logger already is.
   const bound = 'receiver' in ctx.logger.bindings();
-  return new ReceiverOutput(receiver, bound ? ctx : { ...ctx, logger: ctx.logger.child({ receiver: receiver.name }) });
+  return new ReceiverOutput(
+    receiver,
+    bound ? ctx : { ...ctx, logger: ctx.logger.child({ receiver: receiver.name }) },
+  );
 }
 
 export type { FailureReason };

@@ -15,8 +15,7 @@ interface KeyState {
 }
 
 export type ThrottleDecision =
-  | { readonly pass: true; readonly event: EnrichedEvent }
-  | { readonly pass: false };
+  { readonly pass: true; readonly event: EnrichedEvent } | { readonly pass: false };
 
 const HELD: ThrottleDecision = { pass: false };
 

@@ -65,7 +65,11 @@ export class ApiClient {
   private readonly agent: Agent;
   readonly secrets: string[];
 
-  constructor(tls: TlsOptions | undefined, private readonly timeoutMs: number, secrets: readonly string[]) {
+  constructor(
+    tls: TlsOptions | undefined,
+    private readonly timeoutMs: number,
+    secrets: readonly string[],
+  ) {
     this.agent = createAgent(tls, timeoutMs);
     this.secrets = [...secrets];
   }
@@ -94,7 +98,12 @@ export class ApiClient {
       });
       const text = await readText(res.body);
       const retryAfter = res.headers['retry-after'];
-      return { kind: 'answer', status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text };
+      return {
+        kind: 'answer',
+        status: res.statusCode,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        text,
+      };
     } catch (err) {
       return { kind: 'failed', result: classifyError(err, timedOut && !signal.aborted, this.secrets) };
     } finally {
@@ -112,7 +121,9 @@ export class ApiClient {
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -123,10 +134,14 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
  * answers into one result: all ok, all the same failure, or partial. Stops at the first retry
  * so a rate-limited service is not hammered with the rest of the batch.
  */
-export async function sendEach(batch: readonly Payload[], sendOne: (p: Payload) => Promise<SendResult>): Promise<SendResult> {
+export async function sendEach(
+  batch: readonly Payload[],
+  sendOne: (p: Payload) => Promise<SendResult>,
+): Promise<SendResult> {
   if (batch.length === 1) return sendOne(batch[0] as Payload);
   const retry: number[] = [];
-  const drop: { index: number; error: Error; reason?: Extract<SendResult, { kind: 'drop' }>['reason'] }[] = [];
+  const drop: { index: number; error: Error; reason?: Extract<SendResult, { kind: 'drop' }>['reason'] }[] =
+    [];
   let firstRetry: Extract<SendResult, { kind: 'retry' }> | undefined;
   for (const [index, payload] of batch.entries()) {
     if (firstRetry !== undefined) {

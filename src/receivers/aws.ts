@@ -66,14 +66,18 @@ export class AwsRedactor {
   }
 
   /** Remembers the resolved credentials so an echo of them is hidden too. */
-  learn(credentials: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string } | undefined): void {
+  learn(
+    credentials: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string } | undefined,
+  ): void {
     for (const value of [credentials?.accessKeyId, credentials?.secretAccessKey, credentials?.sessionToken]) {
       if (value !== undefined && value !== '' && !this.secrets.includes(value)) this.secrets.push(value);
     }
   }
 
   redact(text: string): string {
-    return redactSecrets(text, this.secrets).replace(ACCESS_KEY_ID, '[Redacted]').replace(SIGNATURE, '$1=[Redacted]');
+    return redactSecrets(text, this.secrets)
+      .replace(ACCESS_KEY_ID, '[Redacted]')
+      .replace(SIGNATURE, '$1=[Redacted]');
   }
 }
 
@@ -96,9 +100,22 @@ const THROTTLING: ReadonlySet<string> = new Set([
   'TooManyRequestsException',
 ]);
 // 4xx answers that heal by themselves: a token about to be refreshed, a stream mid-update.
-const TRANSIENT_CLIENT: ReadonlySet<string> = new Set(['ExpiredTokenException', 'RequestExpired', 'ResourceInUseException']);
-const LOCAL_FAILURES: ReadonlySet<string> = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT', 'ECONNABORTED']);
+const TRANSIENT_CLIENT: ReadonlySet<string> = new Set([
+  'ExpiredTokenException',
+  'RequestExpired',
+  'ResourceInUseException',
+]);
+const LOCAL_FAILURES: ReadonlySet<string> = new Set([
+  'CredentialsProviderError',
+  'ProviderError',
+  'TokenProviderError',
+]);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+]);
 
 function retry(reason: FailureReason, error: Error): SendResult {
   return { kind: 'retry', reason, error };
@@ -110,24 +127,31 @@ export function classifyAwsError(err: unknown, what: string, redactor: AwsRedact
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const detail = redactor.redact(`${e.message ?? ''}`.replace(/\s+/g, ' ').trim()).slice(0, 300);
-  const error = new SendError(`${what} failed: ${name}${status === undefined ? '' : ` (HTTP ${status})`}${detail === '' ? '' : `: ${detail}`}`, status);
+  const error = new SendError(
+    `${what} failed: ${name}${status === undefined ? '' : ` (HTTP ${status})`}${detail === '' ? '' : `: ${detail}`}`,
+    status,
+  );
   if (name === 'AbortError') return retry('shutdown', error);
   if (THROTTLING.has(name) || status === 429) return retry('rateLimited', error);
-  if (TIMEOUT_CODES.has(name) || TIMEOUT_CODES.has(e.code ?? '') || TIMEOUT_CODES.has(e.cause?.code ?? '')) return retry('timeout', error);
+  if (TIMEOUT_CODES.has(name) || TIMEOUT_CODES.has(e.code ?? '') || TIMEOUT_CODES.has(e.cause?.code ?? ''))
+    return retry('timeout', error);
   if (status === undefined) {
     // No answer: a socket error carries a system code; the rest failed here (no region, no credentials).
     const local = LOCAL_FAILURES.has(name) || (e.code === undefined && e.cause?.code === undefined);
     return retry(local ? 'internal' : 'network', error);
   }
-  if (status >= 500 || e.$fault === 'server' || TRANSIENT_CLIENT.has(name)) return retry('serverError', error);
+  if (status >= 500 || e.$fault === 'server' || TRANSIENT_CLIENT.has(name))
+    return retry('serverError', error);
   return { kind: 'drop', reason: 'clientError', error };
 }
 
 /** What to do with one record a service reported as failed, from its documented error code. */
 export function recordAction(errorCode: string): { retry: boolean; reason: FailureReason } {
-  if (THROTTLING.has(errorCode) || /throttl|throughputexceeded/i.test(errorCode)) return { retry: true, reason: 'rateLimited' };
+  if (THROTTLING.has(errorCode) || /throttl|throughputexceeded/i.test(errorCode))
+    return { retry: true, reason: 'rateLimited' };
   // A key the stream cannot use will not work on the next attempt either.
-  if (/^KMS(AccessDenied|Disabled|InvalidState|NotFound|OptInRequired)/.test(errorCode)) return { retry: false, reason: 'clientError' };
+  if (/^KMS(AccessDenied|Disabled|InvalidState|NotFound|OptInRequired)/.test(errorCode))
+    return { retry: false, reason: 'clientError' };
   // InternalFailure, and codes not documented yet: another attempt is the safe side.
   return { retry: true, reason: 'serverError' };
 }
@@ -164,11 +188,21 @@ export async function putInChunks<R extends { readonly index: number; readonly b
   outcome: SendOutcome,
   put: (chunk: readonly R[]) => Promise<SendResult | undefined>,
 ): Promise<void> {
-  const chunks = chunkRecords(records.map((r) => r.bytes), caps.maxRecords, caps.maxRequestBytes);
+  const chunks = chunkRecords(
+    records.map((r) => r.bytes),
+    caps.maxRecords,
+    caps.maxRequestBytes,
+  );
   for (const [i, chunk] of chunks.entries()) {
     const failure = await put(chunk.map((j) => records[j] as R));
     if (failure === undefined) continue;
-    outcome.request(chunks.slice(i).flat().map((j) => (records[j] as R).index), failure);
+    outcome.request(
+      chunks
+        .slice(i)
+        .flat()
+        .map((j) => (records[j] as R).index),
+      failure,
+    );
     return;
   }
 }

@@ -36,7 +36,9 @@ function str(value: unknown): string {
 }
 
 function obj(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function instant(value: unknown): Instant | undefined {
@@ -82,7 +84,9 @@ export function chatContent(body: string): ChatContent {
   if (object !== undefined) {
     if (looksLikeEvent(object)) return { kind: 'event', event: eventLines(object) };
     if (typeof object.msgtype === 'string') return { kind: 'message', message: object };
-    const fields = Object.entries(object).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)] as const);
+    const fields = Object.entries(object).map(
+      ([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)] as const,
+    );
     return { kind: 'fields', fields };
   }
   try {
@@ -127,7 +131,12 @@ export function kubeEventerText(event: EventLines, labels: readonly string[], st
 }
 
 /** The same fields as Markdown: labels as a quote, one bold key per line. */
-export function kubeEventerMarkdown(event: EventLines, labels: readonly string[], style: TimestampStyle, title: string): string {
+export function kubeEventerMarkdown(
+  event: EventLines,
+  labels: readonly string[],
+  style: TimestampStyle,
+  title: string,
+): string {
   const head = [`### ${title}`, ...labels.map((label) => `> ${label}`)];
   const lines = FIELDS.map(([key, value]) => `- **${key}**: ${value(event, style)}`);
   return [...head, '', ...lines].join('\n');
@@ -141,7 +150,16 @@ export function chatText(
   markdown: { readonly title: string } | undefined,
 ): string {
   if (content.kind === 'text') return content.text;
-  if (content.kind === 'event') return markdown ? kubeEventerMarkdown(content.event, labels, style, markdown.title) : kubeEventerText(content.event, labels, style);
-  if (markdown) return [`### ${markdown.title}`, ...labels.map((l) => `> ${l}`), '', ...content.fields.map(([k, v]) => `- **${k}**: ${v}`)].join('\n');
+  if (content.kind === 'event')
+    return markdown
+      ? kubeEventerMarkdown(content.event, labels, style, markdown.title)
+      : kubeEventerText(content.event, labels, style);
+  if (markdown)
+    return [
+      `### ${markdown.title}`,
+      ...labels.map((l) => `> ${l}`),
+      '',
+      ...content.fields.map(([k, v]) => `- **${k}**: ${v}`),
+    ].join('\n');
   return [...labels, ...content.fields.map(([k, v]) => `${k}: ${v}`)].join('\n');
 }

@@ -75,7 +75,8 @@ export const deadLetterSchema = options({
 }).prefault({});
 
 /** Which events count as "the same" for throttling: one object and reason. */
-export const DEFAULT_THROTTLE_KEY = '{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Kind }}/{{ .InvolvedObject.Name }}/{{ .Reason }}';
+export const DEFAULT_THROTTLE_KEY =
+  '{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Kind }}/{{ .InvolvedObject.Name }}/{{ .Reason }}';
 export const THROTTLE_MAX_KEYS_DEFAULT = 10_000;
 
 export interface ThrottleOptions {

@@ -25,7 +25,10 @@ const RATE_LIMIT_WAIT_MS = 60_000;
 function hasAccessToken(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && (url.searchParams.get('access_token') ?? '') !== '';
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      (url.searchParams.get('access_token') ?? '') !== ''
+    );
   } catch {
     return false;
   }
@@ -33,7 +36,9 @@ function hasAccessToken(value: string): boolean {
 
 export const dingtalkSchema = typeOptions({
   // The message never repeats the value: the URL carries the access token.
-  webhookUrl: z.string().refine(hasAccessToken, { message: 'must be an http(s) URL with an access_token parameter' }),
+  webhookUrl: z
+    .string()
+    .refine(hasAccessToken, { message: 'must be an http(s) URL with an access_token parameter' }),
   secret: goString.optional(),
   msgType: z.enum(DINGTALK_MSG_TYPES).default('text'),
   labels: z.array(goString).default([]),
@@ -68,7 +73,11 @@ export function dingtalkMessage(payload: Payload, o: DingtalkOptions): Record<st
   const at = { atMobiles: o.atMobiles, isAtAll: o.atAll };
   if (o.msgType === 'markdown') {
     const text = chatText(content, o.labels, 'dingtalk', { title: o.title });
-    return { msgtype: 'markdown', markdown: { title: o.title, text: mentions === '' ? text : `${text}\n\n${mentions}` }, at };
+    return {
+      msgtype: 'markdown',
+      markdown: { title: o.title, text: mentions === '' ? text : `${text}\n\n${mentions}` },
+      at,
+    };
   }
   const text = chatText(content, o.labels, 'dingtalk', undefined);
   return { msgtype: 'text', text: { content: mentions === '' ? text : `${text}\n${mentions}` }, at };
@@ -77,16 +86,25 @@ export function dingtalkMessage(payload: Payload, o: DingtalkOptions): Record<st
 /** DingTalk's answer → action: HTTP status first, then the errcode in a 2xx body. */
 export function classifyDingtalk(answer: ApiAnswer, secrets: readonly string[], nowMs: number): SendResult {
   const body = excerpt(answer.text, secrets);
-  if (answer.status < 200 || answer.status >= 300) return classifyStatus(answer.status, answer.retryAfter, body, nowMs);
+  if (answer.status < 200 || answer.status >= 300)
+    return classifyStatus(answer.status, answer.retryAfter, body, nowMs);
   const parsed = parseJsonObject(answer.text);
   const errcode = parsed?.errcode;
   if (typeof errcode !== 'number') {
-    return { kind: 'retry', reason: 'serverError', error: new SendError(`unexpected DingTalk answer: ${body}`, answer.status) };
+    return {
+      kind: 'retry',
+      reason: 'serverError',
+      error: new SendError(`unexpected DingTalk answer: ${body}`, answer.status),
+    };
   }
   if (errcode === 0) return { kind: 'ok' };
   const errmsg = typeof parsed?.errmsg === 'string' ? excerpt(parsed.errmsg, secrets) : '';
-  const error = new SendError(`DingTalk errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`, answer.status);
-  if (errcode === DINGTALK_RATE_LIMITED) return { kind: 'retry', reason: 'rateLimited', error, retryAfterMs: RATE_LIMIT_WAIT_MS };
+  const error = new SendError(
+    `DingTalk errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`,
+    answer.status,
+  );
+  if (errcode === DINGTALK_RATE_LIMITED)
+    return { kind: 'retry', reason: 'rateLimited', error, retryAfterMs: RATE_LIMIT_WAIT_MS };
   if (errcode === DINGTALK_BUSY) return { kind: 'retry', reason: 'serverError', error };
   return { kind: 'drop', reason: 'clientError', error };
 }
@@ -99,7 +117,11 @@ class DingtalkReceiver implements Receiver {
     private readonly o: DingtalkOptions,
     private readonly ctx: BuildContext,
   ) {
-    this.api = new ApiClient(o.tls, o.timeoutMs, withEncoded([...urlSecrets(o.webhookUrl), ...(o.secret ? [o.secret] : [])]));
+    this.api = new ApiClient(
+      o.tls,
+      o.timeoutMs,
+      withEncoded([...urlSecrets(o.webhookUrl), ...(o.secret ? [o.secret] : [])]),
+    );
   }
 
   send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
@@ -111,7 +133,12 @@ class DingtalkReceiver implements Receiver {
     const url = signedUrl(this.o.webhookUrl, this.o.secret, this.ctx.clock.now());
     const secrets = [...this.api.secrets, ...withEncoded(urlSecrets(url))];
     const answer = await this.api.exchange(
-      { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(dingtalkMessage(payload, this.o)) },
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(dingtalkMessage(payload, this.o)),
+      },
       signal,
     );
     if (answer.kind === 'failed') return answer.result;

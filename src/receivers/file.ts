@@ -44,7 +44,10 @@ class FileReceiver implements Receiver {
       while (i < lines.length) {
         const size = (lines[i] as Buffer).length;
         if (size > this.file.maxBytes) {
-          drop.push({ index: i, error: new SendError(`line of ${size} bytes exceeds maxsize (${this.file.maxBytes} bytes)`) });
+          drop.push({
+            index: i,
+            error: new SendError(`line of ${size} bytes exceeds maxsize (${this.file.maxBytes} bytes)`),
+          });
           i++;
           continue;
         }
@@ -53,7 +56,10 @@ class FileReceiver implements Receiver {
       }
     } catch (err) {
       const error = new SendError(`cannot write: ${(err as Error).message}`);
-      const retry = lines.map((_, index) => index).slice(i).filter((index) => !drop.some((d) => d.index === index));
+      const retry = lines
+        .map((_, index) => index)
+        .slice(i)
+        .filter((index) => !drop.some((d) => d.index === index));
       if (i === 0 && drop.length === 0) return { kind: 'retry', reason: 'ioError', error };
       return { kind: 'partial', retry, drop, reason: 'ioError' };
     }

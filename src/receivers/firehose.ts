@@ -4,7 +4,15 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import { z } from 'zod';
-import { AwsRedactor, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
+import {
+  AwsRedactor,
+  awsClientConfig,
+  awsOptionShape,
+  classifyAwsError,
+  learnCredentials,
+  putInChunks,
+  recordAction,
+} from './aws.ts';
 import { typeOptions } from './common-options.ts';
 import { SendOutcome } from './outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
@@ -20,7 +28,9 @@ export const FIREHOSE_LIMITS = {
 } as const;
 
 export const firehoseSchema = typeOptions({
-  deliveryStreamName: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -' }),
+  deliveryStreamName: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -' }),
   ...awsOptionShape,
   /** A newline after each record, so the objects Firehose writes to S3 are NDJSON. */
   appendNewline: z.boolean().default(true),
@@ -71,14 +81,19 @@ class FirehoseReceiver implements Receiver {
   }
 
   /** One PutRecordBatch call; per-record failures go into `outcome`, a failed call is returned. */
-  private async put(records: readonly PreparedRecord[], outcome: SendOutcome, signal: AbortSignal): Promise<SendResult | undefined> {
+  private async put(
+    records: readonly PreparedRecord[],
+    outcome: SendOutcome,
+    signal: AbortSignal,
+  ): Promise<SendResult | undefined> {
     const command = new PutRecordBatchCommand({
       DeliveryStreamName: this.options.deliveryStreamName,
       Records: records.map((r) => ({ Data: r.data })),
     });
     try {
       const answer = await this.client.send(command, { abortSignal: signal });
-      if ((answer.FailedPutCount ?? 0) > 0) this.recordFailures(records, answer.RequestResponses ?? [], outcome);
+      if ((answer.FailedPutCount ?? 0) > 0)
+        this.recordFailures(records, answer.RequestResponses ?? [], outcome);
       return undefined;
     } catch (err) {
       await learnCredentials(() => this.client.config.credentials(), this.redactor);
@@ -86,7 +101,11 @@ class FirehoseReceiver implements Receiver {
     }
   }
 
-  private recordFailures(records: readonly PreparedRecord[], entries: readonly PutRecordBatchResponseEntry[], outcome: SendOutcome): void {
+  private recordFailures(
+    records: readonly PreparedRecord[],
+    entries: readonly PutRecordBatchResponseEntry[],
+    outcome: SendOutcome,
+  ): void {
     const codes: Record<string, number> = {};
     records.forEach((record, i) => {
       const entry = entries[i];
@@ -96,9 +115,19 @@ class FirehoseReceiver implements Receiver {
       codes[code] = (codes[code] ?? 0) + 1;
       const action = recordAction(code);
       if (action.retry) outcome.retry([record.index], action.reason, code);
-      else outcome.drop(record.index, action.reason, new SendError(this.redactor.redact(`Firehose record failed: ${code}: ${entry?.ErrorMessage ?? ''}`)));
+      else
+        outcome.drop(
+          record.index,
+          action.reason,
+          new SendError(
+            this.redactor.redact(`Firehose record failed: ${code}: ${entry?.ErrorMessage ?? ''}`),
+          ),
+        );
     });
-    this.ctx.logger.debug({ receiver: this.name, codes }, 'Firehose refused some records of a PutRecordBatch call.');
+    this.ctx.logger.debug(
+      { receiver: this.name, codes },
+      'Firehose refused some records of a PutRecordBatch call.',
+    );
   }
 
   close(): Promise<void> {
@@ -110,7 +139,11 @@ class FirehoseReceiver implements Receiver {
 export const firehoseSpec: ReceiverSpec<FirehoseOptions> = {
   type: 'firehose',
   schema: firehoseSchema,
-  batchDefaults: { maxEvents: FIREHOSE_LIMITS.maxRecords, maxBytes: FIREHOSE_LIMITS.maxRequestBytes, flushIntervalMs: 1000 },
+  batchDefaults: {
+    maxEvents: FIREHOSE_LIMITS.maxRecords,
+    maxBytes: FIREHOSE_LIMITS.maxRequestBytes,
+    flushIntervalMs: 1000,
+  },
   limits: { maxEvents: FIREHOSE_LIMITS.maxRecords, maxBytes: FIREHOSE_LIMITS.maxRequestBytes },
   deDot: (opts) => opts.deDot,
   create: (name, opts, ctx) => new FirehoseReceiver(name, opts, ctx),

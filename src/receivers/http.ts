@@ -76,13 +76,20 @@ export function urlSecrets(url: string): string[] {
 }
 
 /** The classification of a status line; `excerpt` is a short, already redacted body excerpt. */
-export function classifyStatus(status: number, retryAfter: string | undefined, excerpt: string, nowMs: number): SendResult {
+export function classifyStatus(
+  status: number,
+  retryAfter: string | undefined,
+  excerpt: string,
+  nowMs: number,
+): SendResult {
   if (status >= 200 && status < 300) return { kind: 'ok' };
   const error = new SendError(`HTTP ${status}${excerpt === '' ? '' : `: ${excerpt}`}`, status);
   if (status === 429 || status === 503) {
     const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
     const reason = status === 429 ? 'rateLimited' : 'serverError';
-    return retryAfterMs === undefined ? { kind: 'retry', reason, error } : { kind: 'retry', reason, error, retryAfterMs };
+    return retryAfterMs === undefined
+      ? { kind: 'retry', reason, error }
+      : { kind: 'retry', reason, error, retryAfterMs };
   }
   if (status === 408) return { kind: 'retry', reason: 'timeout', error };
   if (status >= 500) return { kind: 'retry', reason: 'serverError', error };
@@ -101,13 +108,18 @@ export function classifyError(err: unknown, timedOut: boolean, secrets: readonly
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = e.code ?? e.cause?.code;
   if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return { kind: 'retry', reason: 'timeout', error: new SendError(`request timed out${code ? ` (${code})` : ''}`) };
+    return {
+      kind: 'retry',
+      reason: 'timeout',
+      error: new SendError(`request timed out${code ? ` (${code})` : ''}`),
+    };
   }
   const detail = e.cause?.message ?? e.message ?? String(err);
   const message = redactSecrets(`${code ? `${code}: ` : ''}${detail}`, secrets);
   // The request itself is invalid (a templated header holding a newline or NUL from event
   // text): it can never be sent, so retrying only delays the dead letter.
-  if (code === 'UND_ERR_INVALID_ARG') return { kind: 'drop', reason: 'renderError', error: new SendError(message) };
+  if (code === 'UND_ERR_INVALID_ARG')
+    return { kind: 'drop', reason: 'renderError', error: new SendError(message) };
   return { kind: 'retry', reason: 'network', error: new SendError(message) };
 }
 
@@ -163,7 +175,11 @@ export class HttpClient {
     }
   }
 
-  private async exchange(req: HttpRequest, signal: AbortSignal, secrets: readonly string[]): Promise<SendResult> {
+  private async exchange(
+    req: HttpRequest,
+    signal: AbortSignal,
+    secrets: readonly string[],
+  ): Promise<SendResult> {
     const res = await request(req.url, {
       dispatcher: this.agent,
       method: req.method as 'POST',
@@ -177,7 +193,12 @@ export class HttpClient {
     }
     const excerpt = redactSecrets(await readExcerpt(res.body), secrets);
     const retryAfter = res.headers['retry-after'];
-    return classifyStatus(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, excerpt, this.clock.now());
+    return classifyStatus(
+      res.statusCode,
+      Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      excerpt,
+      this.clock.now(),
+    );
   }
 
   close(): Promise<void> {

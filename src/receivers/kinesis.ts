@@ -5,7 +5,15 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { z } from 'zod';
 import { goString } from '../config/zod-helpers.ts';
-import { AwsRedactor, awsClientConfig, awsOptionShape, classifyAwsError, learnCredentials, putInChunks, recordAction } from './aws.ts';
+import {
+  AwsRedactor,
+  awsClientConfig,
+  awsOptionShape,
+  classifyAwsError,
+  learnCredentials,
+  putInChunks,
+  recordAction,
+} from './aws.ts';
 import { typeOptions } from './common-options.ts';
 import { SendOutcome } from './outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
@@ -22,7 +30,9 @@ export const KINESIS_LIMITS = {
 } as const;
 
 export const kinesisSchema = typeOptions({
-  streamName: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, { message: 'must be 1-128 characters of a-z, A-Z, 0-9, _ . -' }),
+  streamName: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{1,128}$/, { message: 'must be 1-128 characters of a-z, A-Z, 0-9, _ . -' }),
   ...awsOptionShape,
   /** Template; unset (or rendered empty) = the event uid, so one Event's occurrences stay on one shard, in order. */
   partitionKey: goString.optional(),
@@ -42,7 +52,9 @@ export function partitionKeyOf(payload: Payload, templated: boolean): string {
   const rendered = templated ? (payload.templated['partitionKey'] ?? '') : '';
   const key = rendered === '' ? uidOf(payload) : rendered;
   const chars = [...key];
-  return chars.length > KINESIS_LIMITS.maxPartitionKeyChars ? chars.slice(0, KINESIS_LIMITS.maxPartitionKeyChars).join('') : key;
+  return chars.length > KINESIS_LIMITS.maxPartitionKeyChars
+    ? chars.slice(0, KINESIS_LIMITS.maxPartitionKeyChars).join('')
+    : key;
 }
 
 interface PreparedRecord {
@@ -90,7 +102,11 @@ class KinesisReceiver implements Receiver {
   }
 
   /** One PutRecords call; per-record failures go into `outcome`, a failed call is returned. */
-  private async put(records: readonly PreparedRecord[], outcome: SendOutcome, signal: AbortSignal): Promise<SendResult | undefined> {
+  private async put(
+    records: readonly PreparedRecord[],
+    outcome: SendOutcome,
+    signal: AbortSignal,
+  ): Promise<SendResult | undefined> {
     const command = new PutRecordsCommand({
       StreamName: this.options.streamName,
       Records: records.map((r) => ({ Data: r.data, PartitionKey: r.key })),
@@ -105,7 +121,11 @@ class KinesisReceiver implements Receiver {
     }
   }
 
-  private recordFailures(records: readonly PreparedRecord[], entries: readonly PutRecordsResultEntry[], outcome: SendOutcome): void {
+  private recordFailures(
+    records: readonly PreparedRecord[],
+    entries: readonly PutRecordsResultEntry[],
+    outcome: SendOutcome,
+  ): void {
     const codes: Record<string, number> = {};
     records.forEach((record, i) => {
       const entry = entries[i];
@@ -115,9 +135,17 @@ class KinesisReceiver implements Receiver {
       codes[code] = (codes[code] ?? 0) + 1;
       const action = recordAction(code);
       if (action.retry) outcome.retry([record.index], action.reason, code);
-      else outcome.drop(record.index, action.reason, new SendError(this.redactor.redact(`Kinesis record failed: ${code}: ${entry?.ErrorMessage ?? ''}`)));
+      else
+        outcome.drop(
+          record.index,
+          action.reason,
+          new SendError(this.redactor.redact(`Kinesis record failed: ${code}: ${entry?.ErrorMessage ?? ''}`)),
+        );
     });
-    this.ctx.logger.debug({ receiver: this.name, codes }, 'Kinesis refused some records of a PutRecords call.');
+    this.ctx.logger.debug(
+      { receiver: this.name, codes },
+      'Kinesis refused some records of a PutRecords call.',
+    );
   }
 
   close(): Promise<void> {
@@ -129,9 +157,14 @@ class KinesisReceiver implements Receiver {
 export const kinesisSpec: ReceiverSpec<KinesisOptions> = {
   type: 'kinesis',
   schema: kinesisSchema,
-  batchDefaults: { maxEvents: KINESIS_LIMITS.maxRecords, maxBytes: KINESIS_LIMITS.maxRequestBytes, flushIntervalMs: 1000 },
+  batchDefaults: {
+    maxEvents: KINESIS_LIMITS.maxRecords,
+    maxBytes: KINESIS_LIMITS.maxRequestBytes,
+    flushIntervalMs: 1000,
+  },
   limits: { maxEvents: KINESIS_LIMITS.maxRecords, maxBytes: KINESIS_LIMITS.maxRequestBytes },
-  templatedOptions: (opts) => (opts.partitionKey === undefined ? [] : [{ path: ['partitionKey'], source: opts.partitionKey }]),
+  templatedOptions: (opts) =>
+    opts.partitionKey === undefined ? [] : [{ path: ['partitionKey'], source: opts.partitionKey }],
   deDot: (opts) => opts.deDot,
   create: (name, opts, ctx) => new KinesisReceiver(name, opts, ctx),
 };

@@ -34,9 +34,15 @@ export const lokiSchema = typeOptions({
     .record(z.string(), goString)
     .default({ job: 'kube-event-router' })
     .superRefine((labels, ctx) => {
-      if (Object.keys(labels).length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one label' });
+      if (Object.keys(labels).length === 0)
+        ctx.addIssue({ code: 'custom', message: 'needs at least one label' });
       for (const name of Object.keys(labels)) {
-        if (!LABEL_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a label name: [a-zA-Z_][a-zA-Z0-9_]*, not starting with __' });
+        if (!LABEL_NAME.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must be a label name: [a-zA-Z_][a-zA-Z0-9_]*, not starting with __',
+          });
       }
     }),
   /** Values are event templates. */
@@ -106,7 +112,9 @@ interface Stream {
 export function pushBody(streams: Iterable<Stream>): string {
   const out = [...streams].map((s) => ({
     stream: s.labels,
-    values: [...s.entries].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0)).map((e) => [e.ns.toString(), e.line]),
+    values: [...s.entries]
+      .sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0))
+      .map((e) => [e.ns.toString(), e.line]),
   }));
   return JSON.stringify({ streams: out });
 }
@@ -126,12 +134,17 @@ class LokiReceiver implements Receiver {
     this.url = pushUrl(options.url);
     const secrets = [...urlSecrets(options.url), ...(options.password ? [options.password] : [])];
     this.http = new HttpClient(options.tls, options.timeoutMs, ctx.clock, secrets);
-    this.labelKeys = Object.keys(options.streamLabels).map((label) => [label, formatPath(['streamLabels', label])] as const);
-    this.headerKeys = Object.keys(options.headers).map((header) => [header.toLowerCase(), formatPath(['headers', header])] as const);
+    this.labelKeys = Object.keys(options.streamLabels).map(
+      (label) => [label, formatPath(['streamLabels', label])] as const,
+    );
+    this.headerKeys = Object.keys(options.headers).map(
+      (header) => [header.toLowerCase(), formatPath(['headers', header])] as const,
+    );
     const fixed: Record<string, string> = { 'content-type': 'application/json' };
     if (options.tenantID !== undefined) fixed['x-scope-orgid'] = options.tenantID;
     if (options.username !== undefined) {
-      fixed['authorization'] = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
+      fixed['authorization'] =
+        `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
     }
     this.fixedHeaders = fixed;
   }
@@ -143,26 +156,37 @@ class LokiReceiver implements Receiver {
     const { streams, sent } = this.group(batch, outcome);
     if (sent.length > 0) {
       const body = pushBody(streams.values());
-      const result = await this.http.send({ url: this.url, method: 'POST', headers: this.headers(first), body }, signal);
+      const result = await this.http.send(
+        { url: this.url, method: 'POST', headers: this.headers(first), body },
+        signal,
+      );
       outcome.request(sent, result);
     }
     return outcome.result();
   }
 
-  private group(batch: readonly Payload[], outcome: SendOutcome): { streams: Map<string, Stream>; sent: number[] } {
+  private group(
+    batch: readonly Payload[],
+    outcome: SendOutcome,
+  ): { streams: Map<string, Stream>; sent: number[] } {
     const streams = new Map<string, Stream>();
     const sent: number[] = [];
     const nowNs = BigInt(this.ctx.clock.now()) * 1_000_000n;
     batch.forEach((payload, index) => {
       const labels = this.labels(payload);
       if (labels === undefined) {
-        outcome.drop(index, 'clientError', new SendError('every stream label rendered empty; Loki needs at least one label per stream'));
+        outcome.drop(
+          index,
+          'clientError',
+          new SendError('every stream label rendered empty; Loki needs at least one label per stream'),
+        );
         return;
       }
       const key = JSON.stringify(Object.entries(labels));
       let stream = streams.get(key);
       if (stream === undefined) streams.set(key, (stream = { labels, entries: [] }));
-      const eventNs = this.options.timestampSource === 'event' ? firstTimeNs(payload.templated[TIME_KEY] ?? '') : undefined;
+      const eventNs =
+        this.options.timestampSource === 'event' ? firstTimeNs(payload.templated[TIME_KEY] ?? '') : undefined;
       stream.entries.push({ ns: eventNs ?? nowNs, line: payload.body });
       sent.push(index);
     });
@@ -193,8 +217,10 @@ class LokiReceiver implements Receiver {
 
 function templatedOptions(opts: LokiOptions): TemplatedOption[] {
   const out: TemplatedOption[] = [];
-  for (const [label, source] of Object.entries(opts.streamLabels)) out.push({ path: ['streamLabels', label], source });
-  for (const [header, source] of Object.entries(opts.headers)) out.push({ path: ['headers', header], source });
+  for (const [label, source] of Object.entries(opts.streamLabels))
+    out.push({ path: ['streamLabels', label], source });
+  for (const [header, source] of Object.entries(opts.headers))
+    out.push({ path: ['headers', header], source });
   if (opts.timestampSource === 'event') out.push({ path: [TIME_KEY], source: EVENT_TIME_TEMPLATE });
   return out;
 }

@@ -53,13 +53,18 @@ const responderSchema = options({
 }).superRefine((r, ctx) => {
   const given = [r.id, r.name, r.username].filter((v) => v !== undefined).length;
   if (given !== 1) ctx.addIssue({ code: 'custom', message: 'needs exactly one of id, name, username' });
-  else if (r.username !== undefined && r.type !== 'user') ctx.addIssue({ code: 'custom', path: ['username'], message: 'only for type user' });
-  else if (r.name !== undefined && r.type === 'user') ctx.addIssue({ code: 'custom', path: ['name'], message: 'a user is named by username' });
+  else if (r.username !== undefined && r.type !== 'user')
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'only for type user' });
+  else if (r.name !== undefined && r.type === 'user')
+    ctx.addIssue({ code: 'custom', path: ['name'], message: 'a user is named by username' });
 });
 
 export const opsgenieSchema = typeOptions({
   apiKey: goString.pipe(z.string().min(1)),
-  URL: z.string().default(OPSGENIE_URLS.us).refine((v) => opsgenieBaseUrl(v) !== undefined, { message: 'must be a host or an http(s) URL' }),
+  URL: z
+    .string()
+    .default(OPSGENIE_URLS.us)
+    .refine((v) => opsgenieBaseUrl(v) !== undefined, { message: 'must be a host or an http(s) URL' }),
   action: z.enum(OPSGENIE_ACTIONS).default('create'),
   priority: goString.default('P3'),
   message: goString.optional(),
@@ -84,12 +89,25 @@ export const opsgenieSchema = typeOptions({
     ctx.addIssue({ code: 'custom', path: ['message'], message: 'is required to create an alert' });
   }
   if (o.action !== 'create' && (o.alias === undefined || o.alias === '')) {
-    ctx.addIssue({ code: 'custom', path: ['alias'], message: `is required to ${o.action} an alert (the alias the create route used)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alias'],
+      message: `is required to ${o.action} an alert (the alias the create route used)`,
+    });
   }
 });
 export type OpsgenieOptions = z.output<typeof opsgenieSchema>;
 
-const SINGLE_TEXT = ['priority', 'message', 'alias', 'description', 'entity', 'source', 'note', 'user'] as const;
+const SINGLE_TEXT = [
+  'priority',
+  'message',
+  'alias',
+  'description',
+  'entity',
+  'source',
+  'note',
+  'user',
+] as const;
 type SingleText = (typeof SINGLE_TEXT)[number];
 
 function templatedOptions(o: OpsgenieOptions): TemplatedOption[] {
@@ -163,7 +181,10 @@ class OpsgenieReceiver implements Receiver {
     // An alert with the default priority beats no alert: Opsgenie would reject the value.
     if (this.badPriorities.size < 20 && !this.badPriorities.has(rendered)) {
       this.badPriorities.add(rendered);
-      this.ctx.logger.warn({ receiver: this.name, priority: rendered }, 'Opsgenie priority is not P1 to P5; sending P3.');
+      this.ctx.logger.warn(
+        { receiver: this.name, priority: rendered },
+        'Opsgenie priority is not P1 to P5; sending P3.',
+      );
     }
     return 'P3';
   }
@@ -182,7 +203,10 @@ class OpsgenieReceiver implements Receiver {
     }
     const tags = limitTags(this.keys.tags.map((k) => t[k] ?? ''));
     if (tags.length > 0) body.tags = tags;
-    if (this.keys.details.length > 0) body.details = limitDetails(Object.fromEntries(this.keys.details.map(([name, k]) => [name, t[k] ?? ''])));
+    if (this.keys.details.length > 0)
+      body.details = limitDetails(
+        Object.fromEntries(this.keys.details.map(([name, k]) => [name, t[k] ?? ''])),
+      );
     if (this.o.responders.length > 0) body.responders = this.o.responders;
     return body;
   }
@@ -196,7 +220,10 @@ class OpsgenieReceiver implements Receiver {
       const value = this.text(payload, key);
       if (value !== undefined) body[key] = value;
     }
-    return { url: `${this.base}/v2/alerts/${encodeURIComponent(alias)}/${this.o.action}?identifierType=alias`, body };
+    return {
+      url: `${this.base}/v2/alerts/${encodeURIComponent(alias)}/${this.o.action}?identifierType=alias`,
+      body,
+    };
   }
 
   private async sendOne(payload: Payload, signal: AbortSignal): Promise<SendResult> {

@@ -29,7 +29,8 @@ export class SendOutcome {
   /** A whole request failed: its records share the call's classification. */
   request(indexes: readonly number[], result: SendResult): void {
     if (result.kind === 'retry') this.retry(indexes, result.reason);
-    else if (result.kind === 'drop') for (const index of indexes) this.drop(index, result.reason, result.error);
+    else if (result.kind === 'drop')
+      for (const index of indexes) this.drop(index, result.reason, result.error);
     else return;
     this.wholeFailures.push(result);
     this.wholeRecords += indexes.length;
@@ -38,7 +39,8 @@ export class SendOutcome {
   result(): SendResult {
     if (this.retries.length === 0 && this.drops.length === 0) return { kind: 'ok' };
     // One failed call covering the whole batch keeps its own error (and its message in the logs).
-    const only = this.wholeFailures.length === 1 && this.wholeRecords === this.size ? this.wholeFailures[0] : undefined;
+    const only =
+      this.wholeFailures.length === 1 && this.wholeRecords === this.size ? this.wholeFailures[0] : undefined;
     if (only !== undefined) return only;
     // Every item failed the same way: one retry or one drop, as for a failed call.
     if (this.retries.length === this.size) {
@@ -47,9 +49,18 @@ export class SendOutcome {
       return { kind: 'retry', reason: this.retryReason ?? 'serverError', error };
     }
     const first = this.drops[0];
-    if (first !== undefined && this.drops.length === this.size && this.drops.every((d) => d.reason === first.reason && d.error.message === first.error.message)) {
+    if (
+      first !== undefined &&
+      this.drops.length === this.size &&
+      this.drops.every((d) => d.reason === first.reason && d.error.message === first.error.message)
+    ) {
       return { kind: 'drop', reason: first.reason, error: first.error };
     }
-    return { kind: 'partial', retry: this.retries, drop: this.drops, reason: this.retryReason ?? 'serverError' };
+    return {
+      kind: 'partial',
+      retry: this.retries,
+      drop: this.drops,
+      reason: this.retryReason ?? 'serverError',
+    };
   }
 }

@@ -7,6 +7,8 @@ export function readPem(path: string | undefined, what: string): Buffer | undefi
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ReceiverSetupError(`cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new ReceiverSetupError(
+      `cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
 }

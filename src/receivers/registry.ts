@@ -17,7 +17,23 @@ import type { BuildContext, Receiver, ReceiverSpec } from './types.ts';
 import { webhookSpec } from './webhook.ts';
 import { wechatSpec } from './wechat.ts';
 
-export const RECEIVER_SPECS: readonly ReceiverSpec[] = [stdoutSpec, fileSpec, webhookSpec, syslogSpec, kinesisSpec, firehoseSpec, opsgenieSpec, dingtalkSpec, wechatSpec, slackSpec, lokiSpec, elasticsearchSpec, opensearchSpec, teamsSpec, kafkaSpec];
+export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
+  stdoutSpec,
+  fileSpec,
+  webhookSpec,
+  syslogSpec,
+  kinesisSpec,
+  firehoseSpec,
+  opsgenieSpec,
+  dingtalkSpec,
+  wechatSpec,
+  slackSpec,
+  lokiSpec,
+  elasticsearchSpec,
+  opensearchSpec,
+  teamsSpec,
+  kafkaSpec,
+];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
 
@@ -29,7 +45,11 @@ export function receiverSpec(type: string): ReceiverSpec | undefined {
 export function createReceiver(config: ReceiverConfig, ctx: Omit<BuildContext, 'batch'>): Receiver {
   const spec = byType.get(config.type);
   if (spec === undefined) throw new Error(`unknown receiver type "${config.type}"`);
-  return spec.create(config.name, config.options, { ...ctx, batch: config.batch, hasLayout: config.layout !== undefined });
+  return spec.create(config.name, config.options, {
+    ...ctx,
+    batch: config.batch,
+    hasLayout: config.layout !== undefined,
+  });
 }
 
 /** Whether the receiver's output renders with dots in label and annotation keys replaced (`deDot`). */

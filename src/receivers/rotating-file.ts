@@ -34,7 +34,12 @@ export function backupStamp(ms: number): string {
 
 /** The time in a backup's name, or undefined when the name is not one of this file's backups. */
 export function backupTime(fileName: string, prefix: string, ext: string): number | undefined {
-  if (!fileName.startsWith(prefix) || !fileName.endsWith(ext) || fileName.length <= prefix.length + ext.length) return undefined;
+  if (
+    !fileName.startsWith(prefix) ||
+    !fileName.endsWith(ext) ||
+    fileName.length <= prefix.length + ext.length
+  )
+    return undefined;
   const m = STAMP.exec(fileName.slice(prefix.length, fileName.length - ext.length));
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, ms] = m.map(Number) as number[];

@@ -37,7 +37,12 @@ class StdoutReceiver implements Receiver {
       // The callback fires once the data is handed to the OS (or failed); waiting for it is the
       // back-pressure: a slow pipe slows this output only.
       this.stream.write(text, (err?: Error | null) => {
-        if (err) resolve({ kind: 'retry', reason: 'ioError', error: new SendError(`cannot write to stdout: ${err.message}`) });
+        if (err)
+          resolve({
+            kind: 'retry',
+            reason: 'ioError',
+            error: new SendError(`cannot write to stdout: ${err.message}`),
+          });
         else resolve({ kind: 'ok' });
       });
     });

@@ -47,7 +47,10 @@ interface EventJson {
 export function defaultCard(event: EventJson): Record<string, unknown> {
   const o = event.involvedObject ?? {};
   const warning = event.type === 'Warning';
-  const fact = (title: string, value: string | undefined) => ({ title, value: value === undefined || value === '' ? '-' : value });
+  const fact = (title: string, value: string | undefined) => ({
+    title,
+    value: value === undefined || value === '' ? '-' : value,
+  });
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
@@ -78,14 +81,18 @@ export function defaultCard(event: EventJson): Record<string, unknown> {
 
 /** The Workflows message carrying one card. */
 export function cardMessage(content: unknown): Record<string, unknown> {
-  return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }] };
+  return {
+    type: 'message',
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content }],
+  };
 }
 
 /** The request body for one payload: the default card, the layout as card content, or the layout as the whole message. */
 export function teamsBody(payload: Payload, hasLayout: boolean): string {
   const parsed = JSON.parse(payload.body) as unknown;
   if (!hasLayout) return JSON.stringify(cardMessage(defaultCard(parsed as EventJson)));
-  const isMessage = typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'message';
+  const isMessage =
+    typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'message';
   return isMessage ? payload.body : JSON.stringify(cardMessage(parsed));
 }
 
@@ -100,7 +107,9 @@ class TeamsReceiver implements Receiver {
     ctx: BuildContext,
   ) {
     this.http = new HttpClient(options.tls, options.timeoutMs, ctx.clock, urlSecrets(options.endpoint));
-    this.headerKeys = Object.keys(options.headers).map((h) => [h.toLowerCase(), formatPath(['headers', h])] as const);
+    this.headerKeys = Object.keys(options.headers).map(
+      (h) => [h.toLowerCase(), formatPath(['headers', h])] as const,
+    );
     this.hasLayout = ctx.hasLayout ?? false;
   }
 
@@ -109,9 +118,15 @@ class TeamsReceiver implements Receiver {
     if (payload === undefined) return { kind: 'ok' };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     for (const [header, key] of this.headerKeys) headers[header] = payload.templated[key] ?? '';
-    const result = await this.http.send({ url: this.options.endpoint, method: 'POST', headers, body: teamsBody(payload, this.hasLayout) }, signal);
+    const result = await this.http.send(
+      { url: this.options.endpoint, method: 'POST', headers, body: teamsBody(payload, this.hasLayout) },
+      signal,
+    );
     if (result.kind !== 'retry' && result.kind !== 'drop') return result;
-    return { ...result, error: new SendError(`Teams: ${result.error.message}`, (result.error as SendError).status) };
+    return {
+      ...result,
+      error: new SendError(`Teams: ${result.error.message}`, (result.error as SendError).status),
+    };
   }
 
   close(): Promise<void> {
@@ -125,6 +140,7 @@ export const teamsSpec: ReceiverSpec<TeamsOptions> = {
   // One card per request: a Workflows webhook posts one message per call.
   batchDefaults: { maxEvents: 1, maxBytes: 1_048_576, flushIntervalMs: 0 },
   limits: { maxEvents: 1 },
-  templatedOptions: (opts) => Object.entries(opts.headers).map(([name, source]) => ({ path: ['headers', name], source })),
+  templatedOptions: (opts) =>
+    Object.entries(opts.headers).map(([name, source]) => ({ path: ['headers', name], source })),
   create: (name, opts, ctx) => new TeamsReceiver(name, opts, ctx),
 };

@@ -74,7 +74,9 @@ class WebhookReceiver implements Receiver {
   ) {
     this.http = new HttpClient(options.tls, options.timeoutMs, ctx.clock, urlSecrets(options.endpoint));
     // Lower-cased so a configured Content-Type replaces ours instead of being sent twice.
-    this.headerKeys = Object.keys(options.headers).map((header) => [header.toLowerCase(), formatPath(['headers', header])] as const);
+    this.headerKeys = Object.keys(options.headers).map(
+      (header) => [header.toLowerCase(), formatPath(['headers', header])] as const,
+    );
     this.asArray = ctx.batch.maxEvents > 1;
   }
 

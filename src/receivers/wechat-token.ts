@@ -33,7 +33,8 @@ export class WechatTokenCache {
 
   get(signal: AbortSignal): Promise<TokenResult> {
     const cached = this.cached;
-    if (cached !== undefined && this.clock.now() < cached.expiresAtMs) return Promise.resolve({ kind: 'token', value: cached.value });
+    if (cached !== undefined && this.clock.now() < cached.expiresAtMs)
+      return Promise.resolve({ kind: 'token', value: cached.value });
     this.inflight ??= this.fetch(signal).finally(() => {
       this.inflight = undefined;
     });
@@ -52,7 +53,8 @@ export class WechatTokenCache {
     if (answer.kind === 'failed') return answer;
     const now = this.clock.now();
     const body = excerpt(answer.text, this.api.secrets);
-    if (answer.status < 200 || answer.status >= 300) return { kind: 'failed', result: classifyStatus(answer.status, answer.retryAfter, body, now) };
+    if (answer.status < 200 || answer.status >= 300)
+      return { kind: 'failed', result: classifyStatus(answer.status, answer.retryAfter, body, now) };
     const parsed = parseJsonObject(answer.text);
     const token = parsed?.access_token;
     const expiresIn = parsed?.expires_in;
@@ -67,7 +69,8 @@ export class WechatTokenCache {
   private remember(value: string, expiresAtMs: number): void {
     // The last few tokens stay secrets: a send still in flight may carry the previous one.
     this.history.push(value);
-    for (const form of withEncoded([value])) if (!this.api.secrets.includes(form)) this.api.secrets.push(form);
+    for (const form of withEncoded([value]))
+      if (!this.api.secrets.includes(form)) this.api.secrets.push(form);
     const retired = this.history.length > KEPT_TOKENS ? this.history.shift() : undefined;
     if (retired !== undefined && !this.history.includes(retired)) {
       for (const form of withEncoded([retired])) {
@@ -81,10 +84,17 @@ export class WechatTokenCache {
   private failure(parsed: Record<string, unknown> | undefined, body: string, status: number): SendResult {
     const errcode = parsed?.errcode;
     if (typeof errcode !== 'number') {
-      return { kind: 'retry', reason: 'serverError', error: new SendError(`unexpected WeChat gettoken answer: ${body}`, status) };
+      return {
+        kind: 'retry',
+        reason: 'serverError',
+        error: new SendError(`unexpected WeChat gettoken answer: ${body}`, status),
+      };
     }
     const errmsg = typeof parsed?.errmsg === 'string' ? excerpt(parsed.errmsg, this.api.secrets) : '';
-    const error = new SendError(`WeChat gettoken errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`, status);
+    const error = new SendError(
+      `WeChat gettoken errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`,
+      status,
+    );
     if (errcode === -1) return { kind: 'retry', reason: 'serverError', error };
     if (errcode === 45009 || errcode === 45033) return { kind: 'retry', reason: 'rateLimited', error };
     // 40001 / 40013 / 40091...: a wrong corpId or corpSecret will not fix itself.

@@ -37,18 +37,27 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const hasKey = (value: string): boolean => isHttpUrl(value) && (new URL(value).searchParams.get('key') ?? '') !== '';
+const hasKey = (value: string): boolean =>
+  isHttpUrl(value) && (new URL(value).searchParams.get('key') ?? '') !== '';
 
 export const wechatSchema = typeOptions({
   corpId: goString.optional(),
   corpSecret: goString.optional(),
-  agentId: z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.int().min(0)).optional(),
+  agentId: z
+    .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.int().min(0))
+    .optional(),
   toUser: goString.default('@all'),
   toParty: goString.optional(),
   toTag: goString.optional(),
-  apiUrl: z.string().refine(isHttpUrl, { message: 'must be an http:// or https:// URL' }).default(WECHAT_API_URL),
+  apiUrl: z
+    .string()
+    .refine(isHttpUrl, { message: 'must be an http:// or https:// URL' })
+    .default(WECHAT_API_URL),
   // The message never repeats the value: the URL carries the robot's key.
-  webhookUrl: z.string().refine(hasKey, { message: 'must be an http(s) URL with a key parameter' }).optional(),
+  webhookUrl: z
+    .string()
+    .refine(hasKey, { message: 'must be an http(s) URL with a key parameter' })
+    .optional(),
   msgType: z.enum(WECHAT_MSG_TYPES).default('text'),
   labels: z.array(goString).default([]),
   /** Robot mode: user ids to mention (`@all` for everyone) and mobiles to mention. */
@@ -59,28 +68,50 @@ export const wechatSchema = typeOptions({
 }).superRefine((o, ctx) => {
   const app = o.corpId !== undefined || o.corpSecret !== undefined || o.agentId !== undefined;
   if (o.webhookUrl !== undefined && app) {
-    ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'use either webhookUrl (group robot) or corpId/corpSecret/agentId (app), not both' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['webhookUrl'],
+      message: 'use either webhookUrl (group robot) or corpId/corpSecret/agentId (app), not both',
+    });
     return;
   }
   if (o.webhookUrl !== undefined) return;
   for (const key of ['corpId', 'corpSecret', 'agentId'] as const) {
-    if (o[key] === undefined || o[key] === '') ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or set webhookUrl for a group robot)' });
+    if (o[key] === undefined || o[key] === '')
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'is required (or set webhookUrl for a group robot)',
+      });
   }
 });
 export type WechatOptions = z.output<typeof wechatSchema>;
 
 /** The message content for one payload: kube-eventer's text, a layout's text, or a whole message. */
-function content(payload: Payload, o: WechatOptions): { text: string } | { message: Record<string, unknown> } {
+function content(
+  payload: Payload,
+  o: WechatOptions,
+): { text: string } | { message: Record<string, unknown> } {
   const c = chatContent(payload.body);
   if (c.kind === 'message') return { message: c.message };
-  const text = chatText(c, o.labels, 'wechat', o.msgType === 'markdown' ? { title: 'Kubernetes Event' } : undefined);
+  const text = chatText(
+    c,
+    o.labels,
+    'wechat',
+    o.msgType === 'markdown' ? { title: 'Kubernetes Event' } : undefined,
+  );
   return { text: truncateBytes(text, MAX_BYTES[o.msgType]) };
 }
 
 /** The app-message body (`/cgi-bin/message/send`). */
 export function appMessage(payload: Payload, o: WechatOptions): Record<string, unknown> {
   const c = content(payload, o);
-  const target = { touser: o.toUser, toparty: o.toParty ?? '', totag: o.toTag ?? '', agentid: o.agentId ?? 0 };
+  const target = {
+    touser: o.toUser,
+    toparty: o.toParty ?? '',
+    totag: o.toTag ?? '',
+    agentid: o.agentId ?? 0,
+  };
   if ('message' in c) return { ...target, ...c.message };
   const body = o.msgType === 'markdown' ? { markdown: { content: c.text } } : { text: { content: c.text } };
   return { ...target, msgtype: o.msgType, ...body, safe: 0 };
@@ -103,15 +134,23 @@ export type WechatVerdict = SendResult | { kind: 'tokenExpired'; error: SendErro
 /** WeChat's answer → action: HTTP status first, then the errcode in a 2xx body. */
 export function classifyWechat(answer: ApiAnswer, secrets: readonly string[], nowMs: number): WechatVerdict {
   const body = excerpt(answer.text, secrets);
-  if (answer.status < 200 || answer.status >= 300) return classifyStatus(answer.status, answer.retryAfter, body, nowMs);
+  if (answer.status < 200 || answer.status >= 300)
+    return classifyStatus(answer.status, answer.retryAfter, body, nowMs);
   const parsed = parseJsonObject(answer.text);
   const errcode = parsed?.errcode;
   if (typeof errcode !== 'number') {
-    return { kind: 'retry', reason: 'serverError', error: new SendError(`unexpected WeChat answer: ${body}`, answer.status) };
+    return {
+      kind: 'retry',
+      reason: 'serverError',
+      error: new SendError(`unexpected WeChat answer: ${body}`, answer.status),
+    };
   }
   if (errcode === 0) return { kind: 'ok' };
   const errmsg = typeof parsed?.errmsg === 'string' ? excerpt(parsed.errmsg, secrets) : '';
-  const error = new SendError(`WeChat errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`, answer.status);
+  const error = new SendError(
+    `WeChat errcode ${errcode}${errmsg === '' ? '' : `: ${errmsg}`}`,
+    answer.status,
+  );
   if (WECHAT_TOKEN_ERRCODES.has(errcode)) return { kind: 'tokenExpired', error };
   const retry = RETRY_ERRCODES.get(errcode);
   if (retry !== undefined) return { kind: 'retry', reason: retry, error };
@@ -127,18 +166,33 @@ class WechatReceiver implements Receiver {
     private readonly o: WechatOptions,
     private readonly ctx: BuildContext,
   ) {
-    const secrets = [...(o.webhookUrl ? urlSecrets(o.webhookUrl) : []), ...(o.corpSecret ? [o.corpSecret] : [])];
+    const secrets = [
+      ...(o.webhookUrl ? urlSecrets(o.webhookUrl) : []),
+      ...(o.corpSecret ? [o.corpSecret] : []),
+    ];
     this.api = new ApiClient(o.tls, o.timeoutMs, withEncoded(secrets));
-    this.tokens = o.webhookUrl === undefined ? new WechatTokenCache(this.api, o.apiUrl, o.corpId ?? '', o.corpSecret ?? '', ctx.clock) : undefined;
+    this.tokens =
+      o.webhookUrl === undefined
+        ? new WechatTokenCache(this.api, o.apiUrl, o.corpId ?? '', o.corpSecret ?? '', ctx.clock)
+        : undefined;
   }
 
   send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
-    return sendEach(batch, (payload) => (this.tokens ? this.sendApp(this.tokens, payload, signal) : this.sendRobot(payload, signal)));
+    return sendEach(batch, (payload) =>
+      this.tokens ? this.sendApp(this.tokens, payload, signal) : this.sendRobot(payload, signal),
+    );
   }
 
-  private async post(url: string, message: Record<string, unknown>, signal: AbortSignal): Promise<WechatVerdict> {
+  private async post(
+    url: string,
+    message: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<WechatVerdict> {
     const body = JSON.stringify(message);
-    const answer = await this.api.exchange({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body }, signal);
+    const answer = await this.api.exchange(
+      { url, method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      signal,
+    );
     if (answer.kind === 'failed') return answer.result;
     return classifyWechat(answer, this.api.secrets, this.ctx.clock.now());
   }
@@ -146,10 +200,16 @@ class WechatReceiver implements Receiver {
   private async sendRobot(payload: Payload, signal: AbortSignal): Promise<SendResult> {
     const verdict = await this.post(this.o.webhookUrl ?? '', robotMessage(payload, this.o), signal);
     // A robot has no token: an "invalid token" errcode means a wrong key, for good.
-    return verdict.kind === 'tokenExpired' ? { kind: 'drop', reason: 'clientError', error: verdict.error } : verdict;
+    return verdict.kind === 'tokenExpired'
+      ? { kind: 'drop', reason: 'clientError', error: verdict.error }
+      : verdict;
   }
 
-  private async sendApp(tokens: WechatTokenCache, payload: Payload, signal: AbortSignal): Promise<SendResult> {
+  private async sendApp(
+    tokens: WechatTokenCache,
+    payload: Payload,
+    signal: AbortSignal,
+  ): Promise<SendResult> {
     const message = appMessage(payload, this.o);
     for (let attempt = 0; ; attempt++) {
       const token = await tokens.get(signal);

@@ -18,20 +18,50 @@ const MAX_CODE_POINT = 0x10ffff;
 
 // Go's POSIX classes are ASCII-only (regexp/syntax perl_groups.go).
 const POSIX_CLASSES: Readonly<Record<string, readonly Range[]>> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  alnum: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
+  alpha: [
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
   ascii: [[0x00, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  blank: [
+    [0x09, 0x09],
+    [0x20, 0x20],
+  ],
+  cntrl: [
+    [0x00, 0x1f],
+    [0x7f, 0x7f],
+  ],
   digit: [[0x30, 0x39]],
   graph: [[0x21, 0x7e]],
   lower: [[0x61, 0x7a]],
   print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
+  punct: [
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+  ],
+  space: [
+    [0x09, 0x0d],
+    [0x20, 0x20],
+  ],
   upper: [[0x41, 0x5a]],
-  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+  word: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x5f, 0x5f],
+    [0x61, 0x7a],
+  ],
+  xdigit: [
+    [0x30, 0x39],
+    [0x41, 0x46],
+    [0x61, 0x66],
+  ],
 };
 
 export const POSIX_CLASS_NAMES: readonly string[] = Object.keys(POSIX_CLASSES);
@@ -57,8 +87,10 @@ export function complement(ranges: readonly Range[]): Range[] {
 
 // Go accepts general categories and script names; ECMAScript needs `Script=` for the latter.
 const GENERAL_CATEGORIES: ReadonlySet<string> = new Set(
-  ('C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps ' +
-    'S Sc Sk Sm So Z Zl Zp Zs').split(' '),
+  (
+    'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps ' +
+    'S Sc Sk Sm So Z Zl Zp Zs'
+  ).split(' '),
 );
 // Under case folding Go widens these to the other cases; every other class is closed under it.
 const CASE_SENSITIVE_CATEGORIES: ReadonlySet<string> = new Set(['Lu', 'Ll', 'Lt']);
@@ -146,7 +178,10 @@ function caseOrbits(): Map<number, readonly number[]> {
   return buildOrbits(parent, find);
 }
 
-function buildOrbits(parent: Map<number, number>, find: (x: number) => number): Map<number, readonly number[]> {
+function buildOrbits(
+  parent: Map<number, number>,
+  find: (x: number) => number,
+): Map<number, readonly number[]> {
   const groups = new Map<number, number[]>();
   for (const cp of parent.keys()) {
     const root = find(cp);

@@ -54,7 +54,8 @@ function readHexEscape(src: string, pos: number): CharEscape {
     const close = src.indexOf('}', pos);
     const hex = close < 0 ? '' : src.slice(pos + 1, close);
     const cp = HEX.test(hex) && hex.length <= 8 ? parseInt(hex, 16) : NaN;
-    if (!(cp <= 0x10ffff)) throw new TranslateError(`invalid escape sequence: \\x${src.slice(pos, close + 1)}`);
+    if (!(cp <= 0x10ffff))
+      throw new TranslateError(`invalid escape sequence: \\x${src.slice(pos, close + 1)}`);
     return { cp, end: close + 1 };
   }
   const hex = src.slice(pos, pos + 2);
@@ -68,7 +69,8 @@ function readUnicodeEscape(src: string, pos: number): CharEscape {
     const close = src.indexOf('}', pos);
     const hex = close < 0 ? '' : src.slice(pos + 1, close);
     const cp = HEX.test(hex) ? parseInt(hex, 16) : NaN;
-    if (!(cp <= 0x10ffff)) throw new TranslateError(`invalid escape sequence: \\u${src.slice(pos, close + 1)}`);
+    if (!(cp <= 0x10ffff))
+      throw new TranslateError(`invalid escape sequence: \\u${src.slice(pos, close + 1)}`);
     return { cp, end: close + 1 };
   }
   const hex = src.slice(pos, pos + 4);
@@ -186,7 +188,8 @@ function readRangeEnd(src: string, start: number, lo: CharEscape, ranges: Range[
 function emitClass(negated: boolean, ranges: Range[], texts: string[], foldCase: boolean): string {
   let out = negated ? '[^' : '[';
   for (const [lo, hi] of ranges) {
-    out += lo === hi ? formatCodePoint(lo, true) : `${formatCodePoint(lo, true)}-${formatCodePoint(hi, true)}`;
+    out +=
+      lo === hi ? formatCodePoint(lo, true) : `${formatCodePoint(lo, true)}-${formatCodePoint(hi, true)}`;
   }
   out += texts.join('');
   if (foldCase) {

@@ -146,7 +146,8 @@ class Translator {
     const variants = caseVariants(cp);
     let text = formatCodePoint(cp, false);
     if (variants.length > 1 && this.flags.i !== this.global.i) {
-      if (!this.flags.i) throw new TranslateError('a case-sensitive part after a leading (?i) cannot be translated');
+      if (!this.flags.i)
+        throw new TranslateError('a case-sensitive part after a leading (?i) cannot be translated');
       text = `[${variants.map((v) => formatCodePoint(v, true)).join('')}]`;
     }
     this.out += text;
@@ -197,7 +198,8 @@ class Translator {
   }
 
   private bracket(): void {
-    if (!this.flags.i && this.global.i) throw new TranslateError('a case-sensitive part after a leading (?i) cannot be translated');
+    if (!this.flags.i && this.global.i)
+      throw new TranslateError('a case-sensitive part after a leading (?i) cannot be translated');
     const parsed = parseClass(this.src, this.pos, this.flags.i && !this.global.i);
     this.out += parsed.text;
     this.pos = parsed.end;
@@ -277,7 +279,7 @@ class Translator {
     const start = this.pos + 2;
     const close = this.src.indexOf('\\E', start);
     const end = close < 0 ? this.src.length : close;
-    for (let p = start; p < end; ) {
+    for (let p = start; p < end;) {
       const { cp, end: next } = codePointAt(this.src, p);
       this.literal(cp);
       p = next;

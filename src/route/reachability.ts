@@ -100,7 +100,10 @@ function rawTest(raw: Readonly<Record<string, unknown>>): TriTest {
   const notTest = isPlainMap(not) && readsObject(not) ? rawTest(not) : undefined;
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const dropped = key === 'receiver' || (MAP_FIELDS as readonly string[]).includes(key) || (key === 'not' && notTest !== undefined);
+    const dropped =
+      key === 'receiver' ||
+      (MAP_FIELDS as readonly string[]).includes(key) ||
+      (key === 'not' && notTest !== undefined);
     if (!dropped) rest[key] = value;
   }
   // The original rule compiled, so its parts do; should one not, "always" keeps the answer sound.

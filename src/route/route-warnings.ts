@@ -25,7 +25,9 @@ export function emptyDropWarnings(drop: readonly CompiledRule[], path: ConfigPat
   const problems: Problem[] = [];
   drop.forEach((rule, i) => {
     if (rule.keys.length === 0) {
-      problems.push(warning([...path, i], 'this drop rule has no conditions, so it drops every event here and below'));
+      problems.push(
+        warning([...path, i], 'this drop rule has no conditions, so it drops every event here and below'),
+      );
     }
   });
   return problems;
@@ -39,7 +41,8 @@ export function yamlItem(fields: Readonly<Record<string, unknown>>): string {
 }
 
 function yamlValue(value: unknown): string {
-  if (typeof value === 'string') return /^[A-Za-z0-9_./-][A-Za-z0-9_./ -]*$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'string')
+    return /^[A-Za-z0-9_./-][A-Za-z0-9_./ -]*$/.test(value) ? value : JSON.stringify(value);
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const entries = Object.entries(value).map(([k, v]) => `${k}: ${yamlValue(v)}`);
     return `{${entries.join(', ')}}`;

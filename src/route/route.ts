@@ -117,13 +117,23 @@ export function compileRoute(raw: unknown, ctx: RouteContext): RouteResult {
   return { route, problems };
 }
 
-function compileNode(raw: unknown, path: ConfigPath, id: string, inherited: Repeats, ctx: RouteContext, problems: Problem[]): RouteNode {
+function compileNode(
+  raw: unknown,
+  path: ConfigPath,
+  id: string,
+  inherited: Repeats,
+  ctx: RouteContext,
+  problems: Problem[],
+): RouteNode {
   if (!isPlainMap(raw)) {
-    problems.push(error(path, `expected a map (a route with drop, match, routes), got ${describeValue(raw)}`));
+    problems.push(
+      error(path, `expected a map (a route with drop, match, routes), got ${describeValue(raw)}`),
+    );
     return new RouteNode(id, [], [], [], inherited);
   }
   for (const key of Object.keys(raw)) {
-    if (!(ROUTE_KEYS as readonly string[]).includes(key)) problems.push(error([...path, key], unknownRouteKey(key)));
+    if (!(ROUTE_KEYS as readonly string[]).includes(key))
+      problems.push(error([...path, key], unknownRouteKey(key)));
   }
   const repeats = compileRepeats(raw['repeats'], [...path, 'repeats'], problems) ?? inherited;
   const drop = compileRules(raw['drop'], [...path, 'drop'], ctx, 'drop', problems);
@@ -160,7 +170,13 @@ function listOf(value: unknown, path: ConfigPath, what: string, problems: Proble
   return [];
 }
 
-function compileRules(value: unknown, path: ConfigPath, ctx: RuleContext, role: RuleRole, problems: Problem[]): CompiledRule[] {
+function compileRules(
+  value: unknown,
+  path: ConfigPath,
+  ctx: RuleContext,
+  role: RuleRole,
+  problems: Problem[],
+): CompiledRule[] {
   const rules: CompiledRule[] = [];
   listOf(value, path, 'rules', problems).forEach((raw, i) => {
     const result = compileRule(raw, [...path, i], ctx, role);

@@ -31,9 +31,24 @@ export type MapField = (typeof MAP_FIELDS)[number];
 
 /** Every key a rule may have, in the order the spec lists them. */
 export const RULE_KEYS: readonly string[] = [
-  'message', 'apiVersion', 'kind', 'namespace', 'reason', 'type', 'component', 'host',
-  'labels', 'annotations', 'minCount', 'receiver',
-  'name', 'objectNamespace', 'reportingController', 'clusterName', 'not', 'preset',
+  'message',
+  'apiVersion',
+  'kind',
+  'namespace',
+  'reason',
+  'type',
+  'component',
+  'host',
+  'labels',
+  'annotations',
+  'minCount',
+  'receiver',
+  'name',
+  'objectNamespace',
+  'reportingController',
+  'clusterName',
+  'not',
+  'preset',
 ];
 
 export function isStringField(key: string): key is StringField {

@@ -5,7 +5,14 @@ import type { EnrichedEvent } from '../event/event.ts';
 import { error, warning, type ConfigPath, type Problem } from '../config/problem.ts';
 import { PRESET_DEFINITIONS } from './preset-defs.ts';
 import { RegexSyntaxError, compileRe2 } from './re2.ts';
-import { RULE_KEYS, STRING_FIELDS, eventCount, isStringField, type MapField, type StringField } from './rule-fields.ts';
+import {
+  RULE_KEYS,
+  STRING_FIELDS,
+  eventCount,
+  isStringField,
+  type MapField,
+  type StringField,
+} from './rule-fields.ts';
 import { isWarnedField, unanchoredWarning } from './rule-warnings.ts';
 import { describeValue, didYouMean, isPlainMap } from './suggest.ts';
 
@@ -45,8 +52,14 @@ interface Builder {
   receiver: string | undefined;
 }
 
-export function compileRule(raw: unknown, path: ConfigPath, ctx: RuleContext, role: RuleRole = 'match'): RuleResult {
-  if (!isPlainMap(raw)) return { problems: [error(path, `expected a map (a rule), got ${describeValue(raw)}`)] };
+export function compileRule(
+  raw: unknown,
+  path: ConfigPath,
+  ctx: RuleContext,
+  role: RuleRole = 'match',
+): RuleResult {
+  if (!isPlainMap(raw))
+    return { problems: [error(path, `expected a map (a rule), got ${describeValue(raw)}`)] };
   const b: Builder = { ctx, role, tests: [], keys: [], problems: [], receiver: undefined };
   for (const [key, value] of Object.entries(raw)) compileKey(b, key, value, [...path, key]);
   if (b.problems.some((p) => p.severity === 'error')) return { problems: b.problems };
@@ -73,7 +86,12 @@ function compileKey(b: Builder, key: string, value: unknown, path: ConfigPath): 
   b.problems.push(error(path, `unknown key "${key}" in rule; ${hint}`));
 }
 
-function makeRule(tests: readonly Test[], keys: readonly string[], receiver: string | undefined, raw: Readonly<Record<string, unknown>>): CompiledRule {
+function makeRule(
+  tests: readonly Test[],
+  keys: readonly string[],
+  receiver: string | undefined,
+  raw: Readonly<Record<string, unknown>>,
+): CompiledRule {
   const [first] = tests;
   let matches: Test;
   if (first === undefined) matches = () => true;
@@ -124,7 +142,9 @@ function fieldWarning(ctx: RuleContext, key: StringField, pattern: string, re: R
 function compileMapField(b: Builder, key: MapField, value: unknown, path: ConfigPath): void {
   if (value === null) return;
   if (!isPlainMap(value)) {
-    b.problems.push(error(path, `expected a map of ${key} to regular expressions, got ${describeValue(value)}`));
+    b.problems.push(
+      error(path, `expected a map of ${key} to regular expressions, got ${describeValue(value)}`),
+    );
     return;
   }
   const names: string[] = [];
@@ -136,7 +156,9 @@ function compileMapField(b: Builder, key: MapField, value: unknown, path: Config
       continue;
     }
     names.push(name);
-    patterns.push(pattern === null || pattern === '' ? undefined : compilePattern(pattern, [...path, name], b.problems));
+    patterns.push(
+      pattern === null || pattern === '' ? undefined : compilePattern(pattern, [...path, name], b.problems),
+    );
   }
   if (names.length === 0) return;
   b.tests.push(mapTest(key, names, patterns));
@@ -185,7 +207,9 @@ function compileReceiver(b: Builder, value: unknown, path: ConfigPath): void {
     return;
   }
   if (b.role === 'drop') {
-    b.problems.push(warning(path, `receiver "${value}" has no effect in a drop rule; drop rules only stop events`));
+    b.problems.push(
+      warning(path, `receiver "${value}" has no effect in a drop rule; drop rules only stop events`),
+    );
     return;
   }
   b.receiver = value;
@@ -205,7 +229,9 @@ function compileNot(b: Builder, value: unknown, path: ConfigPath): void {
   const inner = nested.rule;
   if (inner === undefined) return;
   if (inner.keys.length === 0) {
-    b.problems.push(warning(path, '"not" of a rule without conditions never matches, so this rule never matches'));
+    b.problems.push(
+      warning(path, '"not" of a rule without conditions never matches, so this rule never matches'),
+    );
   }
   b.tests.push((event) => !inner.matches(event));
   b.keys.push('not');

@@ -12,7 +12,12 @@ export interface RuleTrace {
 /** One visited route, identified as `root`, `root/1`, `root/1/0` (indexes in `routes`). */
 export type TraceStep =
   /** `repeats: first` on this route (or inherited) and the event is a later occurrence. */
-  | { readonly route: string; readonly action: 'skip'; readonly reason: 'repeats'; readonly occurrence: number }
+  | {
+      readonly route: string;
+      readonly action: 'skip';
+      readonly reason: 'repeats';
+      readonly occurrence: number;
+    }
   /** Drop rule `rule` matched: nothing at this route or below was sent. */
   | { readonly route: string; readonly action: 'drop'; readonly rule: number }
   | {

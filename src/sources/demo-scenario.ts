@@ -58,32 +58,214 @@ const WORKER_POD = 'report-worker-6f8d9b7c4-pl2xd';
 const BATCH_POD = 'nightly-export-28930560-7rk2v';
 
 function pod(name: string, namespace: string, fieldPath?: string): Involved {
-  return { kind: 'Pod', name, namespace, apiVersion: 'v1', ...(fieldPath === undefined ? {} : { fieldPath }) };
+  return {
+    kind: 'Pod',
+    name,
+    namespace,
+    apiVersion: 'v1',
+    ...(fieldPath === undefined ? {} : { fieldPath }),
+  };
 }
 
 const node: Involved = { kind: 'Node', name: NODE, namespace: '', apiVersion: 'v1' };
 
 const SPECS: readonly Spec[] = [
-  { atMs: 0, involved: { kind: 'Deployment', name: 'web', namespace: 'shop', apiVersion: 'apps/v1' }, reason: 'ScalingReplicaSet', message: `Scaled up replica set ${WEB_RS} to 1`, type: 'Normal', component: 'deployment-controller' },
-  { atMs: 40, involved: { kind: 'ReplicaSet', name: WEB_RS, namespace: 'shop', apiVersion: 'apps/v1' }, reason: 'SuccessfulCreate', message: `Created pod: ${WEB_POD}`, type: 'Normal', component: 'replicaset-controller' },
-  { atMs: 90, involved: pod(WEB_POD, 'shop'), reason: 'Scheduled', message: `Successfully assigned shop/${WEB_POD} to ${NODE}`, type: 'Normal', component: 'default-scheduler' },
-  { atMs: 900, involved: pod(WEB_POD, 'shop', 'spec.containers{web}'), reason: 'Pulling', message: 'Pulling image "nginx:1.27.2"', type: 'Normal', component: 'kubelet', host: NODE },
-  { atMs: 3400, involved: pod(WEB_POD, 'shop', 'spec.containers{web}'), reason: 'Pulled', message: 'Successfully pulled image "nginx:1.27.2" in 2.481s (2.481s including waiting). Image size: 72955450 bytes.', type: 'Normal', component: 'kubelet', host: NODE },
-  { atMs: 3500, involved: pod(WEB_POD, 'shop', 'spec.containers{web}'), reason: 'Created', message: 'Created container web', type: 'Normal', component: 'kubelet', host: NODE },
-  { atMs: 3600, involved: pod(WEB_POD, 'shop', 'spec.containers{web}'), reason: 'Started', message: 'Started container web', type: 'Normal', component: 'kubelet', host: NODE },
-  { atMs: 5000, involved: pod(PAY_POD, 'payments', 'spec.containers{api}'), reason: 'Started', message: 'Started container api', type: 'Normal', component: 'kubelet', host: NODE },
-  { atMs: 9000, involved: pod(PAY_POD, 'payments', 'spec.containers{api}'), reason: 'BackOff', message: `Back-off restarting failed container api in pod ${PAY_POD}_payments(${demoUid(PAY_POD)})`, type: 'Warning', component: 'kubelet', host: NODE, repeats: 6, everyMs: 20_000 },
-  { atMs: 12_000, involved: pod(PAY_POD, 'payments', 'spec.containers{api}'), reason: 'Unhealthy', message: 'Liveness probe failed: Get "http://10.0.3.41:8080/healthz": dial tcp 10.0.3.41:8080: connect: connection refused', type: 'Warning', component: 'kubelet', host: NODE, repeats: 3, everyMs: 10_000 },
-  { atMs: 15_000, involved: node, reason: 'OOMKilling', message: 'Memory cgroup out of memory: Killed process 48213 (java) total-vm:8392312kB, anon-rss:4193280kB, file-rss:20212kB, shmem-rss:0kB, UID:1000 pgtables:8740kB oom_score_adj:936', type: 'Warning', component: 'kernel-monitor', host: NODE },
-  { atMs: 15_050, involved: node, reason: 'SystemOOM', message: 'System OOM encountered, victim process: java, pid: 48213', type: 'Warning', component: 'kubelet', host: NODE },
-  { atMs: 20_000, involved: pod(BATCH_POD, 'batch'), reason: 'FailedScheduling', message: '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.', type: 'Warning', component: 'default-scheduler', repeats: 4, everyMs: 30_000 },
-  { atMs: 25_000, involved: node, reason: 'NodeNotReady', message: `Node ${NODE} status is now: NodeNotReady`, type: 'Normal', component: 'node-controller' },
-  { atMs: 30_000, involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'), reason: 'Pulling', message: 'Pulling image "registry.example.com/reports/worker:1.4.2"', type: 'Normal', component: 'kubelet', host: NODE, repeats: 3, everyMs: 25_000 },
-  { atMs: 31_200, involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'), reason: 'Failed', message: 'Failed to pull image "registry.example.com/reports/worker:1.4.2": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/reports/worker:1.4.2": failed to resolve reference "registry.example.com/reports/worker:1.4.2": registry.example.com/reports/worker:1.4.2: not found', type: 'Warning', component: 'kubelet', host: NODE, repeats: 3, everyMs: 25_000 },
-  { atMs: 31_250, involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'), reason: 'Failed', message: 'Error: ErrImagePull', type: 'Warning', component: 'kubelet', host: NODE, repeats: 3, everyMs: 25_000 },
-  { atMs: 32_000, involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'), reason: 'BackOff', message: 'Back-off pulling image "registry.example.com/reports/worker:1.4.2"', type: 'Normal', component: 'kubelet', host: NODE, repeats: 4, everyMs: 20_000 },
-  { atMs: 32_050, involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'), reason: 'Failed', message: 'Error: ImagePullBackOff', type: 'Warning', component: 'kubelet', host: NODE, repeats: 4, everyMs: 20_000 },
-  { atMs: 60_000, involved: node, reason: 'NodeReady', message: `Node ${NODE} status is now: NodeReady`, type: 'Normal', component: 'kubelet', host: NODE },
+  {
+    atMs: 0,
+    involved: { kind: 'Deployment', name: 'web', namespace: 'shop', apiVersion: 'apps/v1' },
+    reason: 'ScalingReplicaSet',
+    message: `Scaled up replica set ${WEB_RS} to 1`,
+    type: 'Normal',
+    component: 'deployment-controller',
+  },
+  {
+    atMs: 40,
+    involved: { kind: 'ReplicaSet', name: WEB_RS, namespace: 'shop', apiVersion: 'apps/v1' },
+    reason: 'SuccessfulCreate',
+    message: `Created pod: ${WEB_POD}`,
+    type: 'Normal',
+    component: 'replicaset-controller',
+  },
+  {
+    atMs: 90,
+    involved: pod(WEB_POD, 'shop'),
+    reason: 'Scheduled',
+    message: `Successfully assigned shop/${WEB_POD} to ${NODE}`,
+    type: 'Normal',
+    component: 'default-scheduler',
+  },
+  {
+    atMs: 900,
+    involved: pod(WEB_POD, 'shop', 'spec.containers{web}'),
+    reason: 'Pulling',
+    message: 'Pulling image "nginx:1.27.2"',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 3400,
+    involved: pod(WEB_POD, 'shop', 'spec.containers{web}'),
+    reason: 'Pulled',
+    message:
+      'Successfully pulled image "nginx:1.27.2" in 2.481s (2.481s including waiting). Image size: 72955450 bytes.',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 3500,
+    involved: pod(WEB_POD, 'shop', 'spec.containers{web}'),
+    reason: 'Created',
+    message: 'Created container web',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 3600,
+    involved: pod(WEB_POD, 'shop', 'spec.containers{web}'),
+    reason: 'Started',
+    message: 'Started container web',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 5000,
+    involved: pod(PAY_POD, 'payments', 'spec.containers{api}'),
+    reason: 'Started',
+    message: 'Started container api',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 9000,
+    involved: pod(PAY_POD, 'payments', 'spec.containers{api}'),
+    reason: 'BackOff',
+    message: `Back-off restarting failed container api in pod ${PAY_POD}_payments(${demoUid(PAY_POD)})`,
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 6,
+    everyMs: 20_000,
+  },
+  {
+    atMs: 12_000,
+    involved: pod(PAY_POD, 'payments', 'spec.containers{api}'),
+    reason: 'Unhealthy',
+    message:
+      'Liveness probe failed: Get "http://10.0.3.41:8080/healthz": dial tcp 10.0.3.41:8080: connect: connection refused',
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 3,
+    everyMs: 10_000,
+  },
+  {
+    atMs: 15_000,
+    involved: node,
+    reason: 'OOMKilling',
+    message:
+      'Memory cgroup out of memory: Killed process 48213 (java) total-vm:8392312kB, anon-rss:4193280kB, file-rss:20212kB, shmem-rss:0kB, UID:1000 pgtables:8740kB oom_score_adj:936',
+    type: 'Warning',
+    component: 'kernel-monitor',
+    host: NODE,
+  },
+  {
+    atMs: 15_050,
+    involved: node,
+    reason: 'SystemOOM',
+    message: 'System OOM encountered, victim process: java, pid: 48213',
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+  },
+  {
+    atMs: 20_000,
+    involved: pod(BATCH_POD, 'batch'),
+    reason: 'FailedScheduling',
+    message:
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    type: 'Warning',
+    component: 'default-scheduler',
+    repeats: 4,
+    everyMs: 30_000,
+  },
+  {
+    atMs: 25_000,
+    involved: node,
+    reason: 'NodeNotReady',
+    message: `Node ${NODE} status is now: NodeNotReady`,
+    type: 'Normal',
+    component: 'node-controller',
+  },
+  {
+    atMs: 30_000,
+    involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'),
+    reason: 'Pulling',
+    message: 'Pulling image "registry.example.com/reports/worker:1.4.2"',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 3,
+    everyMs: 25_000,
+  },
+  {
+    atMs: 31_200,
+    involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'),
+    reason: 'Failed',
+    message:
+      'Failed to pull image "registry.example.com/reports/worker:1.4.2": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/reports/worker:1.4.2": failed to resolve reference "registry.example.com/reports/worker:1.4.2": registry.example.com/reports/worker:1.4.2: not found',
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 3,
+    everyMs: 25_000,
+  },
+  {
+    atMs: 31_250,
+    involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'),
+    reason: 'Failed',
+    message: 'Error: ErrImagePull',
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 3,
+    everyMs: 25_000,
+  },
+  {
+    atMs: 32_000,
+    involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'),
+    reason: 'BackOff',
+    message: 'Back-off pulling image "registry.example.com/reports/worker:1.4.2"',
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 4,
+    everyMs: 20_000,
+  },
+  {
+    atMs: 32_050,
+    involved: pod(WORKER_POD, 'reports', 'spec.containers{worker}'),
+    reason: 'Failed',
+    message: 'Error: ImagePullBackOff',
+    type: 'Warning',
+    component: 'kubelet',
+    host: NODE,
+    repeats: 4,
+    everyMs: 20_000,
+  },
+  {
+    atMs: 60_000,
+    involved: node,
+    reason: 'NodeReady',
+    message: `Node ${NODE} status is now: NodeReady`,
+    type: 'Normal',
+    component: 'kubelet',
+    host: NODE,
+  },
 ];
 
 function iso(ms: number): string {
@@ -99,7 +281,13 @@ function eventFor(spec: Spec, index: number, count: number, startMs: number): Ra
   return {
     kind: 'Event',
     apiVersion: 'v1',
-    metadata: { name, namespace, uid: demoUid(seed), resourceVersion: String(100_000 + index * 10 + count), creationTimestamp: iso(first) },
+    metadata: {
+      name,
+      namespace,
+      uid: demoUid(seed),
+      resourceVersion: String(100_000 + index * 10 + count),
+      creationTimestamp: iso(first),
+    },
     involvedObject: {
       kind: spec.involved.kind,
       namespace: spec.involved.namespace === '' ? undefined : spec.involved.namespace,
@@ -110,7 +298,10 @@ function eventFor(spec: Spec, index: number, count: number, startMs: number): Ra
     },
     reason: spec.reason,
     message: spec.message,
-    source: spec.host === undefined ? { component: spec.component } : { component: spec.component, host: spec.host },
+    source:
+      spec.host === undefined
+        ? { component: spec.component }
+        : { component: spec.component, host: spec.host },
     firstTimestamp: iso(first),
     lastTimestamp: iso(last),
     count,
@@ -126,17 +317,28 @@ export function demoScenario(startMs: number): DemoStep[] {
   const steps: DemoStep[] = [];
   SPECS.forEach((spec, index) => {
     for (let count = 1; count <= (spec.repeats ?? 1); count++) {
-      steps.push({ atMs: spec.atMs + (count - 1) * (spec.everyMs ?? 0), event: eventFor(spec, index, count, startMs) });
+      steps.push({
+        atMs: spec.atMs + (count - 1) * (spec.everyMs ?? 0),
+        event: eventFor(spec, index, count, startMs),
+      });
     }
   });
   return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
-function owned(kind: string, name: string, namespace: string, labels: Record<string, string>, owner?: [string, string, string]): DemoObject {
+function owned(
+  kind: string,
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  owner?: [string, string, string],
+): DemoObject {
   const metadata: DemoObject['metadata'] = { name, namespace, uid: demoUid(name), labels };
   if (owner !== undefined) {
     const [apiVersion, ownerKind, ownerName] = owner;
-    metadata.ownerReferences = [{ apiVersion, kind: ownerKind, name: ownerName, uid: demoUid(ownerName), controller: true }];
+    metadata.ownerReferences = [
+      { apiVersion, kind: ownerKind, name: ownerName, uid: demoUid(ownerName), controller: true },
+    ];
   }
   return { apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1', kind, metadata };
 }
@@ -154,7 +356,22 @@ export function demoObjects(): DemoObject[] {
     owned('ReplicaSet', PAY_RS, 'payments', pay, ['apps/v1', 'Deployment', 'payments-api']),
     owned('Pod', PAY_POD, 'payments', pay, ['apps/v1', 'ReplicaSet', PAY_RS]),
     owned('Pod', WORKER_POD, 'reports', worker, ['apps/v1', 'ReplicaSet', 'report-worker-6f8d9b7c4']),
-    owned('Pod', BATCH_POD, 'batch', { app: 'nightly-export', team: 'data' }, ['batch/v1', 'Job', 'nightly-export-28930560']),
-    { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, uid: demoUid(NODE), labels: { 'node.kubernetes.io/instance-type': 'm6i.xlarge', 'topology.kubernetes.io/zone': 'eu-west-1a' } } },
+    owned('Pod', BATCH_POD, 'batch', { app: 'nightly-export', team: 'data' }, [
+      'batch/v1',
+      'Job',
+      'nightly-export-28930560',
+    ]),
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: NODE,
+        uid: demoUid(NODE),
+        labels: {
+          'node.kubernetes.io/instance-type': 'm6i.xlarge',
+          'topology.kubernetes.io/zone': 'eu-west-1a',
+        },
+      },
+    },
   ];
 }

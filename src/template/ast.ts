@@ -123,14 +123,7 @@ export interface EndElseNode {
   readonly pos: number;
 }
 export type Node =
-  | ListNode
-  | TextNode
-  | CommentNode
-  | ActionNode
-  | BranchNode
-  | TemplateNode
-  | LoopControlNode
-  | EndElseNode;
+  ListNode | TextNode | CommentNode | ActionNode | BranchNode | TemplateNode | LoopControlNode | EndElseNode;
 
 export function argString(n: ArgNode): string {
   switch (n.kind) {

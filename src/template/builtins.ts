@@ -123,7 +123,8 @@ function eqNonBasic(a: GoValue, b: GoValue): boolean {
   const nilA = a === undefined || a === null || a instanceof GoNilPointer;
   const nilB = b === undefined || b === null || b instanceof GoNilPointer;
   if (nilA || nilB) return nilA === nilB;
-  if (kb === 'slice' || kb === 'map' || kb === 'func') fail(`non-comparable type ${sprintf('%s', [b])}: ${goTypeName(b)}`);
+  if (kb === 'slice' || kb === 'map' || kb === 'func')
+    fail(`non-comparable type ${sprintf('%s', [b])}: ${goTypeName(b)}`);
   return formatValue(a) === formatValue(b) && goTypeName(a) === goTypeName(b);
 }
 
@@ -165,7 +166,8 @@ function prepareArg(v: GoValue, type: GoParamType): GoValue {
   const x = unwrapNil(v);
   if (type === 'any' || type === 'value') return x === undefined ? (type === 'any' ? null : undefined) : x;
   const goType = GO_PARAM_TYPE_NAMES[type];
-  if (x === undefined) return type === 'map' || type === 'list' ? null : fail(`value is nil; should be of type ${goType}`);
+  if (x === undefined)
+    return type === 'map' || type === 'list' ? null : fail(`value is nil; should be of type ${goType}`);
   const ok =
     (type === 'string' && typeof x === 'string') ||
     (type === 'int' && typeof x === 'number') ||
@@ -183,7 +185,9 @@ function call(fnValue: GoValue, ...args: GoValue[]): GoValue {
   if (!(fnv instanceof GoFuncValue)) return fail(`non-function of type ${goTypeName(fnv)}`);
   const fn = fnv.fn;
   if (fn.variadic === true ? args.length < fn.arity : args.length !== fn.arity) {
-    fail(`wrong number of args: got ${args.length} want ${fn.variadic === true ? 'at least ' : ''}${fn.arity}`);
+    fail(
+      `wrong number of args: got ${args.length} want ${fn.variadic === true ? 'at least ' : ''}${fn.arity}`,
+    );
   }
   const argv = args.map((a, i) => {
     const type = fn.params?.[Math.min(i, fn.variadic === true ? fn.arity : i)] ?? 'any';
@@ -203,8 +207,12 @@ function evalArgs(args: GoValue[]): string {
 }
 
 const V: GoParamType = 'value';
-const fn = (call: (...args: GoValue[]) => GoValue, arity: number, params: GoParamType[], variadic = false): TemplateFunction =>
-  ({ call, arity, params, variadic });
+const fn = (
+  call: (...args: GoValue[]) => GoValue,
+  arity: number,
+  params: GoParamType[],
+  variadic = false,
+): TemplateFunction => ({ call, arity, params, variadic });
 
 export const BUILTINS: FunctionTable = new Map<string, TemplateFunction>([
   ['and', fn((...a) => a[a.length - 1], 1, [V, V], true)],

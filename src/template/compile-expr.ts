@@ -1,6 +1,15 @@
 // Compiles pipelines, commands and arguments to closures with Go's evaluation rules
 // (text/template exec.go: evalPipeline, evalCommand, evalArg, evalCall).
-import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, NumberNode, PipeNode, VariableNode } from './ast.ts';
+import type {
+  ArgNode,
+  ChainNode,
+  CommandNode,
+  FieldNode,
+  IdentifierNode,
+  NumberNode,
+  PipeNode,
+  VariableNode,
+} from './ast.ts';
 import { argString, commandString, pipeString } from './ast.ts';
 import { GO_PARAM_TYPE_NAMES, GoFloat, GoMap } from './value.ts';
 import type { GoParamType, GoValue, StructType, TemplateFunction } from './value.ts';
@@ -12,14 +21,16 @@ import { compileError, thrower } from './exec-context.ts';
 import { callFunction } from './compile-call.ts';
 import { InterfaceArg } from './builtins.ts';
 
-const at = (cc: CompileCtx, node: { pos: number }, context: string): Thrower => thrower(cc.site, node.pos, context);
+const at = (cc: CompileCtx, node: { pos: number }, context: string): Thrower =>
+  thrower(cc.site, node.pos, context);
 
 /** The node Go's state last pointed at after evaluating a pipeline (some errors name it). */
 export function lastEvaluated(pipe: PipeNode): { pos: number; text: string } {
   const cmd = pipe.cmds[pipe.cmds.length - 1];
   const first = cmd?.args[0];
   if (cmd === undefined || first === undefined) return { pos: pipe.pos, text: pipeString(pipe) };
-  const last = first.kind === 'identifier' && cmd.args.length > 1 ? (cmd.args[cmd.args.length - 1] as ArgNode) : first;
+  const last =
+    first.kind === 'identifier' && cmd.args.length > 1 ? (cmd.args[cmd.args.length - 1] as ArgNode) : first;
   if (last.kind === 'pipe') return lastEvaluated(last);
   return { pos: last.pos, text: argString(last) };
 }
@@ -80,7 +91,12 @@ function findVar(name: string, cc: CompileCtx): number {
 }
 
 /** Go's notAFunction: a non-function first word cannot take arguments. */
-function notAFunction(cmd: CommandNode, hasFinal: boolean, cc: CompileCtx, node: ArgNode): (() => never) | null {
+function notAFunction(
+  cmd: CommandNode,
+  hasFinal: boolean,
+  cc: CompileCtx,
+  node: ArgNode,
+): (() => never) | null {
   if (cmd.args.length > 1 || hasFinal) {
     const first = cmd.args[0] as ArgNode;
     const text = first.kind === 'pipe' ? pipeString(first) : argString(first);
@@ -157,15 +173,27 @@ function idealConstant(n: NumberNode, cc: CompileCtx): () => GoValue {
  * `.A.B` on a receiver of a known struct type, resolved now. `textStart` is where the text of
  * names[0] (with its leading dot) starts, for pointing compile errors at the bad name.
  */
-function staticFields(type: StructType, names: readonly string[], textStart: number, hasArgs: boolean, fail: Thrower, cc: CompileCtx): (receiver: GoValue) => GoValue {
+function staticFields(
+  type: StructType,
+  names: readonly string[],
+  textStart: number,
+  hasArgs: boolean,
+  fail: Thrower,
+  cc: CompileCtx,
+): (receiver: GoValue) => GoValue {
   const chain = resolveStatic(type, names, (index, typeName, hint) => {
     const suggestion = hint !== undefined ? `; did you mean ${JSON.stringify(hint)}?` : '';
     const pos = textStart + names.slice(0, index).reduce((n, id) => n + id.length + 1, 0);
-    throw compileError(cc.site, pos, `field ${JSON.stringify(names[index])} not found in type ${typeName}${suggestion}`);
+    throw compileError(
+      cc.site,
+      pos,
+      `field ${JSON.stringify(names[index])} not found in type ${typeName}${suggestion}`,
+    );
   });
   const read = chain.read;
   if (chain.rest.length === 0) {
-    if (hasArgs) return () => fail(`${names[names.length - 1]} has arguments but cannot be invoked as function`);
+    if (hasArgs)
+      return () => fail(`${names[names.length - 1]} has arguments but cannot be invoked as function`);
     return (r) => read(r, fail);
   }
   const rest = chainSteps(chain.rest, hasArgs, false, fail);
@@ -182,9 +210,11 @@ export function compileField(node: FieldNode, cc: CompileCtx, hasArgs: boolean):
 function compileChain(node: ChainNode, cc: CompileCtx, hasArgs: boolean): Eval {
   const baseNode = node.node;
   const last =
-    baseNode.kind === 'pipe' ? lastEvaluated(baseNode)
-    : baseNode.kind === 'identifier' ? { pos: baseNode.pos, text: baseNode.name }
-    : { pos: node.pos, text: argString(node) };
+    baseNode.kind === 'pipe'
+      ? lastEvaluated(baseNode)
+      : baseNode.kind === 'identifier'
+        ? { pos: baseNode.pos, text: baseNode.name }
+        : { pos: node.pos, text: argString(node) };
   const fail = thrower(cc.site, last.pos, last.text);
   if (node.node.kind === 'nil') return () => fail(`indirection through explicit nil in ${argString(node)}`);
   const base = compileArg(node.node, 'value', cc);
@@ -204,12 +234,25 @@ function compileVariable(node: VariableNode, cc: CompileCtx, hasArgs: boolean): 
   const names = node.ident.slice(1);
   const steps =
     type !== undefined
-      ? staticFields(type, names, (node.start ?? node.pos) + (node.ident[0] as string).length, hasArgs, fail, cc)
+      ? staticFields(
+          type,
+          names,
+          (node.start ?? node.pos) + (node.ident[0] as string).length,
+          hasArgs,
+          fail,
+          cc,
+        )
       : chainSteps(names, hasArgs, false, fail);
   return (_dot, vars) => steps(vars[slot]);
 }
 
-function compileFunction(ident: IdentifierNode, cmd: CommandNode | IdentifierNode, args: ArgNode[], hasFinal: boolean, cc: CompileCtx): CmdEval {
+function compileFunction(
+  ident: IdentifierNode,
+  cmd: CommandNode | IdentifierNode,
+  args: ArgNode[],
+  hasFinal: boolean,
+  cc: CompileCtx,
+): CmdEval {
   const fn = cc.funcs.get(ident.name) as TemplateFunction;
   const isBuiltin = cc.builtins.get(ident.name) === fn;
   const cmdText = cmd.kind === 'command' ? commandString(cmd) : ident.name;
@@ -217,17 +260,26 @@ function compileFunction(ident: IdentifierNode, cmd: CommandNode | IdentifierNod
   const failIdent = at(cc, ident, ident.name);
   const numIn = args.length + (hasFinal ? 1 : 0);
   if (fn.variadic === true ? numIn < fn.arity : numIn !== fn.arity) {
-    const msg = fn.variadic === true
-      ? `wrong number of args for ${ident.name}: want at least ${fn.arity} got ${args.length}`
-      : `wrong number of args for ${ident.name}: want ${fn.arity} got ${numIn}`;
+    const msg =
+      fn.variadic === true
+        ? `wrong number of args for ${ident.name}: want at least ${fn.arity} got ${args.length}`
+        : `wrong number of args for ${ident.name}: want ${fn.arity} got ${numIn}`;
     return () => failIdent(msg);
   }
-  const paramType = (i: number): GoParamType => fn.params?.[fn.variadic === true ? Math.min(i, fn.arity) : i] ?? 'any';
+  const paramType = (i: number): GoParamType =>
+    fn.params?.[fn.variadic === true ? Math.min(i, fn.arity) : i] ?? 'any';
   if (isBuiltin && (ident.name === 'and' || ident.name === 'or')) {
-    return shortCircuit(ident.name === 'or', args.map((a) => compileArg(a, 'value', cc)), hasFinal);
+    return shortCircuit(
+      ident.name === 'or',
+      args.map((a) => compileArg(a, 'value', cc)),
+      hasFinal,
+    );
   }
   let argEvals = args.map((a, i) => compileArg(a, paramType(i), cc));
-  if (isBuiltin && ident.name === 'slice') argEvals = argEvals.map((e, i) => (i > 0 && yieldsInterface(args[i] as ArgNode, cc) ? boxInterface(e) : e));
+  if (isBuiltin && ident.name === 'slice')
+    argEvals = argEvals.map((e, i) =>
+      i > 0 && yieldsInterface(args[i] as ArgNode, cc) ? boxInterface(e) : e,
+    );
   const finalCheck = hasFinal ? dynamicCheck(paramType(numIn - 1), failCall) : null;
   return callFunction(fn, ident.name, argEvals, finalCheck, failCall);
 }
@@ -339,7 +391,8 @@ function literalArg(node: ArgNode, type: GoParamType, fail: Thrower): Eval {
     const f = new GoFloat(node.float);
     return () => f;
   }
-  if (type === 'map' || type === 'list') return () => fail(`can't handle ${text} for arg of type ${GO_PARAM_TYPE_NAMES[type]}`);
+  if (type === 'map' || type === 'list')
+    return () => fail(`can't handle ${text} for arg of type ${GO_PARAM_TYPE_NAMES[type]}`);
   const expected = type === 'int' ? 'integer' : type === 'float64' ? 'float' : type;
   return () => fail(`expected ${expected}; found ${text}`);
 }
@@ -349,18 +402,24 @@ export function dynamicCheck(type: GoParamType, fail: Thrower): (v: GoValue) => 
   if (type === 'value') return (v) => v;
   if (type === 'any') return (v) => (v === undefined ? null : v);
   const ok: (v: GoValue) => boolean =
-    type === 'string' ? (v) => typeof v === 'string'
-    : type === 'int' ? (v) => typeof v === 'number'
-    : type === 'bool' ? (v) => typeof v === 'boolean'
-    : type === 'map' ? (v) => v instanceof GoMap
-    : type === 'list' ? (v) => Array.isArray(v)
-    : (v) => v instanceof GoFloat;
+    type === 'string'
+      ? (v) => typeof v === 'string'
+      : type === 'int'
+        ? (v) => typeof v === 'number'
+        : type === 'bool'
+          ? (v) => typeof v === 'boolean'
+          : type === 'map'
+            ? (v) => v instanceof GoMap
+            : type === 'list'
+              ? (v) => Array.isArray(v)
+              : (v) => v instanceof GoFloat;
   const goType = GO_PARAM_TYPE_NAMES[type];
   const nillable = type === 'map' || type === 'list';
   return (v) => {
     if (ok(v)) return v;
     if (v === undefined) return nillable ? null : fail(`invalid value; expected ${goType}`);
-    return fail(`wrong type for value; expected ${goType}; got ${v === null ? 'interface {}' : goTypeName(v)}`);
+    return fail(
+      `wrong type for value; expected ${goType}; got ${v === null ? 'interface {}' : goTypeName(v)}`,
+    );
   };
 }
-

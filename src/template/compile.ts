@@ -80,13 +80,26 @@ export function compileGoTemplate(source: string, options: CompileOptions): GoPr
   };
   const single = singleActionOf(trees.get(name) as ListNode, trees.size, newCtx(prog, name, options.dotType));
   return single !== undefined
-    ? { name, source, execute, singleAction: (dot) => single(dot === null ? undefined : dot, [dot === null ? undefined : dot]) }
+    ? {
+        name,
+        source,
+        execute,
+        singleAction: (dot) => single(dot === null ? undefined : dot, [dot === null ? undefined : dot]),
+      }
     : { name, source, execute };
 }
 
 function newCtx(prog: Program, tmplName: string, dotType: StructType | undefined): CompileCtx {
   const site: Site = { parseName: prog.parseName, tmplName, source: prog.source };
-  return { site, funcs: prog.funcs, builtins: BUILTINS, dotType, dotIsInterface: false, scope: [{ name: '$', slot: 0, type: dotType }], slots: { count: 1 } };
+  return {
+    site,
+    funcs: prog.funcs,
+    builtins: BUILTINS,
+    dotType,
+    dotIsInterface: false,
+    scope: [{ name: '$', slot: 0, type: dotType }],
+    slots: { count: 1 },
+  };
 }
 
 function usesDollar(root: ListNode): boolean {
@@ -231,7 +244,8 @@ function compileIfWith(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
     const innerType = node.kind === 'with' ? withStaticDot(node, cc) : cc.dotType;
     const bodyCc = node.kind === 'with' ? withDot(cc, innerType, false) : cc;
     const body = scoped(cc, () => compileList(node.list, bodyCc, prog));
-    const orElse = node.elseList === null ? null : scoped(cc, () => compileList(node.elseList as ListNode, cc, prog));
+    const orElse =
+      node.elseList === null ? null : scoped(cc, () => compileList(node.elseList as ListNode, cc, prog));
     const isWith = node.kind === 'with';
     return (dot, vars) => {
       const v = p(dot, vars);
@@ -244,10 +258,14 @@ function compileIfWith(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
 function compileRange(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
   return scoped(cc, () => {
     const p = compilePipeline(node.pipe, cc);
-    const elemSlot = node.pipe.decl.length > 0 ? cc.slots.count - node.pipe.decl.length + (node.pipe.decl.length > 1 ? 1 : 0) : -1;
+    const elemSlot =
+      node.pipe.decl.length > 0
+        ? cc.slots.count - node.pipe.decl.length + (node.pipe.decl.length > 1 ? 1 : 0)
+        : -1;
     const keySlot = node.pipe.decl.length > 1 ? cc.slots.count - 2 : -1;
     const body = scoped(cc, () => compileList(node.list, withDot(cc, undefined, true), prog));
-    const orElse = node.elseList === null ? null : scoped(cc, () => compileList(node.elseList as ListNode, cc, prog));
+    const orElse =
+      node.elseList === null ? null : scoped(cc, () => compileList(node.elseList as ListNode, cc, prog));
     const last = lastEvaluated(node.pipe);
     const fail = thrower(cc.site, last.pos, last.text);
     const iterate = (key: GoValue, elem: GoValue, vars: GoValue[]): string => {
@@ -281,7 +299,8 @@ function compileRange(node: BranchNode, cc: CompileCtx, prog: Program): Exec {
         }
         return out;
       }
-      if (v !== undefined && !Array.isArray(v) && !(v instanceof GoMap)) fail(`range can't iterate over ${formatValue(v)}`);
+      if (v !== undefined && !Array.isArray(v) && !(v instanceof GoMap))
+        fail(`range can't iterate over ${formatValue(v)}`);
       return orElse === null ? '' : orElse(dot, vars);
     };
   });
@@ -307,7 +326,8 @@ function compileTemplateCall(node: TemplateNode, cc: CompileCtx, prog: Program):
   const p = node.pipe === null ? null : compilePipeline(node.pipe, cc);
   return (dot, vars) => {
     const ref = prog.refs.get(node.name);
-    if (ref === undefined || ref.exec === undefined) return fail(`template ${goQuote(node.name)} not defined`);
+    if (ref === undefined || ref.exec === undefined)
+      return fail(`template ${goQuote(node.name)} not defined`);
     if (prog.depth >= MAX_DEPTH) fail(`exceeded maximum template depth (${MAX_DEPTH})`);
     const newDot = p === null ? undefined : p(dot, vars);
     const newVars = new Array<GoValue>(ref.slotCount);
@@ -320,4 +340,3 @@ function compileTemplateCall(node: TemplateNode, cc: CompileCtx, prog: Program):
     }
   };
 }
-

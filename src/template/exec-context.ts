@@ -35,7 +35,11 @@ export interface CompileCtx {
   readonly slots: { count: number };
 }
 
-export const withDot = (cc: CompileCtx, dotType: StructType | undefined, dotIsInterface: boolean): CompileCtx => ({
+export const withDot = (
+  cc: CompileCtx,
+  dotType: StructType | undefined,
+  dotIsInterface: boolean,
+): CompileCtx => ({
   ...cc,
   dotType,
   dotIsInterface,
@@ -64,7 +68,13 @@ export function thrower(site: Site, pos: number, context: string): Thrower {
 /** A compile-time error of ours (Go finds these only when executing, we find them earlier). */
 export function compileError(site: Site, pos: number, detail: string): TemplateSyntaxError {
   const { line, column } = lineColumnAt(site.source, pos);
-  return new TemplateSyntaxError(`template: ${site.parseName}:${line}:${column}: ${detail}`, detail, line, column, site.source);
+  return new TemplateSyntaxError(
+    `template: ${site.parseName}:${line}:${column}: ${detail}`,
+    detail,
+    line,
+    column,
+    site.source,
+  );
 }
 
 /**

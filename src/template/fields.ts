@@ -32,8 +32,15 @@ export function dynamicStep(name: string, hasArgs: boolean, receiverIsInterface:
 }
 
 /** Composes the steps of `.A.B.C` into one function of the first receiver. */
-export function chainSteps(names: readonly string[], hasArgs: boolean, firstIsInterface: boolean, fail: Thrower): (r: GoValue) => GoValue {
-  const steps = names.map((n, i) => dynamicStep(n, hasArgs && i === names.length - 1, i === 0 ? firstIsInterface : true));
+export function chainSteps(
+  names: readonly string[],
+  hasArgs: boolean,
+  firstIsInterface: boolean,
+  fail: Thrower,
+): (r: GoValue) => GoValue {
+  const steps = names.map((n, i) =>
+    dynamicStep(n, hasArgs && i === names.length - 1, i === 0 ? firstIsInterface : true),
+  );
   if (steps.length === 1) {
     const [s0] = steps as [FieldStep];
     const name = names[0] as string;
@@ -125,7 +132,11 @@ export function resolveStatic(
       cur = def.struct;
       continue;
     }
-    return { read: composeHops(hops, nilMessages, def.get), rest: names.slice(i + 1), type: isLast ? def.struct : undefined };
+    return {
+      read: composeHops(hops, nilMessages, def.get),
+      rest: names.slice(i + 1),
+      type: isLast ? def.struct : undefined,
+    };
   }
   return unknown(0, type.name, undefined); // unreachable: names is never empty
 }

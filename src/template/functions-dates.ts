@@ -25,7 +25,12 @@ function durationRound(v: GoValue, now: () => Date): string {
   else if (v instanceof GoTime) nanos = BigInt(now().getTime()) * 1000000n - unixNanos(v);
   const u = nanos < 0n ? -nanos : nanos;
   const units: [bigint, string][] = [
-    [31536000000000000n, 'y'], [2592000000000000n, 'mo'], [86400000000000n, 'd'], [3600000000000n, 'h'], [60000000000n, 'm'], [1000000000n, 's'],
+    [31536000000000000n, 'y'],
+    [2592000000000000n, 'mo'],
+    [86400000000000n, 'd'],
+    [3600000000000n, 'h'],
+    [60000000000n, 'm'],
+    [1000000000n, 's'],
   ];
   for (const [size, suffix] of units) if (u > size) return (u / size).toString() + suffix;
   return '0s';
@@ -59,7 +64,10 @@ export function dateFunctions(now: () => Date): Record<string, TemplateFunction>
   };
   const toDate = (layout: GoValue, text: GoValue, must: boolean): GoTime => {
     const t = parseGoTime(argString(layout), argString(text));
-    if (t === undefined && must) throw new Error(`parsing time ${JSON.stringify(argString(text))} as ${JSON.stringify(argString(layout))}: cannot parse`);
+    if (t === undefined && must)
+      throw new Error(
+        `parsing time ${JSON.stringify(argString(text))} as ${JSON.stringify(argString(layout))}: cannot parse`,
+      );
     return t ?? ZERO_TIME;
   };
   return {

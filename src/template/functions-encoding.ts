@@ -21,7 +21,8 @@ export function fromJsonValue(v: unknown): GoValue {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.map(fromJsonValue);
   const entries: Record<string, GoValue> = Object.create(null) as Record<string, GoValue>;
-  for (const [key, value] of Object.entries(v as Record<string, unknown>)) entries[key] = fromJsonValue(value);
+  for (const [key, value] of Object.entries(v as Record<string, unknown>))
+    entries[key] = fromJsonValue(value);
   return new GoMap(entries);
 }
 
@@ -38,7 +39,9 @@ function mustFromJson(text: string): GoValue {
 function goJsonSyntaxMessage(text: string, err: unknown): string {
   if (text.trim() === '') return 'unexpected end of JSON input';
   const message = err instanceof Error ? err.message : String(err);
-  return message.includes('end of JSON') ? 'unexpected end of JSON input' : `invalid character in JSON: ${message}`;
+  return message.includes('end of JSON')
+    ? 'unexpected end of JSON input'
+    : `invalid character in JSON: ${message}`;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -95,7 +98,8 @@ function adler32(text: string): number {
   return ((b << 16) | a) >>> 0;
 }
 
-const hash = (algorithm: string): TemplateFunction => strings(1, (s) => createHash(algorithm).update(s, 'utf8').digest('hex'));
+const hash = (algorithm: string): TemplateFunction =>
+  strings(1, (s) => createHash(algorithm).update(s, 'utf8').digest('hex'));
 
 export const ENCODING_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   toJson: fn(1, (v) => marshal(v, true) ?? ''),

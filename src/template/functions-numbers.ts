@@ -65,10 +65,23 @@ export const NUMBER_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   max: fn(1, (a, ...rest) => rest.reduce<number>((m, v) => Math.max(m, toInt64(v)), toInt64(a)), true),
   biggest: fn(1, (a, ...rest) => rest.reduce<number>((m, v) => Math.max(m, toInt64(v)), toInt64(a)), true),
   min: fn(1, (a, ...rest) => rest.reduce<number>((m, v) => Math.min(m, toInt64(v)), toInt64(a)), true),
-  maxf: fn(1, (a, ...rest) => float(rest.reduce<number>((m, v) => Math.max(m, toFloat64(v)), toFloat64(a))), true),
-  minf: fn(1, (a, ...rest) => float(rest.reduce<number>((m, v) => Math.min(m, toFloat64(v)), toFloat64(a))), true),
+  maxf: fn(
+    1,
+    (a, ...rest) => float(rest.reduce<number>((m, v) => Math.max(m, toFloat64(v)), toFloat64(a))),
+    true,
+  ),
+  minf: fn(
+    1,
+    (a, ...rest) => float(rest.reduce<number>((m, v) => Math.min(m, toFloat64(v)), toFloat64(a))),
+    true,
+  ),
   floor: fn(1, (a) => float(Math.floor(toFloat64(a)))),
   ceil: fn(1, (a) => float(Math.ceil(toFloat64(a)))),
-  round: fn(2, (a, p, ...opt) => float(round(a, argInt(p), opt.length > 0 ? toFloat64(opt[0] as GoValue) : 0.5)), true, ['any', 'int', 'float64']),
+  round: fn(
+    2,
+    (a, p, ...opt) => float(round(a, argInt(p), opt.length > 0 ? toFloat64(opt[0] as GoValue) : 0.5)),
+    true,
+    ['any', 'int', 'float64'],
+  ),
   seq: fn(0, (...params) => seq(...params.map(argInt)), true, ['int']),
 };

@@ -50,7 +50,9 @@ function mustCompile(pattern: string): Compiled {
     return compile(pattern);
   } catch (err) {
     if (err instanceof RegexSyntaxError) {
-      throw new GoPanicError(`regexp: Compile(\`${pattern}\`): error parsing regexp: ${err.reason}: \`${pattern}\``);
+      throw new GoPanicError(
+        `regexp: Compile(\`${pattern}\`): error parsing regexp: ${err.reason}: \`${pattern}\``,
+      );
     }
     throw err;
   }
@@ -70,7 +72,7 @@ function runeWidth(s: string, pos: number): number {
 function allMatches(c: Compiled, s: string, n: number): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   const limit = n < 0 ? s.length + 1 : n;
-  for (let pos = 0, prevEnd = -1; out.length < limit && pos <= s.length; ) {
+  for (let pos = 0, prevEnd = -1; out.length < limit && pos <= s.length;) {
     const m = execAt(c, s, pos);
     if (m === null) break;
     const end = m.index + m[0].length;
@@ -126,7 +128,7 @@ function expand(template: string, m: RegExpExecArray, names: readonly string[]):
 function replaceAll(c: Compiled, s: string, repl: (m: RegExpExecArray) => string): string {
   let out = '';
   let lastEnd = 0;
-  for (let pos = 0; pos <= s.length; ) {
+  for (let pos = 0; pos <= s.length;) {
     const m = execAt(c, s, pos);
     if (m === null) break;
     const end = m.index + m[0].length;
@@ -157,7 +159,8 @@ function split(c: Compiled, s: string, n: number, emptyPattern: boolean): string
   return out;
 }
 
-const s2 = (f: (re: string, s: string) => ReturnType<TemplateFunction['call']>): TemplateFunction => strings(2, f);
+const s2 = (f: (re: string, s: string) => ReturnType<TemplateFunction['call']>): TemplateFunction =>
+  strings(2, f);
 const s3 = (f: (re: string, s: string, r: string) => string): TemplateFunction => strings(3, f);
 const SSI: readonly GoParamType[] = ['string', 'string', 'int'];
 
@@ -165,7 +168,8 @@ function tryCompile(pattern: string): Compiled | Error {
   try {
     return compile(pattern);
   } catch (err) {
-    if (err instanceof RegexSyntaxError) return new Error(`error parsing regexp: ${err.reason}: \`${pattern}\``);
+    if (err instanceof RegexSyntaxError)
+      return new Error(`error parsing regexp: ${err.reason}: \`${pattern}\``);
     throw err;
   }
 }
@@ -184,8 +188,18 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   mustRegexMatch: s2((re, s) => execAt(must(re), s, 0) !== null),
   regexFind: s2((re, s) => execAt(mustCompile(re), s, 0)?.[0] ?? ''),
   mustRegexFind: s2((re, s) => execAt(must(re), s, 0)?.[0] ?? ''),
-  regexFindAll: fn(3, (re, s, n) => allMatches(mustCompile(argString(re)), argString(s), argInt(n)).map((m) => m[0]), false, SSI),
-  mustRegexFindAll: fn(3, (re, s, n) => allMatches(must(argString(re)), argString(s), argInt(n)).map((m) => m[0]), false, SSI),
+  regexFindAll: fn(
+    3,
+    (re, s, n) => allMatches(mustCompile(argString(re)), argString(s), argInt(n)).map((m) => m[0]),
+    false,
+    SSI,
+  ),
+  mustRegexFindAll: fn(
+    3,
+    (re, s, n) => allMatches(must(argString(re)), argString(s), argInt(n)).map((m) => m[0]),
+    false,
+    SSI,
+  ),
   regexReplaceAll: s3((re, s, r) => {
     const c = mustCompile(re);
     return replaceAll(c, s, (m) => expand(r, m, c.names));
@@ -196,7 +210,17 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   }),
   regexReplaceAllLiteral: s3((re, s, r) => replaceAll(mustCompile(re), s, () => r)),
   mustRegexReplaceAllLiteral: s3((re, s, r) => replaceAll(must(re), s, () => r)),
-  regexSplit: fn(3, (re, s, n) => split(mustCompile(argString(re)), argString(s), argInt(n), argString(re) === ''), false, SSI),
-  mustRegexSplit: fn(3, (re, s, n) => split(must(argString(re)), argString(s), argInt(n), argString(re) === ''), false, SSI),
+  regexSplit: fn(
+    3,
+    (re, s, n) => split(mustCompile(argString(re)), argString(s), argInt(n), argString(re) === ''),
+    false,
+    SSI,
+  ),
+  mustRegexSplit: fn(
+    3,
+    (re, s, n) => split(must(argString(re)), argString(s), argInt(n), argString(re) === ''),
+    false,
+    SSI,
+  ),
   regexQuoteMeta: strings(1, (s) => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')),
 };

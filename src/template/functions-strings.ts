@@ -1,7 +1,16 @@
 // sprig's string functions, with Go's semantics where JavaScript differs: byte offsets for
 // substr/trunc/abbrev, Unicode simple case mapping, Go's whitespace set, strings.Title's
 // word boundaries, strings.Replace with an empty needle.
-import { argInt, argString, fn, formatV, GoPanicError, strings, strslice, strval } from './functions-support.ts';
+import {
+  argInt,
+  argString,
+  fn,
+  formatV,
+  GoPanicError,
+  strings,
+  strslice,
+  strval,
+} from './functions-support.ts';
 import { goQuote } from './quote.ts';
 import { GoMap, type GoValue, type TemplateFunction } from './value.ts';
 
@@ -47,8 +56,10 @@ export function byteSlice(s: string, start: number, end?: number): string {
   const ascii = ASCII.test(s);
   const length = ascii ? s.length : Buffer.byteLength(s);
   const hi = end ?? length;
-  if (hi < 0 || hi > length) throw new GoPanicError(`runtime error: slice bounds out of range [:${hi}] with length ${length}`);
-  if (start < 0 || start > hi) throw new GoPanicError(`runtime error: slice bounds out of range [${start}:${hi}]`);
+  if (hi < 0 || hi > length)
+    throw new GoPanicError(`runtime error: slice bounds out of range [:${hi}] with length ${length}`);
+  if (start < 0 || start > hi)
+    throw new GoPanicError(`runtime error: slice bounds out of range [${start}:${hi}]`);
   if (ascii) return s.slice(start, hi);
   return Buffer.from(s).subarray(start, hi).toString('utf8');
 }
@@ -117,7 +128,8 @@ function repeat(count: number, s: string): string {
 
 const s1 = (f: (s: string) => GoValue): TemplateFunction => strings(1, f);
 const s2 = (f: (a: string, b: string) => GoValue): TemplateFunction => strings(2, f);
-const is = (f: (n: number, s: string) => GoValue): TemplateFunction => fn(2, (a, b) => f(argInt(a), argString(b)), false, ['int', 'string']);
+const is = (f: (n: number, s: string) => GoValue): TemplateFunction =>
+  fn(2, (a, b) => f(argInt(a), argString(b)), false, ['int', 'string']);
 
 export const STRING_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   lower: s1(lower),
@@ -128,26 +140,64 @@ export const STRING_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   trimAll: s2((cutset, s) => trimCutset(s, cutset)),
   trimall: s2((cutset, s) => trimCutset(s, cutset)),
   trimPrefix: s2((prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
-  trimSuffix: s2((suffix, s) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s)),
+  trimSuffix: s2((suffix, s) =>
+    suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s,
+  ),
   nospace: s1((s) => [...s].filter((c) => !IS_SPACE.test(c)).join('')),
   replace: strings(3, (o, n, s) => replaceAll(s, o, n)),
   contains: s2((sub, s) => s.includes(sub)),
   hasPrefix: s2((prefix, s) => s.startsWith(prefix)),
   hasSuffix: s2((suffix, s) => s.endsWith(suffix)),
-  quote: fn(0, (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => goQuote(strval(a))).join(' '), true),
-  squote: fn(0, (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => `'${formatV(a)}'`).join(' '), true),
-  cat: fn(0, (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => formatV(a)).join(' '), true),
+  quote: fn(
+    0,
+    (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => goQuote(strval(a)))
+        .join(' '),
+    true,
+  ),
+  squote: fn(
+    0,
+    (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => `'${formatV(a)}'`)
+        .join(' '),
+    true,
+  ),
+  cat: fn(
+    0,
+    (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => formatV(a))
+        .join(' '),
+    true,
+  ),
   split: s2((sep, orig) => indexedMap(splitGo(orig, sep))),
   splitList: s2((sep, orig) => splitGo(orig, sep)),
-  splitn: fn(3, (sep, n, orig) => indexedMap(splitGo(argString(orig), argString(sep), argInt(n))), false, ['string', 'int', 'string']),
+  splitn: fn(3, (sep, n, orig) => indexedMap(splitGo(argString(orig), argString(sep), argInt(n))), false, [
+    'string',
+    'int',
+    'string',
+  ]),
   join: fn(2, (sep, v) => strslice(v).join(argString(sep)), false, ['string', 'any']),
   toStrings: fn(1, (v) => strslice(v)),
-  substr: fn(3, (start, end, s) => substr(argInt(start), argInt(end), argString(s)), false, ['int', 'int', 'string']),
+  substr: fn(3, (start, end, s) => substr(argInt(start), argInt(end), argString(s)), false, [
+    'int',
+    'int',
+    'string',
+  ]),
   trunc: is(trunc),
   abbrev: is(abbrev),
   indent: is(indent),
   nindent: is((n, s) => '\n' + indent(n, s)),
   repeat: is(repeat),
-  plural: fn(3, (one, many, count) => (argInt(count) === 1 ? argString(one) : argString(many)), false, ['string', 'string', 'int']),
+  plural: fn(3, (one, many, count) => (argInt(count) === 1 ? argString(one) : argString(many)), false, [
+    'string',
+    'string',
+    'int',
+  ]),
   toString: fn(1, (v) => strval(v)),
 };

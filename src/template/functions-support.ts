@@ -1,7 +1,16 @@
 // Shared pieces of the sprig function table: Go-typed argument checks, fmt's %v, sprig's
 // strval/empty and spf13/cast's conversions, over the template value model.
 import { formatValue, goTypeName } from './print.ts';
-import { GoDuration, GoFloat, GoMap, GoNilPointer, GoTime, type GoParamType, type GoValue, type TemplateFunction } from './value.ts';
+import {
+  GoDuration,
+  GoFloat,
+  GoMap,
+  GoNilPointer,
+  GoTime,
+  type GoParamType,
+  type GoValue,
+  type TemplateFunction,
+} from './value.ts';
 
 /**
  * An argument of the wrong Go type. text/template reports these without the
@@ -25,7 +34,12 @@ export class GoPanicError extends Error {
 }
 
 /** A table entry; `params` are the Go parameter types the engine checks arguments against. */
-export function fn(arity: number, call: (...args: GoValue[]) => GoValue, variadic = false, params?: readonly GoParamType[]): TemplateFunction {
+export function fn(
+  arity: number,
+  call: (...args: GoValue[]) => GoValue,
+  variadic = false,
+  params?: readonly GoParamType[],
+): TemplateFunction {
   const base = variadic ? { call, arity, variadic } : { call, arity };
   return params === undefined ? base : { ...base, params };
 }
@@ -80,9 +94,12 @@ export function strval(v: GoValue): string {
 export function empty(v: GoValue): boolean {
   if (v === null || v === undefined) return true;
   switch (typeof v) {
-    case 'string': return v.length === 0;
-    case 'number': return v === 0;
-    case 'boolean': return !v;
+    case 'string':
+      return v.length === 0;
+    case 'number':
+      return v === 0;
+    case 'boolean':
+      return !v;
   }
   if (Array.isArray(v)) return v.length === 0;
   if (v instanceof GoFloat) return v.value === 0;
@@ -147,7 +164,8 @@ export function toFloat64(v: GoValue): number {
 
 /** sprig's strslice: lists element-wise (nils dropped), nil → [], anything else → [strval]. */
 export function strslice(v: GoValue): string[] {
-  if (Array.isArray(v)) return v.filter((e: GoValue) => e !== null && e !== undefined).map((e: GoValue) => strval(e));
+  if (Array.isArray(v))
+    return v.filter((e: GoValue) => e !== null && e !== undefined).map((e: GoValue) => strval(e));
   if (v === null || v === undefined) return [];
   return [strval(v)];
 }

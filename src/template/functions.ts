@@ -20,7 +20,25 @@ export interface FunctionOptions {
 
 /** Go's text/template builtins (implemented by the engine, listed here for names and hints). */
 export const GO_BUILTIN_NAMES: readonly string[] = [
-  'and', 'call', 'eq', 'ge', 'gt', 'html', 'index', 'js', 'le', 'len', 'lt', 'ne', 'not', 'or', 'print', 'printf', 'println', 'slice', 'urlquery',
+  'and',
+  'call',
+  'eq',
+  'ge',
+  'gt',
+  'html',
+  'index',
+  'js',
+  'le',
+  'len',
+  'lt',
+  'ne',
+  'not',
+  'or',
+  'print',
+  'printf',
+  'println',
+  'slice',
+  'urlquery',
 ];
 
 const isNameByte = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
@@ -29,7 +47,8 @@ const SPECIAL = '*#$@!?-0123456789';
 /** os.Expand's shell-name scan: the name after `$` and how many bytes it used. */
 function shellName(s: string): { name: string; width: number } {
   if (s[0] === '{') {
-    if (s.length > 2 && SPECIAL.includes(s[1] as string) && s[2] === '}') return { name: s[1] as string, width: 3 };
+    if (s.length > 2 && SPECIAL.includes(s[1] as string) && s[2] === '}')
+      return { name: s[1] as string, width: 3 };
     for (let i = 1; i < s.length; i++) {
       if (s[i] === '}') return i === 1 ? { name: '', width: 2 } : { name: s.slice(1, i), width: i + 1 };
     }

@@ -48,8 +48,8 @@ export function durationString(nanos: bigint): string {
 const UNITS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1000n,
-  'µs': 1000n,
-  'μs': 1000n,
+  µs: 1000n,
+  μs: 1000n,
   ms: 1000000n,
   s: SECOND,
   m: 60n * SECOND,

@@ -4,12 +4,41 @@ import { civil } from './go-time.ts';
 import type { GoTime } from './value.ts';
 
 export type StdChunk =
-  | 'Jan' | 'January' | 'Mon' | 'Monday' | 'MST'
-  | '01' | '02' | '03' | '04' | '05' | '06' | '002' | '__2' | '_2'
-  | '15' | '1' | '2' | '2006' | '3' | '4' | '5' | 'PM' | 'pm'
-  | '-070000' | '-07:00:00' | '-0700' | '-07:00' | '-07'
-  | 'Z070000' | 'Z07:00:00' | 'Z0700' | 'Z07:00' | 'Z07'
-  | 'frac0' | 'frac9';
+  | 'Jan'
+  | 'January'
+  | 'Mon'
+  | 'Monday'
+  | 'MST'
+  | '01'
+  | '02'
+  | '03'
+  | '04'
+  | '05'
+  | '06'
+  | '002'
+  | '__2'
+  | '_2'
+  | '15'
+  | '1'
+  | '2'
+  | '2006'
+  | '3'
+  | '4'
+  | '5'
+  | 'PM'
+  | 'pm'
+  | '-070000'
+  | '-07:00:00'
+  | '-0700'
+  | '-07:00'
+  | '-07'
+  | 'Z070000'
+  | 'Z07:00:00'
+  | 'Z0700'
+  | 'Z07:00'
+  | 'Z07'
+  | 'frac0'
+  | 'frac9';
 
 export interface LayoutPart {
   readonly literal?: string;
@@ -29,7 +58,10 @@ function isDigitAt(s: string, i: number): boolean {
 }
 
 /** The std chunk starting at i, with its length, or undefined for a literal character. */
-function stdAt(layout: string, i: number): { std: StdChunk; len: number; digits?: number; sep?: string } | undefined {
+function stdAt(
+  layout: string,
+  i: number,
+): { std: StdChunk; len: number; digits?: number; sep?: string } | undefined {
   const rest = layout.slice(i);
   switch (layout[i]) {
     case 'J':
@@ -91,7 +123,7 @@ export function parseLayout(layout: string): readonly LayoutPart[] {
   if (cached !== undefined) return cached;
   const parts: LayoutPart[] = [];
   let literal = '';
-  for (let i = 0; i < layout.length; ) {
+  for (let i = 0; i < layout.length;) {
     const found = stdAt(layout, i);
     if (found === undefined) {
       literal += layout[i];
@@ -108,7 +140,20 @@ export function parseLayout(layout: string): readonly LayoutPart[] {
   return parts;
 }
 
-export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 export function pad(n: number, width: number, fill = '0'): string {
@@ -152,31 +197,57 @@ export function formatGoTime(t: GoTime, layout: string): string {
 function formatStd(part: LayoutPart, c: ReturnType<typeof civil>, t: GoTime): string {
   const std = part.std as StdChunk;
   switch (std) {
-    case '2006': return pad(c.year, 4);
-    case '06': return pad(((c.year % 100) + 100) % 100, 2);
-    case 'Jan': return (MONTHS[c.month - 1] ?? '').slice(0, 3);
-    case 'January': return MONTHS[c.month - 1] ?? '';
-    case '1': return String(c.month);
-    case '01': return pad(c.month, 2);
-    case 'Mon': return (DAYS[c.weekday] ?? '').slice(0, 3);
-    case 'Monday': return DAYS[c.weekday] ?? '';
-    case '2': return String(c.day);
-    case '_2': return pad(c.day, 2, ' ');
-    case '02': return pad(c.day, 2);
-    case '__2': return pad(c.yearDay, 3, ' ');
-    case '002': return pad(c.yearDay, 3);
-    case '15': return pad(c.hour, 2);
-    case '3': return String(c.hour % 12 === 0 ? 12 : c.hour % 12);
-    case '03': return pad(c.hour % 12 === 0 ? 12 : c.hour % 12, 2);
-    case '4': return String(c.min);
-    case '04': return pad(c.min, 2);
-    case '5': return String(c.sec);
-    case '05': return pad(c.sec, 2);
-    case 'PM': return c.hour >= 12 ? 'PM' : 'AM';
-    case 'pm': return c.hour >= 12 ? 'pm' : 'am';
-    case 'MST': return t.zoneName !== '' ? t.zoneName : formatZone('-0700', t.offsetSeconds);
-    case 'frac0': return formatFraction(c.nanos, part.digits ?? 0, part.sep ?? '.', false);
-    case 'frac9': return formatFraction(c.nanos, part.digits ?? 0, part.sep ?? '.', true);
-    default: return formatZone(std, t.offsetSeconds);
+    case '2006':
+      return pad(c.year, 4);
+    case '06':
+      return pad(((c.year % 100) + 100) % 100, 2);
+    case 'Jan':
+      return (MONTHS[c.month - 1] ?? '').slice(0, 3);
+    case 'January':
+      return MONTHS[c.month - 1] ?? '';
+    case '1':
+      return String(c.month);
+    case '01':
+      return pad(c.month, 2);
+    case 'Mon':
+      return (DAYS[c.weekday] ?? '').slice(0, 3);
+    case 'Monday':
+      return DAYS[c.weekday] ?? '';
+    case '2':
+      return String(c.day);
+    case '_2':
+      return pad(c.day, 2, ' ');
+    case '02':
+      return pad(c.day, 2);
+    case '__2':
+      return pad(c.yearDay, 3, ' ');
+    case '002':
+      return pad(c.yearDay, 3);
+    case '15':
+      return pad(c.hour, 2);
+    case '3':
+      return String(c.hour % 12 === 0 ? 12 : c.hour % 12);
+    case '03':
+      return pad(c.hour % 12 === 0 ? 12 : c.hour % 12, 2);
+    case '4':
+      return String(c.min);
+    case '04':
+      return pad(c.min, 2);
+    case '5':
+      return String(c.sec);
+    case '05':
+      return pad(c.sec, 2);
+    case 'PM':
+      return c.hour >= 12 ? 'PM' : 'AM';
+    case 'pm':
+      return c.hour >= 12 ? 'pm' : 'am';
+    case 'MST':
+      return t.zoneName !== '' ? t.zoneName : formatZone('-0700', t.offsetSeconds);
+    case 'frac0':
+      return formatFraction(c.nanos, part.digits ?? 0, part.sep ?? '.', false);
+    case 'frac9':
+      return formatFraction(c.nanos, part.digits ?? 0, part.sep ?? '.', true);
+    default:
+      return formatZone(std, t.offsetSeconds);
   }
 }

@@ -52,7 +52,10 @@ function getnum(st: State, fixed: boolean): number {
 function lookupName(st: State, names: readonly string[]): number {
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    if (st.value.length >= name.length && st.value.slice(0, name.length).toLowerCase() === name.toLowerCase()) {
+    if (
+      st.value.length >= name.length &&
+      st.value.slice(0, name.length).toLowerCase() === name.toLowerCase()
+    ) {
       st.value = st.value.slice(name.length);
       return i;
     }
@@ -114,22 +117,52 @@ function parseStd(st: State, part: LayoutPart, next: LayoutPart | undefined): vo
       st.year = y >= 69 ? 1900 + y : 2000 + y;
       return;
     }
-    case 'Jan': st.month = lookupName(st, MONTHS.map((m) => m.slice(0, 3))) + 1; return;
-    case 'January': st.month = lookupName(st, MONTHS) + 1; return;
-    case 'Mon': lookupName(st, DAYS.map((d) => d.slice(0, 3))); return;
-    case 'Monday': lookupName(st, DAYS); return;
-    case '1': case '01':
+    case 'Jan':
+      st.month =
+        lookupName(
+          st,
+          MONTHS.map((m) => m.slice(0, 3)),
+        ) + 1;
+      return;
+    case 'January':
+      st.month = lookupName(st, MONTHS) + 1;
+      return;
+    case 'Mon':
+      lookupName(
+        st,
+        DAYS.map((d) => d.slice(0, 3)),
+      );
+      return;
+    case 'Monday':
+      lookupName(st, DAYS);
+      return;
+    case '1':
+    case '01':
       st.month = getnum(st, part.std === '01');
       if (st.month < 1 || st.month > 12) fail();
       return;
-    case '_2': case '2': case '02':
+    case '_2':
+    case '2':
+    case '02':
       if (part.std === '_2' && st.value[0] === ' ') st.value = st.value.slice(1);
       st.day = getnum(st, part.std === '02');
       return;
-    case '15': st.hour = getnum(st, false); if (st.hour > 23) fail(); return;
-    case '3': case '03': st.hour = getnum(st, part.std === '03'); if (st.hour > 12) fail(); return;
-    case '4': case '04': st.min = getnum(st, part.std === '04'); if (st.min > 59) fail(); return;
-    case '5': case '05':
+    case '15':
+      st.hour = getnum(st, false);
+      if (st.hour > 23) fail();
+      return;
+    case '3':
+    case '03':
+      st.hour = getnum(st, part.std === '03');
+      if (st.hour > 12) fail();
+      return;
+    case '4':
+    case '04':
+      st.min = getnum(st, part.std === '04');
+      if (st.min > 59) fail();
+      return;
+    case '5':
+    case '05':
       st.sec = getnum(st, part.std === '05');
       if (st.sec > 59) fail();
       if (/^[.,]\d/.test(st.value) && next?.std !== 'frac0' && next?.std !== 'frac9') {
@@ -137,7 +170,8 @@ function parseStd(st: State, part: LayoutPart, next: LayoutPart | undefined): vo
         parseNanos(st, n);
       }
       return;
-    case 'PM': case 'pm': {
+    case 'PM':
+    case 'pm': {
       const v = st.value.slice(0, 2);
       const [p, a] = part.std === 'PM' ? ['PM', 'AM'] : ['pm', 'am'];
       if (v !== p && v !== a) fail();
@@ -152,7 +186,12 @@ function parseStd(st: State, part: LayoutPart, next: LayoutPart | undefined): vo
         st.zoneName = 'UTC';
         return;
       }
-      { const m = /^[A-Z]{3,5}/.exec(st.value); if (m === null) fail(); st.zoneName = m[0]; st.value = st.value.slice(m[0].length); }
+      {
+        const m = /^[A-Z]{3,5}/.exec(st.value);
+        if (m === null) fail();
+        st.zoneName = m[0];
+        st.value = st.value.slice(m[0].length);
+      }
       return;
     case 'frac0':
       if (st.value.length < 1 + (part.digits ?? 0)) fail();
@@ -162,7 +201,8 @@ function parseStd(st: State, part: LayoutPart, next: LayoutPart | undefined): vo
       if (!/^[.,]\d/.test(st.value)) return;
       parseNanos(st, 1 + (/^[.,](\d+)/.exec(st.value)?.[1]?.length ?? 0));
       return;
-    case '__2': case '002':
+    case '__2':
+    case '002':
       fail();
       return;
     default:
@@ -193,6 +233,9 @@ export function parseGoTime(layout: string, value: string): GoTime | undefined {
   const epochMs = wallMs - offset * 1000;
   // A zone that is not the local one (UTC) keeps its offset; Go names it only when the text did.
   // Go's FixedZone("", offset) prints its offset where MST is asked for; we store that text.
-  const zoneName = offset === 0 && (st.zoneName === undefined || st.zoneName === 'UTC') ? 'UTC' : (st.zoneName ?? numericZoneName(offset));
+  const zoneName =
+    offset === 0 && (st.zoneName === undefined || st.zoneName === 'UTC')
+      ? 'UTC'
+      : (st.zoneName ?? numericZoneName(offset));
   return new GoTime(epochMs, st.nanos % 1e6, offset, zoneName, epochMs === ZERO_EPOCH_MS && st.nanos === 0);
 }

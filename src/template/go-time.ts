@@ -26,7 +26,8 @@ export class KubeTime extends GoTime {
 export const ZERO_META_TIME = new KubeTime(ZERO_TIME, 'metav1');
 export const ZERO_MICRO_TIME = new KubeTime(ZERO_TIME, 'micro');
 
-const RFC3339_RE = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))$/;
+const RFC3339_RE =
+  /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))$/;
 
 /**
  * Parses an RFC 3339 timestamp (any number of fraction digits) into UTC, as the exporter's
@@ -35,8 +36,16 @@ const RFC3339_RE = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?
 export function parseRfc3339(text: string): GoTime | undefined {
   const m = RFC3339_RE.exec(text);
   if (m === null) return undefined;
-  const [year, month, day, hour, min, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || min > 59 || sec > 59) return undefined;
+  const [year, month, day, hour, min, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || min > 59 || sec > 59)
+    return undefined;
   let offsetSeconds = 0;
   if (m[9] !== undefined) {
     const oh = Number(m[10]);
@@ -133,7 +142,13 @@ export function addNanos(t: GoTime, nanos: bigint): GoTime {
   const ms = total / 1000000n - (total % 1000000n < 0n ? 1n : 0n);
   const extra = Number(total - ms * 1000000n);
   const epochMs = Number(ms);
-  return new GoTime(epochMs, extra, t.offsetSeconds, t.zoneName, epochMs === ZERO_EPOCH_MS && extra === 0 && t.offsetSeconds === 0);
+  return new GoTime(
+    epochMs,
+    extra,
+    t.offsetSeconds,
+    t.zoneName,
+    epochMs === ZERO_EPOCH_MS && extra === 0 && t.offsetSeconds === 0,
+  );
 }
 
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';

@@ -21,8 +21,15 @@ interface ZoneType {
 export function parseTzif(data: Buffer): Zone | undefined {
   if (data.subarray(0, 4).toString('latin1') !== 'TZif') return undefined;
   const counts = (at: number) => {
-    const [isut, isstd, leap, timecnt, typecnt, charcnt] = [0, 1, 2, 3, 4, 5].map((i) => data.readUInt32BE(at + 20 + i * 4)) as [number, number, number, number, number, number];
-    return { skip: timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut, timecnt, typecnt, charcnt };
+    const [isut, isstd, leap, timecnt, typecnt, charcnt] = [0, 1, 2, 3, 4, 5].map((i) =>
+      data.readUInt32BE(at + 20 + i * 4),
+    ) as [number, number, number, number, number, number];
+    return {
+      skip: timecnt * 4 + timecnt + typecnt * 6 + charcnt + leap * 8 + isstd + isut,
+      timecnt,
+      typecnt,
+      charcnt,
+    };
   };
   const v1 = counts(0);
   const v2 = data[4] !== 0 && data.length > 44 + v1.skip ? counts(44 + v1.skip) : undefined;
@@ -30,7 +37,8 @@ export function parseTzif(data: Buffer): Zone | undefined {
   let at = v2 === undefined ? 44 : 88 + v1.skip;
   const timeSize = v2 === undefined ? 4 : 8;
   const times: number[] = [];
-  for (let i = 0; i < timecnt; i++) times.push(timeSize === 8 ? Number(data.readBigInt64BE(at + i * 8)) : data.readInt32BE(at + i * 4));
+  for (let i = 0; i < timecnt; i++)
+    times.push(timeSize === 8 ? Number(data.readBigInt64BE(at + i * 8)) : data.readInt32BE(at + i * 4));
   at += timecnt * timeSize;
   const typeIndex = [...data.subarray(at, at + timecnt)];
   at += timecnt;
@@ -40,7 +48,11 @@ export function parseTzif(data: Buffer): Zone | undefined {
     const o = at + i * 6;
     const nameAt = data[o + 5] as number;
     const end = chars.indexOf('\0', nameAt);
-    types.push({ offsetSeconds: data.readInt32BE(o), isDst: data[o + 4] === 1, name: chars.slice(nameAt, end < 0 ? undefined : end) });
+    types.push({
+      offsetSeconds: data.readInt32BE(o),
+      isDst: data[o + 4] === 1,
+      name: chars.slice(nameAt, end < 0 ? undefined : end),
+    });
   }
   if (types.length === 0) return undefined;
   const first = types.find((t) => !t.isDst) ?? (types[0] as ZoneType);
@@ -63,22 +75,44 @@ export function parseTzif(data: Buffer): Zone | undefined {
 function goNumericName(offsetSeconds: number): string {
   const abs = Math.abs(offsetSeconds);
   const m = Math.floor((abs % 3600) / 60);
-  return (offsetSeconds < 0 ? '-' : '+') + String(Math.floor(abs / 3600)).padStart(2, '0') + (m === 0 ? '' : String(m).padStart(2, '0'));
+  return (
+    (offsetSeconds < 0 ? '-' : '+') +
+    String(Math.floor(abs / 3600)).padStart(2, '0') +
+    (m === 0 ? '' : String(m).padStart(2, '0'))
+  );
 }
 
 function intlZone(name: string): Zone {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone: name,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   });
   const short = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'short' });
   return {
     at: (epochMs) => {
       const f: Record<string, number> = {};
-      for (const p of parts.formatToParts(new Date(epochMs))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-      const wall = Date.UTC(f['year'] ?? 1970, (f['month'] ?? 1) - 1, f['day'] ?? 1, f['hour'] ?? 0, f['minute'] ?? 0, f['second'] ?? 0);
+      for (const p of parts.formatToParts(new Date(epochMs)))
+        if (p.type !== 'literal') f[p.type] = Number(p.value);
+      const wall = Date.UTC(
+        f['year'] ?? 1970,
+        (f['month'] ?? 1) - 1,
+        f['day'] ?? 1,
+        f['hour'] ?? 0,
+        f['minute'] ?? 0,
+        f['second'] ?? 0,
+      );
       const offsetSeconds = Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 1000);
       const text = short.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-      return { offsetSeconds, name: /^[A-Z]{3,5}$/.test(text) && text !== 'GMT' ? text : goNumericName(offsetSeconds) };
+      return {
+        offsetSeconds,
+        name: /^[A-Z]{3,5}$/.test(text) && text !== 'GMT' ? text : goNumericName(offsetSeconds),
+      };
     },
   };
 }

@@ -9,8 +9,25 @@ import { createFunctionTable } from './functions.ts';
 import type { CompiledTemplate, TemplateOptions } from './index.ts';
 import { toJsonReady } from './native.ts';
 import { formatValue } from './print.ts';
-import { EVENT_TYPE, EVENT_SOURCE_TYPE, EVENT_SERIES_TYPE, INVOLVED_OBJECT_TYPE, OBJECT_REFERENCE_TYPE, OWNER_REFERENCE_TYPE, TOP_OWNER_TYPE } from './view.ts';
-import { GoFloat, GoMap, GoNilPointer, GoStruct, type FunctionTable, type GoValue, type StructType, type TemplateFunction } from './value.ts';
+import {
+  EVENT_TYPE,
+  EVENT_SOURCE_TYPE,
+  EVENT_SERIES_TYPE,
+  INVOLVED_OBJECT_TYPE,
+  OBJECT_REFERENCE_TYPE,
+  OWNER_REFERENCE_TYPE,
+  TOP_OWNER_TYPE,
+} from './view.ts';
+import {
+  GoFloat,
+  GoMap,
+  GoNilPointer,
+  GoStruct,
+  type FunctionTable,
+  type GoValue,
+  type StructType,
+  type TemplateFunction,
+} from './value.ts';
 
 const GO = Symbol('goValue');
 type Linked = { [GO]: GoValue };
@@ -98,7 +115,16 @@ function helper(name: string, f: TemplateFunction): Handlebars.HelperDelegate {
 }
 
 /** Handlebars' own helpers win over same-named functions. */
-const HANDLEBARS_BUILTINS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing']);
+const HANDLEBARS_BUILTINS = new Set([
+  'if',
+  'unless',
+  'each',
+  'with',
+  'lookup',
+  'log',
+  'helperMissing',
+  'blockHelperMissing',
+]);
 
 interface Env {
   readonly hb: typeof Handlebars;
@@ -124,7 +150,15 @@ function environment(table: FunctionTable): Env {
 }
 
 const ALLOWED_PROTO_PROPERTIES: Record<string, boolean> = Object.fromEntries(
-  [EVENT_TYPE, EVENT_SOURCE_TYPE, EVENT_SERIES_TYPE, INVOLVED_OBJECT_TYPE, OBJECT_REFERENCE_TYPE, OWNER_REFERENCE_TYPE, TOP_OWNER_TYPE]
+  [
+    EVENT_TYPE,
+    EVENT_SOURCE_TYPE,
+    EVENT_SERIES_TYPE,
+    INVOLVED_OBJECT_TYPE,
+    OBJECT_REFERENCE_TYPE,
+    OWNER_REFERENCE_TYPE,
+    TOP_OWNER_TYPE,
+  ]
     .flatMap((t) => [...t.fields.keys()])
     .map((name) => [name, true]),
 );
@@ -135,13 +169,22 @@ function syntaxError(source: string, err: unknown): TemplateSyntaxError {
   const line = e.lineNumber ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
   const caret = /\n(-*)\^/.exec(message);
   const column = e.column !== undefined ? e.column + 1 : caret !== null ? (caret[1] ?? '').length + 1 : 1;
-  const detail = message.split('\n').filter((l) => l !== '' && !/^-*\^$/.test(l)).pop() ?? message;
+  const detail =
+    message
+      .split('\n')
+      .filter((l) => l !== '' && !/^-*\^$/.test(l))
+      .pop() ?? message;
   return new TemplateSyntaxError(`template: template:${line}: ${detail}`, detail, line, column, source);
 }
 
 export function compileHandlebarsTemplate(source: string, options: TemplateOptions): CompiledTemplate {
   const env = environment(createFunctionTable(options));
-  const compileOptions = { noEscape: true, strict: false, knownHelpers: env.knownHelpers, knownHelpersOnly: true };
+  const compileOptions = {
+    noEscape: true,
+    strict: false,
+    knownHelpers: env.knownHelpers,
+    knownHelpersOnly: true,
+  };
   try {
     env.hb.precompile(source, compileOptions);
   } catch (err) {

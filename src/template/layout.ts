@@ -45,7 +45,13 @@ function mapNode(value: Readonly<Record<string, unknown>>, path: ConfigPath, wal
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
       const v = (renders[i] as Render)(e);
-      if (unsafe) Object.defineProperty(out, keys[i] as string, { value: v, enumerable: true, writable: true, configurable: true });
+      if (unsafe)
+        Object.defineProperty(out, keys[i] as string, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else out[keys[i] as string] = v;
     }
     return out;
@@ -58,7 +64,8 @@ function node(value: unknown, path: ConfigPath, walk: Walk): Render {
     const items = value.map((v, i) => node(v, [...path, i], walk));
     return (e) => items.map((r) => r(e));
   }
-  if (typeof value === 'object' && value !== null) return mapNode(value as Record<string, unknown>, path, walk);
+  if (typeof value === 'object' && value !== null)
+    return mapNode(value as Record<string, unknown>, path, walk);
   return () => value;
 }
 

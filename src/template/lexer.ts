@@ -7,7 +7,6 @@ import type { Token, TokenType } from './tokens.ts';
 export { T };
 export type { Token, TokenType };
 
-
 const LEFT = '{{';
 const RIGHT = '}}';
 const LEFT_COMMENT = '/*';
@@ -16,10 +15,8 @@ const SPACE_CHARS = ' \t\r\n';
 
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isAlphaNumeric = (c: string): boolean => c === '_' || /^[\p{L}\p{Nd}]$/u.test(c);
-const hasLeftTrimMarker = (s: string, at: number): boolean =>
-  s[at] === '-' && isSpace(s[at + 1] ?? '');
-const hasRightTrimMarker = (s: string, at: number): boolean =>
-  isSpace(s[at] ?? '') && s[at + 1] === '-';
+const hasLeftTrimMarker = (s: string, at: number): boolean => s[at] === '-' && isSpace(s[at + 1] ?? '');
+const hasRightTrimMarker = (s: string, at: number): boolean => isSpace(s[at] ?? '') && s[at + 1] === '-';
 
 type State = ((l: Lexer) => State) | null;
 
@@ -50,7 +47,12 @@ class Lexer {
     return this.input[this.pos] ?? '';
   }
   emit(type: TokenType): void {
-    this.tokens.push({ type, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine });
+    this.tokens.push({
+      type,
+      pos: this.start,
+      val: this.input.slice(this.start, this.pos),
+      line: this.startLine,
+    });
     this.start = this.pos;
     this.startLine = this.line;
   }
@@ -111,7 +113,8 @@ function lexText(l: Lexer): State {
   if (x >= 0) {
     l.pos = x;
     let trim = 0;
-    if (hasLeftTrimMarker(l.input, l.pos + LEFT.length)) trim = trimRightLength(l.input.slice(l.start, l.pos));
+    if (hasLeftTrimMarker(l.input, l.pos + LEFT.length))
+      trim = trimRightLength(l.input.slice(l.start, l.pos));
     l.pos -= trim;
     if (l.pos > l.start) {
       l.line += countNewlines(l.input.slice(l.start, l.pos));
@@ -347,7 +350,6 @@ function lexNumber(l: Lexer): State {
   }
   return lexInsideAction;
 }
-
 
 function scanNumber(l: Lexer): boolean {
   l.accept('+-');

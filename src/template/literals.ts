@@ -2,7 +2,14 @@
 // text/template/parse newNumber.
 
 const SIMPLE: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
 };
 
 /** Reads one (possibly escaped) character at s[i]; null when the syntax is invalid. */
@@ -48,7 +55,7 @@ export function unquoteString(quoted: string): string | null {
   }
   if (q !== '"' || !quoted.endsWith('"')) return null;
   let out = '';
-  for (let i = 1; i < quoted.length - 1; ) {
+  for (let i = 1; i < quoted.length - 1;) {
     const r = readChar(quoted.slice(0, -1), i, '"');
     if (r === null) return null;
     out += r.ch;
@@ -72,7 +79,8 @@ export interface ParsedNumber {
   readonly float: number;
 }
 
-const INT_SYNTAX = /^[+-]?(?:0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB]_?[01]+(?:_[01]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0_?[0-7]+(?:_[0-7]+)*|[1-9](?:_?[0-9])*|0)$/;
+const INT_SYNTAX =
+  /^[+-]?(?:0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB]_?[01]+(?:_[01]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0_?[0-7]+(?:_[0-7]+)*|[1-9](?:_?[0-9])*|0)$/;
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_UINT64 = 2n ** 64n - 1n;

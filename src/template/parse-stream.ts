@@ -51,7 +51,13 @@ export class TokenStream {
   errorf(detail: string, at: Pick<Token, 'pos' | 'line'> = this.last): never {
     const { line, column } = lineColumnAt(this.source, at.pos);
     throw new ParseFailure(
-      new TemplateSyntaxError(`template: ${this.name}:${at.line}: ${detail}`, detail, line, column, this.source),
+      new TemplateSyntaxError(
+        `template: ${this.name}:${at.line}: ${detail}`,
+        detail,
+        line,
+        column,
+        this.source,
+      ),
     );
   }
   expect(type: TokenType, context: string): Token {

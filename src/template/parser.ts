@@ -50,7 +50,8 @@ class Parser extends TokenStream {
         this.i = this.tokens.indexOf(delim);
       }
       const n = this.textOrAction();
-      if (n.kind === 'end' || n.kind === 'else') this.errorf(`unexpected ${n.kind === 'end' ? '{{end}}' : '{{else}}'}`);
+      if (n.kind === 'end' || n.kind === 'else')
+        this.errorf(`unexpected ${n.kind === 'end' ? '{{end}}' : '{{else}}'}`);
       root.nodes.push(n);
     }
     return root;
@@ -149,7 +150,12 @@ class Parser extends TokenStream {
     }
     this.backup();
     const start = this.peek();
-    const node: ActionNode = { kind: 'action', pos: start.pos, line: start.line, pipe: this.pipeline('command', T.rightDelim) };
+    const node: ActionNode = {
+      kind: 'action',
+      pos: start.pos,
+      line: start.line,
+      pipe: this.pipeline('command', T.rightDelim),
+    };
     return node;
   }
 
@@ -224,7 +230,14 @@ class Parser extends TokenStream {
   // --- pipelines ---
   private pipeline(context: string, end: TokenType): PipeNode {
     const start = this.peekNonSpace();
-    const pipe: PipeNode = { kind: 'pipe', pos: start.pos, line: start.line, isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = {
+      kind: 'pipe',
+      pos: start.pos,
+      line: start.line,
+      isAssign: false,
+      decl: [],
+      cmds: [],
+    };
     this.declarations(pipe, context);
     for (;;) {
       const t = this.nextNonSpace();
@@ -233,8 +246,18 @@ class Parser extends TokenStream {
         return pipe;
       }
       switch (t.type) {
-        case T.bool: case T.charConstant: case T.complex: case T.dot: case T.field: case T.identifier:
-        case T.number: case T.nil: case T.rawString: case T.string: case T.variable: case T.leftParen:
+        case T.bool:
+        case T.charConstant:
+        case T.complex:
+        case T.dot:
+        case T.field:
+        case T.identifier:
+        case T.number:
+        case T.nil:
+        case T.rawString:
+        case T.string:
+        case T.variable:
+        case T.leftParen:
           this.backup();
           pipe.cmds.push(this.command());
           break;
@@ -281,7 +304,10 @@ class Parser extends TokenStream {
     pipe.cmds.slice(1).forEach((c, i) => {
       const k = c.args[0]?.kind;
       if (k === 'bool' || k === 'dot' || k === 'nil' || k === 'number' || k === 'string') {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`, { pos: c.pos, line: this.last.line });
+        this.errorf(`non executable command in pipeline stage ${i + 2}`, {
+          pos: c.pos,
+          line: this.last.line,
+        });
       }
     });
   }
@@ -314,7 +340,11 @@ class Parser extends TokenStream {
         return { kind: 'field', pos: chainPos, start: node.start, ident: [...node.ident, ...fields] };
       case 'variable':
         return { kind: 'variable', pos: chainPos, start: node.pos, ident: [...node.ident, ...fields] };
-      case 'bool': case 'string': case 'number': case 'nil': case 'dot':
+      case 'bool':
+      case 'string':
+      case 'number':
+      case 'nil':
+      case 'dot':
         this.errorf(`unexpected . after term ${goQuote(argString(node))}`);
       // falls through: errorf never returns
       default:
@@ -358,7 +388,16 @@ class Parser extends TokenStream {
       const r = unquoteChar(t.val);
       if (r === null) this.errorf('invalid syntax');
       if (r === 'malformed') this.errorf(`malformed character constant: ${t.val}`);
-      return { kind: 'number', pos: t.pos, text: t.val, isInt: true, int: r, isFloat: true, float: r, isComplex: false };
+      return {
+        kind: 'number',
+        pos: t.pos,
+        text: t.val,
+        isInt: true,
+        int: r,
+        isFloat: true,
+        float: r,
+        isComplex: false,
+      };
     }
     const n = parseNumber(t.val);
     if (typeof n === 'string') this.errorf(n);
@@ -386,7 +425,11 @@ export function isEmptyTree(n: Node): boolean {
 }
 
 /** Parses a template and everything it defines. Throws TemplateSyntaxError. */
-export function parseTemplate(name: string, source: string, hasFunction: (name: string) => boolean): ParsedTemplates {
+export function parseTemplate(
+  name: string,
+  source: string,
+  hasFunction: (name: string) => boolean,
+): ParsedTemplates {
   const trees = new Map<string, ListNode>();
   const parser = new Parser(lex(source), name, source, hasFunction, trees);
   try {

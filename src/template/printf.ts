@@ -3,7 +3,15 @@
 import { GoDuration, GoFloat, GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
 import {
-  fmtE, fixedDigits, formatDuration, formatFloatG, formatInt, formatTime, formatValue, goTypeName, precisionDigits,
+  fmtE,
+  fixedDigits,
+  formatDuration,
+  formatFloatG,
+  formatInt,
+  formatTime,
+  formatValue,
+  goTypeName,
+  precisionDigits,
 } from './print.ts';
 import { goQuote } from './quote.ts';
 
@@ -98,7 +106,17 @@ function fmtInteger(n: number, spec: Spec): string {
     digits = digits.padStart(spec.width - signLen - prefixLen, '0');
   }
   let prefix = '';
-  if (spec.sharp) prefix = base === 16 ? (v === 'X' ? '0X' : '0x') : base === 2 ? '0b' : base === 8 && !digits.startsWith('0') ? '0' : '';
+  if (spec.sharp)
+    prefix =
+      base === 16
+        ? v === 'X'
+          ? '0X'
+          : '0x'
+        : base === 2
+          ? '0b'
+          : base === 8 && !digits.startsWith('0')
+            ? '0'
+            : '';
   if (v === 'O') prefix = '0o';
   return pad(signed(prefix + digits, neg, spec), { ...spec, zero: false });
 }
@@ -110,7 +128,13 @@ function fmtFloat(f: number, spec: Spec): string {
   const abs = Math.abs(f);
   if (!Number.isFinite(f)) {
     body = Number.isNaN(f) ? 'NaN' : 'Inf';
-    const s = Number.isNaN(f) ? (spec.plus ? '+NaN' : spec.space ? ' NaN' : 'NaN') : signed(body, f < 0, { ...spec, plus: spec.plus || !spec.space });
+    const s = Number.isNaN(f)
+      ? spec.plus
+        ? '+NaN'
+        : spec.space
+          ? ' NaN'
+          : 'NaN'
+      : signed(body, f < 0, { ...spec, plus: spec.plus || !spec.space });
     return pad(s, { ...spec, zero: false });
   }
   if (v === 'v') v = 'g';
@@ -138,11 +162,16 @@ function fmtString(s: string, spec: Spec): string {
     case 's':
       return pad(str, spec);
     case 'q':
-      return pad(spec.sharp && !str.includes('`') && !hasControl(str) ? '`' + str + '`' : goQuote(str, '"', spec.plus), spec);
+      return pad(
+        spec.sharp && !str.includes('`') && !hasControl(str) ? '`' + str + '`' : goQuote(str, '"', spec.plus),
+        spec,
+      );
     case 'x':
     case 'X': {
       const bytes = [...Buffer.from(str, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
-      let hex = spec.space ? bytes.map((b) => (spec.sharp ? '0x' + b : b)).join(' ') : (spec.sharp && bytes.length > 0 ? '0x' : '') + bytes.join('');
+      let hex = spec.space
+        ? bytes.map((b) => (spec.sharp ? '0x' + b : b)).join(' ')
+        : (spec.sharp && bytes.length > 0 ? '0x' : '') + bytes.join('');
       if (spec.verb === 'X') hex = hex.toUpperCase();
       return pad(hex, spec);
     }
@@ -153,24 +182,39 @@ function fmtString(s: string, spec: Spec): string {
 /** One operand with one verb (fmt's printArg). */
 export function formatArg(v: GoValue, spec: Spec, depth = 0): string {
   const verb = spec.verb;
-  if (v === null || v === undefined) return verb === 'v' || verb === 'T' || depth > 0 ? pad('<nil>', spec) : badVerb(v, spec);
+  if (v === null || v === undefined)
+    return verb === 'v' || verb === 'T' || depth > 0 ? pad('<nil>', spec) : badVerb(v, spec);
   if (verb === 'T') return pad(goTypeName(v), spec);
-  if (v instanceof GoNilPointer) return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, spec);
+  if (v instanceof GoNilPointer)
+    return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, spec);
   if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, spec);
-  if (typeof v === 'number') return 'vdbcoOqxXU'.includes(verb) ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb }) : badVerb(v, spec);
+  if (typeof v === 'number')
+    return 'vdbcoOqxXU'.includes(verb)
+      ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb })
+      : badVerb(v, spec);
   if (typeof v === 'string') return spec.sharpV === true ? pad(goQuote(v), spec) : fmtString(v, spec);
   if (v instanceof GoFloat) return fmtFloat(v.value, spec);
   if (v instanceof GoTime || v instanceof GoDuration) {
-    if ('vsxXq'.includes(verb)) return fmtString(v instanceof GoTime ? formatTime(v) : formatDuration(v), spec);
+    if ('vsxXq'.includes(verb))
+      return fmtString(v instanceof GoTime ? formatTime(v) : formatDuration(v), spec);
     if (v instanceof GoDuration && 'dbcoOxXU'.includes(verb)) return fmtInteger(Number(v.nanos), spec);
     return badVerb(v, spec);
   }
   const each = (e: GoValue): string => formatArg(e, spec, depth + 1);
   if (Array.isArray(v)) return '[' + (v as readonly GoValue[]).map(each).join(' ') + ']';
-  if (v instanceof GoMap) return 'map[' + v.sortedKeys().map((k) => each(k) + ':' + each(v.get(k))).join(' ') + ']';
+  if (v instanceof GoMap)
+    return (
+      'map[' +
+      v
+        .sortedKeys()
+        .map((k) => each(k) + ':' + each(v.get(k)))
+        .join(' ') +
+      ']'
+    );
   if (v instanceof GoStruct) {
     const parts: string[] = [];
-    for (const [name, def] of v.type.fields) parts.push((spec.plusV === true ? name + ':' : '') + each(def.get(v.source)));
+    for (const [name, def] of v.type.fields)
+      parts.push((spec.plusV === true ? name + ':' : '') + each(def.get(v.source)));
     return '{' + parts.join(' ') + '}';
   }
   return pad(formatValue(v), spec);
@@ -186,7 +230,7 @@ function parseNum(format: string, i: number): { n: number; next: number } {
 export function sprintf(format: string, args: readonly GoValue[]): string {
   let out = '';
   let argNum = 0;
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
       out += format.slice(i);
@@ -194,7 +238,16 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     }
     out += format.slice(i, pct);
     i = pct + 1;
-    const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: -1, prec: -1, verb: '' };
+    const spec: Spec = {
+      minus: false,
+      plus: false,
+      sharp: false,
+      space: false,
+      zero: false,
+      width: -1,
+      prec: -1,
+      verb: '',
+    };
     for (; i < format.length; i++) {
       const c = format[i];
       if (c === '-') spec.minus = true;
@@ -254,7 +307,9 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     out += formatArg(args[argNum++] as GoValue, spec);
   }
   if (argNum < args.length) {
-    const extra = args.slice(argNum).map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`));
+    const extra = args
+      .slice(argNum)
+      .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`));
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;

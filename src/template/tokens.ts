@@ -72,4 +72,3 @@ export function tokenString(t: Token): string {
   if ([...t.val].length > 10) return goQuote([...t.val].slice(0, 10).join('')) + '...';
   return goQuote(t.val);
 }
-

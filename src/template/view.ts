@@ -11,9 +11,26 @@ import {
 } from '../event/enhanced-json.ts';
 import { goJsonString } from '../event/go-json.ts';
 import { matchPresets } from '../route/presets.ts';
-import type { EnrichedEvent, EventSeries, EventSource, ObjectReference, OwnerReference, TopOwner } from '../event/event.ts';
+import type {
+  EnrichedEvent,
+  EventSeries,
+  EventSource,
+  ObjectReference,
+  OwnerReference,
+  TopOwner,
+} from '../event/event.ts';
 import { formatGoTime, kubeTime, unixNanos, type KubeTime } from './go-time.ts';
-import { cached, field, int, NIL_STRING_MAP, str, stringMap, structField, structType, type StringMap } from './view-support.ts';
+import {
+  cached,
+  field,
+  int,
+  NIL_STRING_MAP,
+  str,
+  stringMap,
+  structField,
+  structType,
+  type StringMap,
+} from './view-support.ts';
 import { GoMap, GoStruct, type GoValue, type StructType } from './value.ts';
 
 const ev = (s: unknown): EnrichedEvent => s as EnrichedEvent;
@@ -34,8 +51,10 @@ function refFields<S>(toRef: (source: S) => ObjectReference) {
   );
 }
 
-export const OBJECT_REFERENCE_TYPE: StructType = structType('v1.ObjectReference', refFields((r: ObjectReference) => r), (s, esc) =>
-  objectReferenceJson(s as ObjectReference, esc),
+export const OBJECT_REFERENCE_TYPE: StructType = structType(
+  'v1.ObjectReference',
+  refFields((r: ObjectReference) => r),
+  (s, esc) => objectReferenceJson(s as ObjectReference, esc),
 );
 
 export const EVENT_SOURCE_TYPE: StructType = structType(
@@ -81,7 +100,12 @@ export const TOP_OWNER_TYPE: StructType = structType(
     Name: field((s) => str((s as TopOwner).name)),
     APIVersion: field((s) => str((s as TopOwner).apiVersion)),
   },
-  (s, esc) => '{"kind":' + goJsonString(str((s as TopOwner).kind), esc) + ',"name":' + goJsonString(str((s as TopOwner).name), esc) + '}',
+  (s, esc) =>
+    '{"kind":' +
+    goJsonString(str((s as TopOwner).kind), esc) +
+    ',"name":' +
+    goJsonString(str((s as TopOwner).name), esc) +
+    '}',
 );
 
 /** The exporter reads these from the API, where an object without any has a nil map. */
@@ -115,14 +139,12 @@ interface EventTimes {
   readonly event: KubeTime;
 }
 
-export const eventTimes = cached(
-  (e: EnrichedEvent): EventTimes => ({
-    creation: kubeTime(e.raw.metadata?.creationTimestamp, 'metav1'),
-    first: kubeTime(e.raw.firstTimestamp, 'metav1'),
-    last: kubeTime(e.raw.lastTimestamp, 'metav1'),
-    event: kubeTime(e.raw.eventTime, 'micro'),
-  }),
-);
+export const eventTimes = cached((e: EnrichedEvent): EventTimes => ({
+  creation: kubeTime(e.raw.metadata?.creationTimestamp, 'metav1'),
+  first: kubeTime(e.raw.firstTimestamp, 'metav1'),
+  last: kubeTime(e.raw.lastTimestamp, 'metav1'),
+  event: kubeTime(e.raw.eventTime, 'micro'),
+}));
 
 /** firstTimestamp, else eventTime (the exporter's GetTimestampMs / GetTimestampISO8601). */
 function eventInstant(e: EnrichedEvent): KubeTime {
@@ -130,7 +152,9 @@ function eventInstant(e: EnrichedEvent): KubeTime {
   return times.first.isZero ? times.event : times.first;
 }
 
-export const timestampMs = cached((e: EnrichedEvent): number => Number(unixNanos(eventInstant(e)) / 1000000n));
+export const timestampMs = cached((e: EnrichedEvent): number =>
+  Number(unixNanos(eventInstant(e)) / 1000000n),
+);
 
 const MIN_ISO_MS = -62135596800000; // 0001-01-01, the zero time: toISOString agrees with Go from here on
 const MAX_ISO_MS = 253402300799999; // 9999-12-31
@@ -138,7 +162,8 @@ const MAX_ISO_MS = 253402300799999; // 9999-12-31
 /** Go's Format("2006-01-02T15:04:05.000Z") of a UTC instant; toISOString writes the same bytes. */
 const timestampIso = cached((e: EnrichedEvent): string => {
   const t = eventInstant(e);
-  if (t.offsetSeconds === 0 && t.epochMs >= MIN_ISO_MS && t.epochMs <= MAX_ISO_MS) return new Date(t.epochMs).toISOString();
+  if (t.offsetSeconds === 0 && t.epochMs >= MIN_ISO_MS && t.epochMs <= MAX_ISO_MS)
+    return new Date(t.epochMs).toISOString();
   return formatGoTime(t, '2006-01-02T15:04:05.000Z');
 });
 

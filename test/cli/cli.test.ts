@@ -40,22 +40,34 @@ describe('kube-event-router CLI', () => {
     const run = cli(['check', '-c', EXAMPLE]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /config\.example\.yaml: OK/);
-    assert.match(run.stdout, /receivers: \d+: dump \(stdout\), oncall \(webhook\), nodes \(webhook\), payments-team \(webhook\), archive \(file\)/);
+    assert.match(
+      run.stdout,
+      /receivers: \d+: dump \(stdout\), oncall \(webhook\), nodes \(webhook\), payments-team \(webhook\), archive \(file\)/,
+    );
   });
 
   it('check lists every problem with file:line:column and exits 1', () => {
     const run = cli(['check', '-c', 'test/fixtures/config/bad-several-problems.yaml']);
     assert.equal(run.status, 1);
     const [head, ...rest] = run.stderr.trim().split('\n');
-    assert.match(head ?? '', /^Invalid config test\/fixtures\/config\/bad-several-problems\.yaml \(7 problems\):$/);
+    assert.match(
+      head ?? '',
+      /^Invalid config test\/fixtures\/config\/bad-several-problems\.yaml \(7 problems\):$/,
+    );
     const lines = rest.slice(0, rest.indexOf('Warnings:'));
     assert.equal(lines.length, 7, run.stderr);
     assert.match(rest.slice(rest.indexOf('Warnings:') + 1).join('\n'), /throttlePeriod: is deprecated/);
-    for (const line of lines) assert.match(line, /^ {2}test\/fixtures\/config\/bad-several-problems\.yaml:\d+:\d+ \S/);
+    for (const line of lines)
+      assert.match(line, /^ {2}test\/fixtures\/config\/bad-several-problems\.yaml:\d+:\d+ \S/);
   });
 
   it('rejects bad usage with exit 2', () => {
-    const cases: string[][] = [['frobnicate'], ['check'], ['route-test', '-c', EXAMPLE], ['render', '-c', EXAMPLE, '--demo']];
+    const cases: string[][] = [
+      ['frobnicate'],
+      ['check'],
+      ['route-test', '-c', EXAMPLE],
+      ['render', '-c', EXAMPLE, '--demo'],
+    ];
     for (const args of cases) {
       const run = cli(args);
       assert.equal(run.status, 2, args.join(' '));
@@ -75,9 +87,15 @@ describe('kube-event-router CLI', () => {
       const meta = (raw['metadata'] ?? {}) as Record<string, string>;
       assert.deepEqual(result.receivers, [...result.receivers].sort(), 'receivers sorted');
       assert.ok(result.trace.length > 0);
-      const rootDropped = /^kube-node-lease$/.test(meta['namespace'] ?? '') || raw['reason'] === 'LeaderElection';
+      const rootDropped =
+        /^kube-node-lease$/.test(meta['namespace'] ?? '') || raw['reason'] === 'LeaderElection';
       assert.equal(result.receivers.includes('dump'), !rootDropped, `dump for ${result.uid}`);
-      if (!rootDropped) assert.equal(result.receivers.includes('archive'), raw['type'] === 'Warning', `archive for ${result.uid}`);
+      if (!rootDropped)
+        assert.equal(
+          result.receivers.includes('archive'),
+          raw['type'] === 'Warning',
+          `archive for ${result.uid}`,
+        );
       if (raw['type'] === 'Warning' && !rootDropped && !/-test$/.test(meta['namespace'] ?? '')) {
         assert.ok(result.receivers.includes('oncall'), `oncall for ${result.uid}`);
       }
@@ -87,7 +105,10 @@ describe('kube-event-router CLI', () => {
   });
 
   it('reads events from standard input and prints a readable trace', () => {
-    const event = readFileSync(REAL_EVENTS, 'utf8').split('\n').find((l) => l.includes('"reason":"BackOff"') && l.includes('"type":"Warning"')) ?? '';
+    const event =
+      readFileSync(REAL_EVENTS, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"reason":"BackOff"') && l.includes('"type":"Warning"')) ?? '';
     const run = cli(['route-test', '-c', EXAMPLE, '--events', '-'], event);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^Warning BackOff/);

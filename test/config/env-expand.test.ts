@@ -17,7 +17,10 @@ describe('expandEnv', () => {
     { input: '^kube-system$', value: '^kube-system$' },
     { input: 'a$ b $1 $-', value: 'a$ b $1 $-' },
     { input: '{{ $x := .Reason }}{{ $x }}', value: '{{ $x := .Reason }}{{ $x }}' },
-    { input: '{{- range $i, $v := .Labels -}}$X{{ end }}', value: '{{- range $i, $v := .Labels -}}ex{{ end }}' },
+    {
+      input: '{{- range $i, $v := .Labels -}}$X{{ end }}',
+      value: '{{- range $i, $v := .Labels -}}ex{{ end }}',
+    },
     { input: '{{ "}}$X" }} $X', value: '{{ "}}$X" }} ex' },
     { input: '{{ `$X}}` }}', value: '{{ `$X}}` }}' },
     { input: '{{/* $X }} */}} $X', value: '{{/* $X }} */}} ex' },
@@ -39,7 +42,13 @@ describe('expandEnv', () => {
   }
 
   it('records the variables used', () => {
-    assert.deepEqual([...expandEnv('$X ${QPS} {{ $SECRET }}', env).used], [['X', 'ex'], ['QPS', '50']]);
+    assert.deepEqual(
+      [...expandEnv('$X ${QPS} {{ $SECRET }}', env).used],
+      [
+        ['X', 'ex'],
+        ['QPS', '50'],
+      ],
+    );
   });
 });
 
@@ -67,7 +76,8 @@ describe('environment expansion in a config', () => {
   });
 
   it('expands inside layouts but leaves template actions alone', () => {
-    const text = 'route:\n  match:\n    - receiver: d\nreceivers:\n  - name: d\n    webhook:\n      endpoint: https://h/$X\n      headers:\n        X-A: "$$ {{ $v := .Reason }}{{ $v }}"\n';
+    const text =
+      'route:\n  match:\n    - receiver: d\nreceivers:\n  - name: d\n    webhook:\n      endpoint: https://h/$X\n      headers:\n        X-A: "$$ {{ $v := .Reason }}{{ $v }}"\n';
     const { config } = load(text);
     assert.equal(config.receivers[0]?.options.endpoint, 'https://h/ex');
     assert.deepEqual(config.receivers[0]?.options.headers, { 'X-A': '$ {{ $v := .Reason }}{{ $v }}' });
@@ -82,7 +92,9 @@ describe('environment expansion in a config', () => {
 
   it('places a variable in a | block on its own line', () => {
     const text = `${base.replace('stdout: {}', 'stdout:\n      layout:\n        text: |\n          line one\n          two $MISSING')}`;
-    assert.deepEqual(problems(text), ['c.yaml:10:15 receivers[0].stdout.layout.text: environment variable "MISSING" is not set']);
+    assert.deepEqual(problems(text), [
+      'c.yaml:10:15 receivers[0].stdout.layout.text: environment variable "MISSING" is not set',
+    ]);
   });
 
   it('ignores variables in comments, as they are not config', () => {

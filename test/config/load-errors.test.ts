@@ -45,8 +45,12 @@ const CASES: Record<string, readonly string[]> = {
   ],
   'duplicate-receiver': ['7:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])'],
   // The hint lists every type the registry supports, in its order.
-  'receiver-no-type': [`5:5 receivers[0]: receiver "dump" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`],
-  'receiver-two-types': ['7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one'],
+  'receiver-no-type': [
+    `5:5 receivers[0]: receiver "dump" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`,
+  ],
+  'receiver-two-types': [
+    '7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one',
+  ],
   'unsupported-type': ['6:5 receivers[0].sns: receiver type "sns" is not supported yet'],
   'receiver-unknown-key': [
     '6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?)',
@@ -70,7 +74,7 @@ const CASES: Record<string, readonly string[]> = {
   'glob-regex': [
     '6:22 route.routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
   ],
-  're2': [
+  re2: [
     '4:19 route.routes[0].drop[0].reason: invalid regular expression "(Failed": missing closing )',
     '6:20 route.routes[0].match[0].message: invalid regular expression "[z-a]": invalid character class range: z-a',
   ],
@@ -93,9 +97,7 @@ const CASES: Record<string, readonly string[]> = {
     '9:30 receivers[0].webhook.headers.X-Reason: 1:11: unclosed action in template "{{ .Reason"',
   ],
   // webhook batches (maxEvents 50) are allowed since the webhook sends JSON arrays.
-  'batch-interval': [
-    '10:24 receivers[0].batch.flushIntervalMs: must be at least 0 (got -1)',
-  ],
+  'batch-interval': ['10:24 receivers[0].batch.flushIntervalMs: must be at least 0 (got -1)'],
   'queue-policy': [
     '8:18 receivers[0].queue.maxEvents: must be at least 1 (got 0)',
     '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
@@ -104,7 +106,7 @@ const CASES: Record<string, readonly string[]> = {
     '8:15 receivers[0].queue.policy: deadLetter needs deadLetter.path',
     '10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs',
   ],
-  'tls': [
+  tls: [
     '8:7 receivers[0].webhook.tls.keyFile: is required when certFile is set',
     '10:9 receivers[0].webhook.tls.insecure: unknown key "insecure"',
   ],
@@ -113,7 +115,9 @@ const CASES: Record<string, readonly string[]> = {
     '2:12 logFormat: must be one of json | pretty (got "text")',
     '3:10 repeats: must be one of all | first (got "twice")',
   ],
-  'yaml-syntax': ['8:19 invalid YAML: a map key must be a scalar (a value holding a template must be quoted)'],
+  'yaml-syntax': [
+    '8:19 invalid YAML: a map key must be a scalar (a value holding a template must be quoted)',
+  ],
   'several-problems': [
     '1:11 logLevel: must be one of trace | debug | info | warn | error | fatal | panic (got "verbose")',
     '7:21 route.routes[0].match[1].receiver: receiver "missing" is not defined; defined receivers: dump, es',
@@ -140,7 +144,10 @@ describe('config failures', () => {
   for (const [name, lines] of Object.entries(CASES)) {
     it(name, () => {
       const fileName = `bad-${name}.yaml`;
-      assert.deepEqual(failureLines(fileName), lines.map((line) => `${fileName}:${line}`));
+      assert.deepEqual(
+        failureLines(fileName),
+        lines.map((line) => `${fileName}:${line}`),
+      );
     });
   }
 

@@ -24,8 +24,19 @@ describe('loading good configs', () => {
       maxEventAgeSeconds: 5,
       namespaces: [],
       clusterName: '',
-      leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
-      checkpoint: { enabled: false, configMap: 'kube-event-router-checkpoint', intervalMs: 5000, clockSkewMs: 2000 },
+      leaderElection: {
+        enabled: false,
+        leaderElectionID: 'kubernetes-event-exporter',
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2_000,
+      },
+      checkpoint: {
+        enabled: false,
+        configMap: 'kube-event-router-checkpoint',
+        intervalMs: 5000,
+        clockSkewMs: 2000,
+      },
       kubeQPS: 5,
       kubeBurst: 10,
       metricsNamePrefix: 'kube_event_router_',
@@ -44,11 +55,20 @@ describe('loading good configs', () => {
     const { config, warnings } = loadFixture('good-exporter-readme.yaml');
     // The exporter's own example has the unanchored-kind trap; we load it and say so.
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /^good-exporter-readme\.yaml:29:17 route\.routes\[2\]\.match\[0\]\.kind: "Pod\|Deployment\|ReplicaSet" also matches /);
+    assert.match(
+      warnings[0] ?? '',
+      /^good-exporter-readme\.yaml:29:17 route\.routes\[2\]\.match\[0\]\.kind: "Pod\|Deployment\|ReplicaSet" also matches /,
+    );
     assert.equal(config.maxEventAgeSeconds, 10);
     assert.equal(config.kubeQPS, 60);
     assert.equal(config.metricsNamePrefix, 'event_exporter_');
-    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
+    assert.deepEqual(config.leaderElection, {
+      enabled: true,
+      leaderElectionID: 'kubernetes-event-exporter',
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+    });
     assert.deepEqual(
       config.receivers.map((r) => [r.name, r.type, r.layout === undefined]),
       [
@@ -66,8 +86,17 @@ describe('loading good configs', () => {
       tls: { insecureSkipVerify: false },
       timeoutMs: 10_000,
     });
-    assert.deepEqual(config.receivers[2]?.options, { path: '/tmp/dump', deDot: false, maxsize: 100, maxbackups: 0, maxage: 0 });
-    assert.deepEqual(Object.keys(config.receivers[3]?.templates ?? {}), ['headers.X-API-KEY', 'headers.User-Agent']);
+    assert.deepEqual(config.receivers[2]?.options, {
+      path: '/tmp/dump',
+      deDot: false,
+      maxsize: 100,
+      maxbackups: 0,
+      maxage: 0,
+    });
+    assert.deepEqual(Object.keys(config.receivers[3]?.templates ?? {}), [
+      'headers.X-API-KEY',
+      'headers.User-Agent',
+    ]);
   });
 
   it('loads the exporter deploy/ ConfigMap config', () => {
@@ -87,7 +116,12 @@ describe('loading good configs', () => {
     const [archive, hook] = config.receivers;
     assert.deepEqual(archive?.batch, { maxEvents: 1000, maxBytes: 1_048_576, flushIntervalMs: 500 });
     assert.deepEqual(archive?.queue, { maxEvents: 50_000, policy: 'deadLetter' });
-    assert.deepEqual(archive?.retry, { maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 60_000 });
+    assert.deepEqual(archive?.retry, {
+      maxAttempts: 10,
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      maxElapsedMs: 60_000,
+    });
     assert.deepEqual(archive?.deadLetter, { path: '/var/lib/kube-event-router/archive.dead.ndjson' });
     assert.equal(archive?.typedLayout, true);
     assert.notEqual(archive?.layout, undefined);
@@ -98,40 +132,98 @@ describe('loading good configs', () => {
     assert.equal(hook?.options.method, 'PUT');
   });
 
-  const exporterRules: { name: string; yaml: string; expect: Partial<Record<string, unknown>>; warnings?: string[] }[] = [
-    { name: 'throttlePeriod alone is used', yaml: 'throttlePeriod: 7\n', expect: { maxEventAgeSeconds: 7 }, warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'] },
-    { name: '0 means the default', yaml: 'maxEventAgeSeconds: 0\nkubeQPS: 0\nkubeBurst: 0\ncacheSize: 0\n', expect: { maxEventAgeSeconds: 5, kubeQPS: 5, kubeBurst: 10, cacheSize: 1024 } },
-    { name: 'a zero throttlePeriod does not conflict', yaml: 'throttlePeriod: 0\nmaxEventAgeSeconds: 9\n', expect: { maxEventAgeSeconds: 9 }, warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'] },
-    { name: 'namespace as a string', yaml: 'namespace: monitoring\n', expect: { namespaces: ['monitoring'] } },
+  const exporterRules: {
+    name: string;
+    yaml: string;
+    expect: Partial<Record<string, unknown>>;
+    warnings?: string[];
+  }[] = [
+    {
+      name: 'throttlePeriod alone is used',
+      yaml: 'throttlePeriod: 7\n',
+      expect: { maxEventAgeSeconds: 7 },
+      warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'],
+    },
+    {
+      name: '0 means the default',
+      yaml: 'maxEventAgeSeconds: 0\nkubeQPS: 0\nkubeBurst: 0\ncacheSize: 0\n',
+      expect: { maxEventAgeSeconds: 5, kubeQPS: 5, kubeBurst: 10, cacheSize: 1024 },
+    },
+    {
+      name: 'a zero throttlePeriod does not conflict',
+      yaml: 'throttlePeriod: 0\nmaxEventAgeSeconds: 9\n',
+      expect: { maxEventAgeSeconds: 9 },
+      warnings: ['c.yaml:7:17 throttlePeriod: is deprecated; use maxEventAgeSeconds'],
+    },
+    {
+      name: 'namespace as a string',
+      yaml: 'namespace: monitoring\n',
+      expect: { namespaces: ['monitoring'] },
+    },
     { name: 'empty namespace means all', yaml: 'namespace: ""\n', expect: { namespaces: [] } },
     { name: 'empty logLevel means info', yaml: 'logLevel: ""\n', expect: { logLevel: 'info' } },
-    { name: 'empty metrics prefix means none', yaml: 'metricsNamePrefix: ""\n', expect: { metricsNamePrefix: '' } },
-    { name: 'null values are unset', yaml: 'clusterName:\nleaderElection:\n  enabled:\n', expect: { clusterName: '', leaderElection: { enabled: false, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } } },
+    {
+      name: 'empty metrics prefix means none',
+      yaml: 'metricsNamePrefix: ""\n',
+      expect: { metricsNamePrefix: '' },
+    },
+    {
+      name: 'null values are unset',
+      yaml: 'clusterName:\nleaderElection:\n  enabled:\n',
+      expect: {
+        clusterName: '',
+        leaderElection: {
+          enabled: false,
+          leaderElectionID: 'kubernetes-event-exporter',
+          leaseDurationMs: 15_000,
+          renewDeadlineMs: 10_000,
+          retryPeriodMs: 2_000,
+        },
+      },
+    },
     { name: 'numbers as strings where Go would', yaml: 'clusterName: 42\n', expect: { clusterName: '42' } },
   ];
   for (const { name, yaml, expect, warnings = [] } of exporterRules) {
     it(`exporter rule: ${name}`, () => {
       const loaded = loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} });
-      for (const [key, value] of Object.entries(expect)) assert.deepEqual(loaded.config[key as keyof typeof loaded.config], value, key);
+      for (const [key, value] of Object.entries(expect))
+        assert.deepEqual(loaded.config[key as keyof typeof loaded.config], value, key);
       assert.deepEqual(loaded.warnings, warnings);
     });
   }
 
   it('reads leader-election timings and the checkpoint', () => {
-    const yaml = 'leaderElection:\n  enabled: true\n  leaseDurationMs: 30000\n  renewDeadlineMs: 20000\n  retryPeriodMs: 4000\ncheckpoint:\n  enabled: true\n  path: /var/lib/router/checkpoint.json\n  intervalMs: 1000\n';
+    const yaml =
+      'leaderElection:\n  enabled: true\n  leaseDurationMs: 30000\n  renewDeadlineMs: 20000\n  retryPeriodMs: 4000\ncheckpoint:\n  enabled: true\n  path: /var/lib/router/checkpoint.json\n  intervalMs: 1000\n';
     const { config } = loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} });
-    assert.deepEqual(config.leaderElection, { enabled: true, leaderElectionID: 'kubernetes-event-exporter', leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 4000 });
-    assert.deepEqual(config.checkpoint, { enabled: true, path: '/var/lib/router/checkpoint.json', configMap: 'kube-event-router-checkpoint', intervalMs: 1000, clockSkewMs: 2000 });
+    assert.deepEqual(config.leaderElection, {
+      enabled: true,
+      leaderElectionID: 'kubernetes-event-exporter',
+      leaseDurationMs: 30_000,
+      renewDeadlineMs: 20_000,
+      retryPeriodMs: 4000,
+    });
+    assert.deepEqual(config.checkpoint, {
+      enabled: true,
+      path: '/var/lib/router/checkpoint.json',
+      configMap: 'kube-event-router-checkpoint',
+      intervalMs: 1000,
+      clockSkewMs: 2000,
+    });
   });
 
   it('rejects leader-election timings client-go would reject, naming the key', () => {
-    const yaml = 'leaderElection:\n  leaseDurationMs: 10000\n  renewDeadlineMs: 10000\n  retryPeriodMs: 10000\n';
+    const yaml =
+      'leaderElection:\n  leaseDurationMs: 10000\n  renewDeadlineMs: 10000\n  retryPeriodMs: 10000\n';
     assert.throws(
       () => loadConfigText(stdout + yaml, { fileName: 'c.yaml', env: {} }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         const text = err.problems.map((p) => p.message).join('\n');
-        assert.match(err.message, /leaderElection\.renewDeadlineMs: must be less than leaseDurationMs \(10000\)/);
+        assert.match(
+          err.message,
+          /leaderElection\.renewDeadlineMs: must be less than leaseDurationMs \(10000\)/,
+        );
         assert.match(err.message, /leaderElection\.retryPeriodMs: must be less than renewDeadlineMs/);
         return text.length > 0;
       },
@@ -139,7 +231,8 @@ describe('loading good configs', () => {
   });
 
   it('returns route warnings with the config instead of failing', () => {
-    const text = 'route:\n  match:\n    - namespace: prod\n    - receiver: d\nreceivers:\n  - name: d\n    stdout: {}\n';
+    const text =
+      'route:\n  match:\n    - namespace: prod\n    - receiver: d\nreceivers:\n  - name: d\n    stdout: {}\n';
     const { warnings } = loadConfigText(text, { fileName: 'c.yaml', env: {} });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /^c\.yaml:3:5 route\.match: match rules are independent/);
@@ -180,7 +273,10 @@ describe('loadConfigFile', () => {
   it('throws one ConfigError naming the file and the count', () => {
     assert.throws(
       () => loadConfigText('foo: 1\nbar: 2\n', { fileName: 'x.yaml', env: {} }),
-      (err: unknown) => err instanceof ConfigError && err.problems.length === 2 && err.message.startsWith('Invalid config x.yaml (2 problems):\n  x.yaml:1:1 foo: unknown key "foo"'),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.length === 2 &&
+        err.message.startsWith('Invalid config x.yaml (2 problems):\n  x.yaml:1:1 foo: unknown key "foo"'),
     );
   });
 });

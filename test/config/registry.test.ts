@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nearest, unknownKeyMessage } from '../../src/config/hints.ts';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
-import { EXPORTER_ONLY_RECEIVER_TYPES, RECEIVER_SPECS, SUPPORTED_RECEIVER_TYPES, receiverSpec } from '../../src/receivers/registry.ts';
+import {
+  EXPORTER_ONLY_RECEIVER_TYPES,
+  RECEIVER_SPECS,
+  SUPPORTED_RECEIVER_TYPES,
+  receiverSpec,
+} from '../../src/receivers/registry.ts';
 
 function lines(text: string): string[] {
   try {
@@ -31,11 +36,17 @@ describe('receiver registry', () => {
   for (const type of EXPORTER_ONLY_RECEIVER_TYPES) {
     it(`recognises the exporter's "${type}" receiver as not supported yet`, () => {
       const text = `route: {}\nreceivers:\n  - name: r\n    ${type}:\n      anything: 1\n`;
-      assert.deepEqual(lines(text), [`c.yaml:4:5 receivers[0].${type}: receiver type "${type}" is not supported yet`]);
+      assert.deepEqual(lines(text), [
+        `c.yaml:4:5 receivers[0].${type}: receiver type "${type}" is not supported yet`,
+      ]);
     });
   }
 
-  const ownOptions: Record<string, string> = { stdout: '', file: 'path: /tmp/x, ', webhook: 'endpoint: "http://h", ' };
+  const ownOptions: Record<string, string> = {
+    stdout: '',
+    file: 'path: /tmp/x, ',
+    webhook: 'endpoint: "http://h", ',
+  };
   for (const [type, own] of Object.entries(ownOptions)) {
     it(`${type} accepts layout, typedLayout and templateSyntax`, () => {
       const block = `{ ${own}typedLayout: true, templateSyntax: go, layout: { a: "{{ .Reason }}" } }`;
@@ -62,7 +73,10 @@ describe('hints', () => {
   }
 
   it('words an unknown key with and without a hint', () => {
-    assert.equal(unknownKeyMessage('logLevl', ['logLevel']), 'unknown key "logLevl" (did you mean "logLevel"?)');
+    assert.equal(
+      unknownKeyMessage('logLevl', ['logLevel']),
+      'unknown key "logLevl" (did you mean "logLevel"?)',
+    );
     assert.equal(unknownKeyMessage('zzz', ['logLevel']), 'unknown key "zzz"');
   });
 });

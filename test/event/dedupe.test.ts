@@ -7,7 +7,13 @@ import type { ChangeType } from '../../src/sources/types.ts';
 const NOW = Date.parse('2026-01-15T10:00:00Z');
 
 function ev(uid: string, count: number | undefined, last: string, extra: Partial<RawEvent> = {}): RawEvent {
-  return { metadata: { uid, name: uid, namespace: 'default' }, involvedObject: {}, count, lastTimestamp: last, ...extra };
+  return {
+    metadata: { uid, name: uid, namespace: 'default' },
+    involvedObject: {},
+    count,
+    lastTimestamp: last,
+    ...extra,
+  };
 }
 
 type Step = [ChangeType, RawEvent, DedupeDecision];
@@ -19,7 +25,11 @@ const cases: { name: string; maxEventAgeMs?: number; steps: Step[] }[] = [
     name: 'ADDED then count bumps are occurrences; a metadata-only MODIFIED is not',
     steps: [
       ['ADDED', ev('a', 1, '2026-01-15T09:59:00Z'), NEW(1)],
-      ['MODIFIED', ev('a', 1, '2026-01-15T09:59:00Z', { metadata: { uid: 'a', labels: { x: 'y' } } }), SKIP('duplicate')],
+      [
+        'MODIFIED',
+        ev('a', 1, '2026-01-15T09:59:00Z', { metadata: { uid: 'a', labels: { x: 'y' } } }),
+        SKIP('duplicate'),
+      ],
       ['MODIFIED', ev('a', 2, '2026-01-15T09:59:30Z'), NEW(2)],
       ['MODIFIED', ev('a', 3, '2026-01-15T09:59:40Z'), NEW(3)],
     ],
@@ -27,9 +37,29 @@ const cases: { name: string; maxEventAgeMs?: number; steps: Step[] }[] = [
   {
     name: 'series.count and lastObservedTime move events.k8s.io events',
     steps: [
-      ['ADDED', { metadata: { uid: 's' }, involvedObject: {}, eventTime: '2026-01-15T09:59:00.000001Z' }, NEW(1)],
-      ['MODIFIED', { metadata: { uid: 's' }, involvedObject: {}, series: { count: 2, lastObservedTime: '2026-01-15T09:59:10Z' } }, NEW(2)],
-      ['MODIFIED', { metadata: { uid: 's' }, involvedObject: {}, series: { count: 2, lastObservedTime: '2026-01-15T09:59:10Z' } }, SKIP('duplicate')],
+      [
+        'ADDED',
+        { metadata: { uid: 's' }, involvedObject: {}, eventTime: '2026-01-15T09:59:00.000001Z' },
+        NEW(1),
+      ],
+      [
+        'MODIFIED',
+        {
+          metadata: { uid: 's' },
+          involvedObject: {},
+          series: { count: 2, lastObservedTime: '2026-01-15T09:59:10Z' },
+        },
+        NEW(2),
+      ],
+      [
+        'MODIFIED',
+        {
+          metadata: { uid: 's' },
+          involvedObject: {},
+          series: { count: 2, lastObservedTime: '2026-01-15T09:59:10Z' },
+        },
+        SKIP('duplicate'),
+      ],
     ],
   },
   {
@@ -87,9 +117,13 @@ describe('Deduper', () => {
 
   it('forgets the least recently seen Event beyond its bound', () => {
     const deduper = new Deduper({ maxEntries: 2, now: () => NOW });
-    for (const uid of ['a', 'b', 'c']) deduper.observe({ type: 'ADDED', event: ev(uid, 1, '2026-01-15T09:59:00Z') });
+    for (const uid of ['a', 'b', 'c'])
+      deduper.observe({ type: 'ADDED', event: ev(uid, 1, '2026-01-15T09:59:00Z') });
     assert.equal(deduper.size, 2);
     assert.deepEqual(deduper.observe({ type: 'LISTED', event: ev('a', 1, '2026-01-15T09:59:00Z') }), NEW(1));
-    assert.deepEqual(deduper.observe({ type: 'LISTED', event: ev('c', 1, '2026-01-15T09:59:00Z') }), SKIP('duplicate'));
+    assert.deepEqual(
+      deduper.observe({ type: 'LISTED', event: ev('c', 1, '2026-01-15T09:59:00Z') }),
+      SKIP('duplicate'),
+    );
   });
 });

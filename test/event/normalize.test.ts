@@ -15,7 +15,10 @@ describe('normalizeEvent', () => {
     const v1 = events.filter((e) => e.apiVersion === 'events.k8s.io/v1');
     assert.equal(v1.length, 11);
     for (const e of v1) {
-      assert.ok(e.involvedObject.kind !== undefined || e.involvedObject.name !== undefined, 'regarding mapped');
+      assert.ok(
+        e.involvedObject.kind !== undefined || e.involvedObject.name !== undefined,
+        'regarding mapped',
+      );
       assert.ok(!('regarding' in e) && !('note' in e));
     }
     assert.ok(events.every((e) => !('managedFields' in e.metadata)));
@@ -66,13 +69,28 @@ describe('normalizeEvent', () => {
     { name: 'not an object', input: 'text', message: /expected an Event object/ },
     { name: 'another kind', input: { kind: 'Pod', metadata: {} }, message: /expected kind Event, got "Pod"/ },
     { name: 'no metadata', input: { reason: 'x' }, message: /metadata: expected an object/ },
-    { name: 'count is text', input: { metadata: {}, count: '3' }, message: /count: expected an integer, got "3"/ },
-    { name: 'reason is a number', input: { metadata: {}, reason: 5 }, message: /reason: expected a string, got number/ },
-    { name: 'involvedObject is a list', input: { metadata: {}, involvedObject: [] }, message: /involvedObject: expected an object/ },
+    {
+      name: 'count is text',
+      input: { metadata: {}, count: '3' },
+      message: /count: expected an integer, got "3"/,
+    },
+    {
+      name: 'reason is a number',
+      input: { metadata: {}, reason: 5 },
+      message: /reason: expected a string, got number/,
+    },
+    {
+      name: 'involvedObject is a list',
+      input: { metadata: {}, involvedObject: [] },
+      message: /involvedObject: expected an object/,
+    },
   ];
   for (const c of bad) {
     it(`rejects ${c.name}`, () => {
-      assert.throws(() => normalizeEvent(c.input), (err: unknown) => err instanceof MalformedEventError && c.message.test(err.message));
+      assert.throws(
+        () => normalizeEvent(c.input),
+        (err: unknown) => err instanceof MalformedEventError && c.message.test(err.message),
+      );
     });
   }
 });
@@ -81,14 +99,39 @@ describe('readEvents', () => {
   const event = { kind: 'Event', apiVersion: 'v1', metadata: { name: 'a', uid: '1' }, reason: 'BackOff' };
   const cases: { name: string; text: string; events: number; errors: number }[] = [
     { name: 'one Event', text: JSON.stringify(event), events: 1, errors: 0 },
-    { name: 'a List', text: JSON.stringify({ kind: 'EventList', items: [event, event] }, null, 2), events: 2, errors: 0 },
+    {
+      name: 'a List',
+      text: JSON.stringify({ kind: 'EventList', items: [event, event] }, null, 2),
+      events: 2,
+      errors: 0,
+    },
     { name: 'a JSON array', text: JSON.stringify([event, event, event]), events: 3, errors: 0 },
     { name: 'NDJSON', text: `${JSON.stringify(event)}\n\n${JSON.stringify(event)}\n`, events: 2, errors: 0 },
-    { name: 'watch lines', text: `${JSON.stringify({ type: 'ADDED', object: event })}\n${JSON.stringify({ type: 'MODIFIED', object: event })}`, events: 2, errors: 0 },
-    { name: 'NDJSON with a broken line', text: `${JSON.stringify(event)}\n{"kind":\n${JSON.stringify(event)}`, events: 2, errors: 1 },
-    { name: 'YAML list', text: 'apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n  reason: x\n- metadata: {name: b}\n', events: 2, errors: 0 },
+    {
+      name: 'watch lines',
+      text: `${JSON.stringify({ type: 'ADDED', object: event })}\n${JSON.stringify({ type: 'MODIFIED', object: event })}`,
+      events: 2,
+      errors: 0,
+    },
+    {
+      name: 'NDJSON with a broken line',
+      text: `${JSON.stringify(event)}\n{"kind":\n${JSON.stringify(event)}`,
+      events: 2,
+      errors: 1,
+    },
+    {
+      name: 'YAML list',
+      text: 'apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n  reason: x\n- metadata: {name: b}\n',
+      events: 2,
+      errors: 0,
+    },
     { name: 'empty', text: '  \n', events: 0, errors: 0 },
-    { name: 'a malformed item in a List', text: JSON.stringify({ items: [event, { metadata: 5 }] }), events: 1, errors: 1 },
+    {
+      name: 'a malformed item in a List',
+      text: JSON.stringify({ items: [event, { metadata: 5 }] }),
+      events: 1,
+      errors: 1,
+    },
   ];
   for (const c of cases) {
     it(`reads ${c.name}`, () => {

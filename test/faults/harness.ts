@@ -53,12 +53,21 @@ export function warningEvent(i: number, namespace = 'prod'): KubeObject {
 export function deliveredKeys(sink: WebhookSink): string[] {
   return sink.accepted.flatMap((body) => {
     const parsed = JSON.parse(body) as unknown;
-    const items = (Array.isArray(parsed) ? parsed : [parsed]) as { metadata: { uid: string }; count: number }[];
+    const items = (Array.isArray(parsed) ? parsed : [parsed]) as {
+      metadata: { uid: string };
+      count: number;
+    }[];
     return items.map((e) => `${e.metadata.uid}/${e.count}`);
   });
 }
 
-export function account(scenario: string, expected: ReadonlySet<string>, delivered: readonly string[], deadLettered: readonly string[], notes?: string): Figures {
+export function account(
+  scenario: string,
+  expected: ReadonlySet<string>,
+  delivered: readonly string[],
+  deadLettered: readonly string[],
+  notes?: string,
+): Figures {
   const all = [...delivered, ...deadLettered];
   const seen = new Set(all);
   return {
@@ -106,7 +115,13 @@ export async function startRig(): Promise<Rig> {
       renameSync(`${path}.tmp`, path);
     },
     async startRouter(config: string): Promise<App> {
-      const app = await startApp({ configPath: config, source: { kind: 'kubernetes' }, kubeconfig, metricsAddress: '', logDestination: SILENT });
+      const app = await startApp({
+        configPath: config,
+        source: { kind: 'kubernetes' },
+        kubeconfig,
+        metricsAddress: '',
+        logDestination: SILENT,
+      });
       apps.push(app);
       await app.ready;
       return app;
@@ -120,24 +135,28 @@ export async function startRig(): Promise<Rig> {
 
   function configText(lines: { top?: string[]; receiver?: string[] }): string {
     return [
-          'maxEventAgeSeconds: 3600',
-          'omitLookup: true',
-          ...(lines.top ?? []),
-          'route:',
-          '  match:',
-          '    - receiver: hook',
-          'receivers:',
-          '  - name: hook',
-          `    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`,
-          ...(lines.receiver ?? []).map((l) => `    ${l}`),
-          '    webhook:',
-          `      endpoint: ${sink.url}`,
-        ].join('\n');
+      'maxEventAgeSeconds: 3600',
+      'omitLookup: true',
+      ...(lines.top ?? []),
+      'route:',
+      '  match:',
+      '    - receiver: hook',
+      'receivers:',
+      '  - name: hook',
+      `    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`,
+      ...(lines.receiver ?? []).map((l) => `    ${l}`),
+      '    webhook:',
+      `      endpoint: ${sink.url}`,
+    ].join('\n');
   }
 }
 
 /** Runs `tick` at `perSecond` for `durationMs` of real time (a load generator, not a test sleep). */
-export async function produce(perSecond: number, durationMs: number, tick: (i: number, elapsedMs: number) => void): Promise<number> {
+export async function produce(
+  perSecond: number,
+  durationMs: number,
+  tick: (i: number, elapsedMs: number) => void,
+): Promise<number> {
   const start = Date.now();
   let i = 0;
   while (Date.now() - start < durationMs) {

@@ -2,7 +2,16 @@
 // API server and a webhook sink in this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { account, deliveredKeys, produce, startRig, warningEvent, type Figures, type Rig, type Scale } from './harness.ts';
+import {
+  account,
+  deliveredKeys,
+  produce,
+  startRig,
+  warningEvent,
+  type Figures,
+  type Rig,
+  type Scale,
+} from './harness.ts';
 
 const BIN = new URL('../../bin/kube-event-router', import.meta.url).pathname;
 
@@ -17,7 +26,11 @@ function startReplica(rig: Rig, config: string, name: string): Replica {
     env: { ...process.env, POD_NAME: name, POD_NAMESPACE: 'default' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const replica: Replica = { child, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))), stderr: '' };
+  const replica: Replica = {
+    child,
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    stderr: '',
+  };
   child.stderr?.on('data', (chunk: Buffer) => (replica.stderr += chunk.toString()));
   return replica;
 }
@@ -25,12 +38,15 @@ function startReplica(rig: Rig, config: string, name: string): Replica {
 async function untilLogged(replica: Replica, text: string, timeoutMs: number): Promise<void> {
   const start = Date.now();
   while (!replica.stderr.includes(text)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for "${text}": ${replica.stderr.slice(-2000)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`Timed out waiting for "${text}": ${replica.stderr.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-const CHECKPOINT = (rig: Rig): string[] => [`checkpoint: { enabled: true, path: ${join(rig.dir, 'checkpoint.json')}, intervalMs: 200 }`];
+const CHECKPOINT = (rig: Rig): string[] => [
+  `checkpoint: { enabled: true, path: ${join(rig.dir, 'checkpoint.json')}, intervalMs: 200 }`,
+];
 const QUEUE = ['queue: { maxEvents: 100000, policy: block }'];
 
 /** Stops the first router with `signal` mid-load, starts a second one on the same checkpoint. */
@@ -41,7 +57,8 @@ async function restartScenario(scale: Scale, signal: 'SIGTERM' | 'SIGKILL', titl
     const expected = new Set<string>();
     const rate = Math.max(20, Math.round(300 * scale.events));
     const phaseMs = Math.max(1500, 10_000 * scale.time);
-    const add = (i: number): void => void expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`);
+    const add = (i: number): void =>
+      void expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`);
     const first = startReplica(rig, config, 'replica-a');
     await untilLogged(first, 'Watching events.', 30_000);
     let n = await produce(rate, phaseMs, add);
@@ -53,13 +70,25 @@ async function restartScenario(scale: Scale, signal: 'SIGTERM' | 'SIGKILL', titl
     await untilLogged(second, 'Watching events.', 30_000);
     const more = await produce(rate, phaseMs, (i) => add(n + i));
     n += more;
-    await rig.sink.until(() => new Set(deliveredKeys(rig.sink)).size >= expected.size, 60_000, 'every event after the restart');
+    await rig.sink.until(
+      () => new Set(deliveredKeys(rig.sink)).size >= expected.size,
+      60_000,
+      'every event after the restart',
+    );
     second.child.kill('SIGTERM');
     await second.exited;
     const keys = deliveredKeys(rig.sink);
-    const ids = rig.sink.received.filter((r) => r.status < 300).map((r) => String(r.headers['idempotency-key']));
+    const ids = rig.sink.received
+      .filter((r) => r.status < 300)
+      .map((r) => String(r.headers['idempotency-key']));
     const repeatedIds = ids.length - new Set(ids).size;
-    return account(title, expected, keys, [], `first router exit ${String(code)}; repeats carry a known Idempotency-Key: ${repeatedIds}`);
+    return account(
+      title,
+      expected,
+      keys,
+      [],
+      `first router exit ${String(code)}; repeats carry a known Idempotency-Key: ${repeatedIds}`,
+    );
   } finally {
     await rig.close();
   }
@@ -78,14 +107,23 @@ export function sigkillRestart(scale: Scale): Promise<Figures> {
 export async function leaderFailover(scale: Scale): Promise<Figures> {
   const rig = await startRig();
   try {
-    rig.server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-event-router-checkpoint', namespace: 'default' }, data: {} });
+    rig.server.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-event-router-checkpoint', namespace: 'default' },
+      data: {},
+    });
     const config = rig.writeConfig({
-      top: ['leaderElection: { enabled: true, leaderElectionID: kube-event-router, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 }', 'checkpoint: { enabled: true, intervalMs: 200 }'],
+      top: [
+        'leaderElection: { enabled: true, leaderElectionID: kube-event-router, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 }',
+        'checkpoint: { enabled: true, intervalMs: 200 }',
+      ],
       receiver: QUEUE,
     });
     const expected = new Set<string>();
     const rate = Math.max(20, Math.round(200 * scale.events));
-    const add = (i: number): void => void expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`);
+    const add = (i: number): void =>
+      void expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`);
     const leader = startReplica(rig, config, 'replica-a');
     await untilLogged(leader, 'Became the leader.', 30_000);
     const standby = startReplica(rig, config, 'replica-b');
@@ -95,12 +133,22 @@ export async function leaderFailover(scale: Scale): Promise<Figures> {
     const deliveredAtKill = rig.sink.received.length;
     n += await produce(rate, 6000, (i) => add(n + i));
     await untilLogged(standby, 'Became the leader.', 30_000);
-    await rig.sink.until(() => new Set(deliveredKeys(rig.sink)).size >= expected.size, 60_000, 'every event after the failover');
+    await rig.sink.until(
+      () => new Set(deliveredKeys(rig.sink)).size >= expected.size,
+      60_000,
+      'every event after the failover',
+    );
     const firstAfter = rig.sink.received[deliveredAtKill];
     const gapS = firstAfter === undefined ? Number.NaN : (firstAfter.atMs - killedAt) / 1000;
     standby.child.kill('SIGTERM');
     await standby.exited;
-    return account('leader killed, standby takes over', expected, deliveredKeys(rig.sink), [], `failover gap ${gapS.toFixed(1)} s (lease 3 s, retry 0.5 s)`);
+    return account(
+      'leader killed, standby takes over',
+      expected,
+      deliveredKeys(rig.sink),
+      [],
+      `failover gap ${gapS.toFixed(1)} s (lease 3 s, retry 0.5 s)`,
+    );
   } finally {
     await rig.close();
   }

@@ -3,9 +3,19 @@ import type { Figures, Scale } from './harness.ts';
 import { leaderFailover, sigkillRestart, sigtermRestart } from './process-scenarios.ts';
 import { reloadUnderLoad, receiverDown, watchCuts } from './scenarios.ts';
 
-const SCENARIOS: readonly ((scale: Scale) => Promise<Figures>)[] = [receiverDown, watchCuts, sigtermRestart, sigkillRestart, leaderFailover, reloadUnderLoad];
+const SCENARIOS: readonly ((scale: Scale) => Promise<Figures>)[] = [
+  receiverDown,
+  watchCuts,
+  sigtermRestart,
+  sigkillRestart,
+  leaderFailover,
+  reloadUnderLoad,
+];
 
-const scale: Scale = { time: Number(process.env['FAULTS_TIME_SCALE'] ?? 1), events: Number(process.env['FAULTS_EVENT_SCALE'] ?? 1) };
+const scale: Scale = {
+  time: Number(process.env['FAULTS_TIME_SCALE'] ?? 1),
+  events: Number(process.env['FAULTS_EVENT_SCALE'] ?? 1),
+};
 const rows: Figures[] = [];
 for (const scenario of SCENARIOS) {
   const figures = await scenario(scale);
@@ -14,8 +24,12 @@ for (const scenario of SCENARIOS) {
 }
 const header = ['scenario', 'accepted', 'delivered', 'dead-lettered', 'lost', 'duplicated', 'notes'];
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-for (const r of rows) console.log(`| ${r.scenario} | ${r.accepted} | ${r.delivered} | ${r.deadLettered} | ${r.lost} | ${r.duplicated} | ${r.notes ?? ''} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.scenario} | ${r.accepted} | ${r.delivered} | ${r.deadLettered} | ${r.lost} | ${r.duplicated} | ${r.notes ?? ''} |`,
+  );
 // A killed process may have batches in flight that are sent again (absorbed by stable ids);
 // nothing may be lost anywhere.
-const mayRepeat = (r: Figures): boolean => r.scenario.startsWith('SIGKILL') || r.scenario.startsWith('leader killed');
+const mayRepeat = (r: Figures): boolean =>
+  r.scenario.startsWith('SIGKILL') || r.scenario.startsWith('leader killed');
 process.exitCode = rows.every((r) => r.lost === 0 && (r.duplicated === 0 || mayRepeat(r))) ? 0 : 1;

@@ -1,5 +1,14 @@
 import type { KubeObject } from '../support/kube-api-server.ts';
-import { account, deliveredKeys, nowStamp, produce, startRig, warningEvent, type Figures, type Scale } from './harness.ts';
+import {
+  account,
+  deliveredKeys,
+  nowStamp,
+  produce,
+  startRig,
+  warningEvent,
+  type Figures,
+  type Scale,
+} from './harness.ts';
 
 /** The receiver answers 503 for 60 s (scaled) while events arrive at 500/s; then it recovers. */
 export async function receiverDown(scale: Scale): Promise<Figures> {
@@ -9,16 +18,34 @@ export async function receiverDown(scale: Scale): Promise<Figures> {
     let healthy = true;
     rig.sink.answer = () => (healthy ? { status: 200 } : { status: 503, headers: { 'retry-after': '1' } });
     await rig.startRouter(
-      rig.writeConfig({ receiver: ['queue: { maxEvents: 100000, policy: block }', 'retry: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 1000, maxElapsedMs: 3600000 }', 'batch: { maxEvents: 50, flushIntervalMs: 50 }'] }),
+      rig.writeConfig({
+        receiver: [
+          'queue: { maxEvents: 100000, policy: block }',
+          'retry: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 1000, maxElapsedMs: 3600000 }',
+          'batch: { maxEvents: 50, flushIntervalMs: 50 }',
+        ],
+      }),
     );
     const expected = new Set<string>();
     const rate = Math.max(10, Math.round(500 * scale.events));
     healthy = false;
-    await produce(rate, outageMs, (i) => expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`));
+    await produce(rate, outageMs, (i) =>
+      expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`),
+    );
     healthy = true;
-    await rig.sink.until(() => new Set(deliveredKeys(rig.sink)).size >= expected.size, 120_000 * Math.max(scale.time, 0.1), 'recovery');
+    await rig.sink.until(
+      () => new Set(deliveredKeys(rig.sink)).size >= expected.size,
+      120_000 * Math.max(scale.time, 0.1),
+      'recovery',
+    );
     const failed = rig.sink.received.filter((r) => r.status >= 500).length;
-    return account('receiver down 60 s at 500 events/s', expected, deliveredKeys(rig.sink), [], `outage ${outageMs / 1000} s, ${rate} events/s, ${failed} requests answered 503`);
+    return account(
+      'receiver down 60 s at 500 events/s',
+      expected,
+      deliveredKeys(rig.sink),
+      [],
+      `outage ${outageMs / 1000} s, ${rate} events/s, ${failed} requests answered 503`,
+    );
   } finally {
     await rig.close();
   }
@@ -55,9 +82,21 @@ export async function watchCuts(scale: Scale): Promise<Figures> {
         if (cuts % 2 === 0) rig.server.compact();
       }
     });
-    await rig.sink.until(() => new Set(deliveredKeys(rig.sink)).size >= expected.size, 60_000, 'every occurrence');
-    const lists = rig.server.requestsWhere((r) => r.kind === 'Event' && !r.watch && r.method === 'GET').length;
-    return account('watch cut every 10 s + 410 storms', expected, deliveredKeys(rig.sink), [], `${cuts} cuts, ${lists} event lists (re-lists after 410)`);
+    await rig.sink.until(
+      () => new Set(deliveredKeys(rig.sink)).size >= expected.size,
+      60_000,
+      'every occurrence',
+    );
+    const lists = rig.server.requestsWhere(
+      (r) => r.kind === 'Event' && !r.watch && r.method === 'GET',
+    ).length;
+    return account(
+      'watch cut every 10 s + 410 storms',
+      expected,
+      deliveredKeys(rig.sink),
+      [],
+      `${cuts} cuts, ${lists} event lists (re-lists after 410)`,
+    );
   } finally {
     await rig.close();
   }
@@ -78,13 +117,21 @@ export async function reloadUnderLoad(scale: Scale): Promise<Figures> {
       if (!reloaded && elapsedMs >= durationMs / 2) {
         reloaded = true;
         // Same receiver, new batching: the output is rebuilt and the old one drains.
-        rig.rewriteConfig(config, { receiver: [...receiver, 'batch: { maxEvents: 20, flushIntervalMs: 10 }'] });
+        rig.rewriteConfig(config, {
+          receiver: [...receiver, 'batch: { maxEvents: 20, flushIntervalMs: 10 }'],
+        });
       }
     });
     await rig.sink.until(() => new Set(deliveredKeys(rig.sink)).size >= expected.size, 60_000, 'every event');
     const metrics = await app.metrics.text();
     const reloads = /config_reload_total\{result="success"\} (\d+)/.exec(metrics)?.[1] ?? '0';
-    return account('config reload under load', expected, deliveredKeys(rig.sink), [], `${reloads} successful reload(s)`);
+    return account(
+      'config reload under load',
+      expected,
+      deliveredKeys(rig.sink),
+      [],
+      `${reloads} successful reload(s)`,
+    );
   } finally {
     await rig.close();
   }

@@ -14,7 +14,12 @@ export interface ConfigCase {
 }
 
 const ROOT = new URL('../../', import.meta.url);
-const BASES = ['config.example.yaml', 'test/fixtures/config/good-minimal.yaml', 'test/fixtures/config/good-full.yaml', 'test/fixtures/config/good-exporter-readme.yaml'];
+const BASES = [
+  'config.example.yaml',
+  'test/fixtures/config/good-minimal.yaml',
+  'test/fixtures/config/good-full.yaml',
+  'test/fixtures/config/good-exporter-readme.yaml',
+];
 
 export function baseConfigs(): { name: string; text: string }[] {
   return BASES.map((name) => ({ name, text: readFileSync(new URL(name, ROOT), 'utf8') }));
@@ -29,7 +34,9 @@ function lines(text: string): string[] {
 }
 
 function contentLine(all: string[], rng: Rng): number {
-  const candidates = all.map((l, i) => (l.trim() !== '' && !l.trim().startsWith('#') ? i : -1)).filter((i) => i >= 0);
+  const candidates = all
+    .map((l, i) => (l.trim() !== '' && !l.trim().startsWith('#') ? i : -1))
+    .filter((i) => i >= 0);
   return candidates.length === 0 ? 0 : rng.pick(candidates);
 }
 
@@ -73,7 +80,11 @@ const TEXT_MUTATIONS: Record<string, TextMutation> = {
   },
   garbageByte: (t, rng) => {
     const at = rng.int(t.length + 1);
-    return t.slice(0, at) + rng.pick(['\u0000', '\ufffd', '%', '@', '`', '&', '*', '!', '|', '>', ':', '\u0007']) + t.slice(at);
+    return (
+      t.slice(0, at) +
+      rng.pick(['\u0000', '\ufffd', '%', '@', '`', '&', '*', '!', '|', '>', ':', '\u0007']) +
+      t.slice(at)
+    );
   },
   deleteSpan: (t, rng) => {
     const at = rng.int(t.length);
@@ -84,21 +95,46 @@ const TEXT_MUTATIONS: Record<string, TextMutation> = {
 /** Documents built to exhaust a naive loader: alias bombs, deep nesting, huge scalars. */
 function hostileDocuments(): ConfigCase[] {
   const laughs = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 10; i++) laughs.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    laughs.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   const mergeBomb = ['m0: &m0 { k: v }'];
   for (let i = 1; i < 12; i++) mergeBomb.push(`m${i}: &m${i} { <<: [*m${i - 1}, *m${i - 1}], k${i}: v }`);
   const deep = 5_000;
   return [
     { name: 'billion laughs (top level)', kind: 'yaml', text: `${laughs.join('\n')}\nroute: {}\n` },
-    { name: 'billion laughs (inside a receiver)', kind: 'yaml', text: `x: &x [${Array(50).fill('"l"').join(',')}]\ny: &y [${Array(50).fill('*x').join(',')}]\nroute: {}\nreceivers:\n  - name: a\n    stdout:\n      layout: { z: [${Array(50).fill('*y').join(',')}] }\n` },
+    {
+      name: 'billion laughs (inside a receiver)',
+      kind: 'yaml',
+      text: `x: &x [${Array(50).fill('"l"').join(',')}]\ny: &y [${Array(50).fill('*x').join(',')}]\nroute: {}\nreceivers:\n  - name: a\n    stdout:\n      layout: { z: [${Array(50).fill('*y').join(',')}] }\n`,
+    },
     { name: 'merge-key bomb', kind: 'yaml', text: `${mergeBomb.join('\n')}\nroute: {}\n` },
     { name: 'deep flow nesting', kind: 'yaml', text: `route: ${'['.repeat(deep)}${']'.repeat(deep)}\n` },
-    { name: 'deep block nesting', kind: 'yaml', text: `route:\n${Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')}\n` },
+    {
+      name: 'deep block nesting',
+      kind: 'yaml',
+      text: `route:\n${Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')}\n`,
+    },
     { name: 'huge integer', kind: 'schema', text: `kubeQPS: ${'9'.repeat(400)}\nroute: {}\n` },
-    { name: 'float overflow', kind: 'schema', text: 'kubeBurst: 1e400\nmaxEventAgeSeconds: -1e400\nroute: {}\n' },
-    { name: 'NaN and infinity', kind: 'schema', text: 'kubeQPS: .nan\nkubeBurst: .inf\ncacheSize: -.inf\nroute: {}\n' },
+    {
+      name: 'float overflow',
+      kind: 'schema',
+      text: 'kubeBurst: 1e400\nmaxEventAgeSeconds: -1e400\nroute: {}\n',
+    },
+    {
+      name: 'NaN and infinity',
+      kind: 'schema',
+      text: 'kubeQPS: .nan\nkubeBurst: .inf\ncacheSize: -.inf\nroute: {}\n',
+    },
     { name: '1 MB scalar', kind: 'schema', text: `clusterName: [${'x'.repeat(1 << 20)}]\nroute: {}\n` },
-    { name: 'unknown tag', kind: 'yaml', text: 'clusterName: !!python/object:os.system "rm -rf /"\nroute: {}\n' },
+    {
+      name: 'unknown tag',
+      kind: 'yaml',
+      text: 'clusterName: !!python/object:os.system "rm -rf /"\nroute: {}\n',
+    },
     { name: 'two documents', kind: 'yaml', text: 'route: {}\n---\nroute: {}\n' },
     { name: 'undefined alias', kind: 'yaml', text: 'route: *nothing\n' },
     { name: 'only a scalar', kind: 'yaml', text: '42\n' },
@@ -127,7 +163,16 @@ function parentOf(root: Json, path: readonly Step[]): Record<string | number, Js
 }
 
 const BAD_REGEXES = ['([', '(?<', '*x', 'a{2,1}', '\\', '(?P<n>x', '[z-a]'];
-const BAD_TEMPLATES = ['{{ .Message ', '{{ nosuchfunc }}', '{{ .Reason | }}', '{{ end }}', '{{ if }}', '{{ template "x" }}', '{{ .InvolvedObject.Name.Nope.Deeper }}{{', '{{ index }}'];
+const BAD_TEMPLATES = [
+  '{{ .Message ',
+  '{{ nosuchfunc }}',
+  '{{ .Reason | }}',
+  '{{ end }}',
+  '{{ if }}',
+  '{{ template "x" }}',
+  '{{ .InvolvedObject.Name.Nope.Deeper }}{{',
+  '{{ index }}',
+];
 
 /** Replaces the value at a path by something of the wrong kind, range or syntax. */
 function swapValue(value: Json, key: Step, rng: Rng): Json {
@@ -137,7 +182,18 @@ function swapValue(value: Json, key: Step, rng: Rng): Json {
     if (rng.chance(0.3) || keyText.includes('layout') || value.includes('{{')) return rng.pick(BAD_TEMPLATES);
     return rng.pick<Json>([42, true, [value], { v: value }, null, '']);
   }
-  if (typeof value === 'number') return rng.pick<Json>([-1, -value - 1, 1e15, 0.5, String(value) + 'ms', 'fast', [value], true, Number.MAX_SAFE_INTEGER * 10]);
+  if (typeof value === 'number')
+    return rng.pick<Json>([
+      -1,
+      -value - 1,
+      1e15,
+      0.5,
+      String(value) + 'ms',
+      'fast',
+      [value],
+      true,
+      Number.MAX_SAFE_INTEGER * 10,
+    ]);
   if (typeof value === 'boolean') return rng.pick<Json>(['yes', 1, [value], 'on', null]);
   if (Array.isArray(value)) return rng.pick<Json>(['a string', 7, { 0: value[0] ?? null }, [null], [[]]]);
   return rng.pick<Json>([[value], 'a string', 12, true]);
@@ -162,7 +218,12 @@ function schemaMutation(base: Json, rng: Rng): { text: string; what: string } {
   else if (action === 'delete') {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else Reflect.deleteProperty(parent, key);
-  } else if (action === 'unknownKey' && parent !== null && typeof parent === 'object' && !Array.isArray(parent)) {
+  } else if (
+    action === 'unknownKey' &&
+    parent !== null &&
+    typeof parent === 'object' &&
+    !Array.isArray(parent)
+  ) {
     parent[`unknown${rng.int(100)}`] = 1;
   } else parent[key] = swapValue(parent[key], key, rng);
   return { text: stringify(root), what: `${action} at ${path.join('.')}` };

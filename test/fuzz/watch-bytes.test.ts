@@ -11,7 +11,17 @@ import { malformedReasonLabel } from '../../src/telemetry/metrics.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 function event(uid: string, message: string): string {
-  return JSON.stringify({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'v1', metadata: { uid, name: uid, namespace: 'ns', resourceVersion: '2' }, involvedObject: { kind: 'Pod', name: 'p' }, reason: 'R', message } });
+  return JSON.stringify({
+    type: 'ADDED',
+    object: {
+      kind: 'Event',
+      apiVersion: 'v1',
+      metadata: { uid, name: uid, namespace: 'ns', resourceVersion: '2' },
+      involvedObject: { kind: 'Pod', name: 'p' },
+      reason: 'R',
+      message,
+    },
+  });
 }
 
 const b = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -23,7 +33,8 @@ async function run(chunks: readonly Buffer[]): Promise<{ events: RawEvent[]; mal
   const stop = new AbortController();
   let watches = 0;
   const client = {
-    request: (): Promise<KubeResponse> => Promise.resolve({ status: 200, headers: {}, body: { metadata: { resourceVersion: '1' }, items: [] } }),
+    request: (): Promise<KubeResponse> =>
+      Promise.resolve({ status: 200, headers: {}, body: { metadata: { resourceVersion: '1' }, items: [] } }),
     stream: (_path: string, options?: { signal?: AbortSignal }): Promise<KubeStream> => {
       watches++;
       if (watches > 1) {
@@ -34,12 +45,19 @@ async function run(chunks: readonly Buffer[]): Promise<{ events: RawEvent[]; mal
       async function* source(): AsyncGenerator<Buffer> {
         for (const chunk of chunks) yield chunk;
       }
-      return Promise.resolve({ status: 200, body: undefined, lines: splitLines(source()), close: () => undefined });
+      return Promise.resolve({
+        status: 200,
+        body: undefined,
+        lines: splitLines(source()),
+        close: () => undefined,
+      });
     },
   };
   const clock = new ManualClock();
   const source = createKubernetesSource({ client, namespaces: [], clock, random: () => 0 });
-  await source.run((change) => void events.push(change.event), stop.signal, { malformed: (reason) => void malformed.push(reason) });
+  await source.run((change) => void events.push(change.event), stop.signal, {
+    malformed: (reason) => void malformed.push(reason),
+  });
   return { events, malformed };
 }
 
@@ -61,8 +79,15 @@ describe('watch reader: bytes off the socket', () => {
       b(`{"type":"ADDED","object":{"message":"${'n'.repeat(1 << 20)}\n`),
       b(event('last', 'no newline at the end')),
     ]);
-    assert.deepEqual(events.map((e) => e.metadata.uid), ['a', 'b', 'c', 'big', 'last']);
-    assert.match(events[1]?.message ?? '', /^bad bytes: \ufffd/, 'invalid bytes decode to U+FFFD inside the string');
+    assert.deepEqual(
+      events.map((e) => e.metadata.uid),
+      ['a', 'b', 'c', 'big', 'last'],
+    );
+    assert.match(
+      events[1]?.message ?? '',
+      /^bad bytes: \ufffd/,
+      'invalid bytes decode to U+FFFD inside the string',
+    );
     assert.equal(events[2]?.message, 'split €', 'a character split across chunks is whole again');
     assert.equal(events[3]?.message?.length, 1 << 20);
     assert.equal(malformed.length, 3, malformed.join(' | '));
@@ -80,6 +105,7 @@ describe('watch reader: bytes off the socket', () => {
       ['invalid JSON: Unexpected token } in JSON at position 3', 'invalid JSON'],
       ['noInvolvedObject', 'noInvolvedObject'],
     ];
-    for (const [reason, label] of table) assert.equal(malformedReasonLabel(reason), label, reason.slice(0, 60));
+    for (const [reason, label] of table)
+      assert.equal(malformedReasonLabel(reason), label, reason.slice(0, 60));
   });
 });

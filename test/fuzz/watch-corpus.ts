@@ -38,7 +38,11 @@ export function freshEvent(base: Obj, uid: string): Obj {
   e['metadata'] = meta;
   e['lastTimestamp'] = nowStamp();
   e['firstTimestamp'] = nowStamp();
-  if (typeof e['eventTime'] === 'string') e['eventTime'] = new Date().toISOString().replace('Z', '000Z').replace(/(\.\d{6})\d*Z$/, '$1Z');
+  if (typeof e['eventTime'] === 'string')
+    e['eventTime'] = new Date()
+      .toISOString()
+      .replace('Z', '000Z')
+      .replace(/(\.\d{6})\d*Z$/, '$1Z');
   e['count'] = 1;
   return e;
 }
@@ -59,16 +63,53 @@ function setPath(e: Obj, path: string, value: unknown): Obj {
 }
 
 const WRONG_TYPES: readonly [string, unknown][] = [
-  ['count', '5'], ['count', 1.5], ['count', {}], ['count', [1]], ['count', true],
-  ['metadata', []], ['metadata', 'meta'], ['metadata', null], ['metadata', 7],
-  ['metadata.name', 5], ['metadata.uid', {}], ['metadata.namespace', ['a']], ['metadata.creationTimestamp', 1688966655],
-  ['involvedObject', 'pod/x'], ['involvedObject', []], ['involvedObject.name', 7], ['involvedObject.kind', false],
-  ['source', 'kubelet'], ['source.host', 1], ['message', 42], ['message', { text: 'x' }], ['reason', []],
-  ['type', 3], ['firstTimestamp', 12345], ['lastTimestamp', {}], ['eventTime', true], ['series', 'x'],
-  ['series.count', '3'], ['kind', 'Pod'], ['kind', 7], ['apiVersion', 1], ['related', 'x'], ['reportingInstance', 9],
+  ['count', '5'],
+  ['count', 1.5],
+  ['count', {}],
+  ['count', [1]],
+  ['count', true],
+  ['metadata', []],
+  ['metadata', 'meta'],
+  ['metadata', null],
+  ['metadata', 7],
+  ['metadata.name', 5],
+  ['metadata.uid', {}],
+  ['metadata.namespace', ['a']],
+  ['metadata.creationTimestamp', 1688966655],
+  ['involvedObject', 'pod/x'],
+  ['involvedObject', []],
+  ['involvedObject.name', 7],
+  ['involvedObject.kind', false],
+  ['source', 'kubelet'],
+  ['source.host', 1],
+  ['message', 42],
+  ['message', { text: 'x' }],
+  ['reason', []],
+  ['type', 3],
+  ['firstTimestamp', 12345],
+  ['lastTimestamp', {}],
+  ['eventTime', true],
+  ['series', 'x'],
+  ['series.count', '3'],
+  ['kind', 'Pod'],
+  ['kind', 7],
+  ['apiVersion', 1],
+  ['related', 'x'],
+  ['reportingInstance', 9],
 ];
 
-const HOSTILE_TEXT = ['"}, "x": {"', '</script><script>alert(1)</script>', 'a\nb\r\nc', '{{ .Message }}{{ env "HOME" }}', '\u001b[31mred\u001b[0m', 'nul\u0000byte', 'lone \ud800 surrogate', '\u2028\u2029', '😀 emoji', 'x'.repeat(1 << 20)];
+const HOSTILE_TEXT = [
+  '"}, "x": {"',
+  '</script><script>alert(1)</script>',
+  'a\nb\r\nc',
+  '{{ .Message }}{{ env "HOME" }}',
+  '\u001b[31mred\u001b[0m',
+  'nul\u0000byte',
+  'lone \ud800 surrogate',
+  '\u2028\u2029',
+  '😀 emoji',
+  'x'.repeat(1 << 20),
+];
 
 const MUTATIONS: Record<string, Mutation> = {
   wrongType: (e, rng) => {
@@ -79,18 +120,44 @@ const MUTATIONS: Record<string, Mutation> = {
     delete e['metadata'];
     return { expect: 'bad', line: line('ADDED', e) };
   },
-  unknownType: (e, rng) => ({ expect: 'bad', line: line(rng.pick(['added', 'UPDATED', '', 'SYNC', 42, null, ['ADDED'], { t: 1 }]), e) }),
+  unknownType: (e, rng) => ({
+    expect: 'bad',
+    line: line(rng.pick(['added', 'UPDATED', '', 'SYNC', 42, null, ['ADDED'], { t: 1 }]), e),
+  }),
   missingType: (e) => ({ expect: 'bad', line: JSON.stringify({ object: e }) }),
-  objectNotAnEvent: (_e, rng) => ({ expect: 'bad', line: line('ADDED', rng.pick<unknown>([[], 'event', 12, null, true])) }),
-  notAWatchEvent: (_e, rng) => ({ expect: 'bad', line: rng.pick(['[]', '"ADDED"', '42', 'null', 'true', '{}']) }),
+  objectNotAnEvent: (_e, rng) => ({
+    expect: 'bad',
+    line: line('ADDED', rng.pick<unknown>([[], 'event', 12, null, true])),
+  }),
+  notAWatchEvent: (_e, rng) => ({
+    expect: 'bad',
+    line: rng.pick(['[]', '"ADDED"', '42', 'null', 'true', '{}']),
+  }),
   truncated: (e, rng) => {
     const text = line('ADDED', e);
     return { expect: 'bad', line: text.slice(0, 1 + rng.int(text.length - 2)) };
   },
-  trailingGarbage: (e, rng) => ({ expect: 'bad', line: line('ADDED', e) + rng.pick(['}', ',', ' x', '{}', ']']) }),
-  garbage: (_e, rng) => ({ expect: 'bad', line: rng.pick(['not json', '{"type":"ADDED","object":{', '\u0000\u0001\u0002', '{"type":"ADDED","object":{"metadata":{"name":"x"}},}', "{'type':'ADDED'}", 'NaN', '{"type": ADDED}']) }),
+  trailingGarbage: (e, rng) => ({
+    expect: 'bad',
+    line: line('ADDED', e) + rng.pick(['}', ',', ' x', '{}', ']']),
+  }),
+  garbage: (_e, rng) => ({
+    expect: 'bad',
+    line: rng.pick([
+      'not json',
+      '{"type":"ADDED","object":{',
+      '\u0000\u0001\u0002',
+      '{"type":"ADDED","object":{"metadata":{"name":"x"}},}',
+      "{'type':'ADDED'}",
+      'NaN',
+      '{"type": ADDED}',
+    ]),
+  }),
   hugeBad: (e) => ({ expect: 'bad', line: line('ADDED', setPath(e, 'count', 'x'.repeat(1 << 20))) }),
-  hugeInvalidJson: () => ({ expect: 'bad', line: `{"type":"ADDED","object":{"message":"${'y'.repeat(1 << 20)}` }),
+  hugeInvalidJson: () => ({
+    expect: 'bad',
+    line: `{"type":"ADDED","object":{"message":"${'y'.repeat(1 << 20)}`,
+  }),
   // Readable events, however odd: delivered once.
   hostileText: (e, rng) => {
     const text = rng.pick(HOSTILE_TEXT);
@@ -98,11 +165,24 @@ const MUTATIONS: Record<string, Mutation> = {
     return { expect: 'good', line: line('ADDED', e) };
   },
   missingOptional: (e, rng) => {
-    const dropped = new Set(['message', 'reason', 'source', 'type', 'firstTimestamp', 'reportingComponent', 'action'].filter(() => rng.chance(0.5)));
-    return { expect: 'good', line: line('ADDED', Object.fromEntries(Object.entries(e).filter(([k]) => !dropped.has(k)))) };
+    const dropped = new Set(
+      ['message', 'reason', 'source', 'type', 'firstTimestamp', 'reportingComponent', 'action'].filter(() =>
+        rng.chance(0.5),
+      ),
+    );
+    return {
+      expect: 'good',
+      line: line('ADDED', Object.fromEntries(Object.entries(e).filter(([k]) => !dropped.has(k)))),
+    };
   },
-  unknownFields: (e) => ({ expect: 'good', line: line('ADDED', { ...e, extra: { deep: [1, 2, { x: null }] }, spec: 'not ours' }) }),
-  bookmark: (_e, rng) => ({ expect: 'ignored', line: line('BOOKMARK', rng.pick<unknown>([{ kind: 'Event', metadata: {} }, {}, null, 'odd'])) }),
+  unknownFields: (e) => ({
+    expect: 'good',
+    line: line('ADDED', { ...e, extra: { deep: [1, 2, { x: null }] }, spec: 'not ours' }),
+  }),
+  bookmark: (_e, rng) => ({
+    expect: 'ignored',
+    line: line('BOOKMARK', rng.pick<unknown>([{ kind: 'Event', metadata: {} }, {}, null, 'odd'])),
+  }),
 };
 
 /** `n` cases: a seeded mix of every mutation over real events, uids unique per case. */

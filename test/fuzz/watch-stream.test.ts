@@ -20,7 +20,8 @@ const WAIT_MS = 30_000;
 
 const failures: string[] = [];
 const onRejection = (reason: unknown): void => void failures.push(`unhandledRejection: ${String(reason)}`);
-const onException = (err: Error): void => void failures.push(`uncaughtException: ${err.stack ?? err.message}`);
+const onException = (err: Error): void =>
+  void failures.push(`uncaughtException: ${err.stack ?? err.message}`);
 
 function sumOf(metricsText: string, name: string): number {
   return metricsText
@@ -53,10 +54,14 @@ describe(`watch-stream fuzz (seed ${FUZZ_SEED}, ${CASES} lines)`, () => {
   const deliveredUids = (): string[] =>
     sink.accepted.map((body) => String((JSON.parse(body) as { metadata?: { uid?: string } }).metadata?.uid));
   const waitDelivered = (uids: readonly string[], what: string): Promise<void> =>
-    sink.until(() => {
-      const got = new Set(deliveredUids());
-      return uids.every((u) => got.has(u));
-    }, WAIT_MS, what);
+    sink.until(
+      () => {
+        const got = new Set(deliveredUids());
+        return uids.every((u) => got.has(u));
+      },
+      WAIT_MS,
+      what,
+    );
 
   /** Raw lines go only to open watches: wait for the router's (ready means listed, not watching). */
   const watchOpen = async (): Promise<void> => {
@@ -76,10 +81,29 @@ describe(`watch-stream fuzz (seed ${FUZZ_SEED}, ${CASES} lines)`, () => {
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
-      ['maxEventAgeSeconds: 3600', 'kubeQPS: 1000', 'kubeBurst: 1000', 'omitLookup: true', 'route:', '  match:', '    - receiver: hook', 'receivers:', '  - name: hook', `    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`, '    webhook:', `      endpoint: ${sink.url}`].join('\n'),
+      [
+        'maxEventAgeSeconds: 3600',
+        'kubeQPS: 1000',
+        'kubeBurst: 1000',
+        'omitLookup: true',
+        'route:',
+        '  match:',
+        '    - receiver: hook',
+        'receivers:',
+        '  - name: hook',
+        `    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`,
+        '    webhook:',
+        `      endpoint: ${sink.url}`,
+      ].join('\n'),
     );
     const silent = new Writable({ write: (_c, _e, done) => done() });
-    app = await startApp({ configPath: config, source: { kind: 'kubernetes' }, kubeconfig, metricsAddress: '', logDestination: process.env['FUZZ_LOG'] === '1' ? process.stderr : silent });
+    app = await startApp({
+      configPath: config,
+      source: { kind: 'kubernetes' },
+      kubeconfig,
+      metricsAddress: '',
+      logDestination: process.env['FUZZ_LOG'] === '1' ? process.stderr : silent,
+    });
     await app.ready;
   });
 
@@ -92,64 +116,95 @@ describe(`watch-stream fuzz (seed ${FUZZ_SEED}, ${CASES} lines)`, () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('counts and skips every bad line; every readable event arrives exactly once', { timeout: 120_000 }, async () => {
-    const corpus = watchCorpus(FUZZ_SEED, CASES, events);
-    await watchOpen();
-    const expected: string[] = [];
-    for (const c of corpus) {
-      expected.push(createGood());
-      server.sendRawWatchLine(c.line);
-      if (c.uid !== undefined) expected.push(c.uid);
-    }
-    expected.push(createGood());
-    await waitDelivered(expected, `${expected.length} readable events`).catch(async (err: unknown) => {
-      const got = new Set(deliveredUids());
-      const missing = expected.filter((u) => !got.has(u));
-      const names = corpus.filter((c) => c.uid !== undefined && missing.includes(c.uid)).map((c) => c.name);
-      console.log((await app.metrics.text()).split("\n").filter((l) => /malformed|dropped|received/.test(l) && !l.startsWith("#")).join("\n"));
-      throw new Error(`${String(err)}: ${missing.length} missing (${missing.slice(0, 5).join(', ')}; corpus cases ${names.slice(0, 10).join(', ')})`);
-    });
-
-    const got = deliveredUids();
-    const bad = corpus.filter((c) => c.expect === 'bad');
-    const metrics = await app.metrics.text();
-    const malformed = sumOf(metrics, 'kube_event_router_malformed_events_total');
-    const reasons = labelValues(metrics, 'kube_event_router_malformed_events_total', 'reason');
-    const readable = corpus.filter((c) => c.expect === 'good').length;
-    console.log(`# watch fuzz: ${corpus.length} lines (${bad.length} bad, ${readable} readable, ${corpus.length - bad.length - readable} ignored) between ${expected.length - readable} real events; delivered ${got.length}; malformed counted ${malformed} under ${reasons.length} reasons`);
-
-    assert.deepEqual(failures, []);
-    assert.equal(got.length, new Set(got).size, 'an event delivered twice');
-    assert.deepEqual(got.filter((u) => !expected.includes(u)), [], 'delivered something that was not a readable event');
-    assert.equal(malformed, bad.length, 'every bad line counted once');
-    // The reason label is a small vocabulary, whatever the hostile input holds.
-    assert.ok(reasons.length <= 40, `malformed reasons are unbounded: ${reasons.slice(0, 50).join(' | ')}`);
-    assert.ok(reasons.every((r) => r.length <= 64), 'a malformed reason label holds input');
-  });
-
-  it('survives ERROR lines with odd Status objects: resumes and loses nothing', { timeout: 60_000 }, async () => {
-    const odd = [
-      { type: 'ERROR', object: { kind: 'Status', code: '410' } },
-      { type: 'ERROR', object: [] },
-      { type: 'ERROR' },
-      { type: 'ERROR', object: { kind: 'Status', code: -1, reason: {}, message: 7 } },
-      { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'z'.repeat(100_000) } },
-    ];
-    for (const status of odd) {
-      const watchesBefore = server.requestsWhere((r) => r.watch).length;
+  it(
+    'counts and skips every bad line; every readable event arrives exactly once',
+    { timeout: 120_000 },
+    async () => {
+      const corpus = watchCorpus(FUZZ_SEED, CASES, events);
       await watchOpen();
-      server.sendRawWatchLine(JSON.stringify(status));
-      // Created while the router reconnects: the resume (or the re-list after a 410) brings it.
-      const uid = createGood();
-      await waitDelivered([uid], `the event after ${JSON.stringify(status).slice(0, 60)}`);
-      await sink.until(() => server.requestsWhere((r) => r.watch).length > watchesBefore && server.openWatches > 0, WAIT_MS, 'a new watch');
-      // A clean end makes the next watch healthy, which resets the backoff the errors grew.
-      const confirm = createGood();
-      await waitDelivered([confirm], 'an event on the new watch');
-      server.endWatches();
-    }
-    const got = deliveredUids();
-    assert.equal(got.length, new Set(got).size, 'an event delivered twice across the restarts');
-    assert.deepEqual(failures, []);
-  });
+      const expected: string[] = [];
+      for (const c of corpus) {
+        expected.push(createGood());
+        server.sendRawWatchLine(c.line);
+        if (c.uid !== undefined) expected.push(c.uid);
+      }
+      expected.push(createGood());
+      await waitDelivered(expected, `${expected.length} readable events`).catch(async (err: unknown) => {
+        const got = new Set(deliveredUids());
+        const missing = expected.filter((u) => !got.has(u));
+        const names = corpus.filter((c) => c.uid !== undefined && missing.includes(c.uid)).map((c) => c.name);
+        console.log(
+          (await app.metrics.text())
+            .split('\n')
+            .filter((l) => /malformed|dropped|received/.test(l) && !l.startsWith('#'))
+            .join('\n'),
+        );
+        throw new Error(
+          `${String(err)}: ${missing.length} missing (${missing.slice(0, 5).join(', ')}; corpus cases ${names.slice(0, 10).join(', ')})`,
+        );
+      });
+
+      const got = deliveredUids();
+      const bad = corpus.filter((c) => c.expect === 'bad');
+      const metrics = await app.metrics.text();
+      const malformed = sumOf(metrics, 'kube_event_router_malformed_events_total');
+      const reasons = labelValues(metrics, 'kube_event_router_malformed_events_total', 'reason');
+      const readable = corpus.filter((c) => c.expect === 'good').length;
+      console.log(
+        `# watch fuzz: ${corpus.length} lines (${bad.length} bad, ${readable} readable, ${corpus.length - bad.length - readable} ignored) between ${expected.length - readable} real events; delivered ${got.length}; malformed counted ${malformed} under ${reasons.length} reasons`,
+      );
+
+      assert.deepEqual(failures, []);
+      assert.equal(got.length, new Set(got).size, 'an event delivered twice');
+      assert.deepEqual(
+        got.filter((u) => !expected.includes(u)),
+        [],
+        'delivered something that was not a readable event',
+      );
+      assert.equal(malformed, bad.length, 'every bad line counted once');
+      // The reason label is a small vocabulary, whatever the hostile input holds.
+      assert.ok(reasons.length <= 40, `malformed reasons are unbounded: ${reasons.slice(0, 50).join(' | ')}`);
+      assert.ok(
+        reasons.every((r) => r.length <= 64),
+        'a malformed reason label holds input',
+      );
+    },
+  );
+
+  it(
+    'survives ERROR lines with odd Status objects: resumes and loses nothing',
+    { timeout: 60_000 },
+    async () => {
+      const odd = [
+        { type: 'ERROR', object: { kind: 'Status', code: '410' } },
+        { type: 'ERROR', object: [] },
+        { type: 'ERROR' },
+        { type: 'ERROR', object: { kind: 'Status', code: -1, reason: {}, message: 7 } },
+        {
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired', message: 'z'.repeat(100_000) },
+        },
+      ];
+      for (const status of odd) {
+        const watchesBefore = server.requestsWhere((r) => r.watch).length;
+        await watchOpen();
+        server.sendRawWatchLine(JSON.stringify(status));
+        // Created while the router reconnects: the resume (or the re-list after a 410) brings it.
+        const uid = createGood();
+        await waitDelivered([uid], `the event after ${JSON.stringify(status).slice(0, 60)}`);
+        await sink.until(
+          () => server.requestsWhere((r) => r.watch).length > watchesBefore && server.openWatches > 0,
+          WAIT_MS,
+          'a new watch',
+        );
+        // A clean end makes the next watch healthy, which resets the backoff the errors grew.
+        const confirm = createGood();
+        await waitDelivered([confirm], 'an event on the new watch');
+        server.endWatches();
+      }
+      const got = deliveredUids();
+      assert.equal(got.length, new Set(got).size, 'an event delivered twice across the restarts');
+      assert.deepEqual(failures, []);
+    },
+  );
 });

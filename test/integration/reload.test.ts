@@ -87,10 +87,12 @@ describe('config hot reload', () => {
 
   it('swaps receivers under load without losing an event, and keeps running on a broken config', async () => {
     const metric = async (re: RegExp): Promise<number> => Number(re.exec(await app.metrics.text())?.[1] ?? 0);
-    const reloads = (result: string): Promise<number> => metric(new RegExp(`config_reload_total\\{result="${result}"\\} (\\d+)`));
+    const reloads = (result: string): Promise<number> =>
+      metric(new RegExp(`config_reload_total\\{result="${result}"\\} (\\d+)`));
     const total = (): number => oldSink.accepted.length + newSink.accepted.length;
     const waitFor = async (predicate: () => Promise<boolean>, what: string): Promise<void> => {
-      for (let i = 0; i < 600 && !(await predicate()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 600 && !(await predicate()); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       assert.ok(await predicate(), what);
     };
 
@@ -104,8 +106,12 @@ describe('config hot reload', () => {
     for (let i = BEFORE + DURING; i < BEFORE + DURING + AFTER; i++) server.create(event(i));
     await oldSink.until(() => total() >= BEFORE + DURING + AFTER, 30_000, 'every event');
 
-    const uids = [...oldSink.accepted, ...newSink.accepted].map((b) => (JSON.parse(b) as { metadata: { uid: string } }).metadata.uid);
-    console.log(`# reload under load: old=${oldSink.accepted.length} new=${newSink.accepted.length} total=${uids.length} unique=${new Set(uids).size}`);
+    const uids = [...oldSink.accepted, ...newSink.accepted].map(
+      (b) => (JSON.parse(b) as { metadata: { uid: string } }).metadata.uid,
+    );
+    console.log(
+      `# reload under load: old=${oldSink.accepted.length} new=${newSink.accepted.length} total=${uids.length} unique=${new Set(uids).size}`,
+    );
     assert.equal(new Set(uids).size, BEFORE + DURING + AFTER, 'none lost');
     assert.equal(uids.length, BEFORE + DURING + AFTER, 'none twice');
     assert.ok(newSink.accepted.length >= AFTER, 'events after the reload go to the new receiver');
@@ -115,6 +121,10 @@ describe('config hot reload', () => {
     replace(configText('new', newSink.url, 'bogusKey: 1'));
     await waitFor(async () => (await reloads('failure')) === 1, 'the failed reload was counted');
     server.create(event(10_000));
-    await newSink.until(() => total() === BEFORE + DURING + AFTER + 1, 30_000, 'delivery after a failed reload');
+    await newSink.until(
+      () => total() === BEFORE + DURING + AFTER + 1,
+      30_000,
+      'delivery after a failed reload',
+    );
   });
 });

@@ -14,10 +14,14 @@ import { WebhookSink } from './webhook-sink.ts';
 const PODS = 10;
 const EVENTS = 700;
 const BUMPS = 300;
-const TIMEOUT_MS = Number(process.env["E2E_TIMEOUT_MS"] ?? 60_000);
+const TIMEOUT_MS = Number(process.env['E2E_TIMEOUT_MS'] ?? 60_000);
 
 function pod(i: number): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web', shard: String(i) } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web', shard: String(i) } },
+  };
 }
 
 function event(i: number, count: number): KubeObject {
@@ -70,7 +74,13 @@ describe('run against the test Kubernetes API server', () => {
       ].join('\n'),
     );
     for (let i = 0; i < PODS; i++) server.create(pod(i));
-    app = await startApp({ configPath: config, source: { kind: 'kubernetes' }, kubeconfig, metricsAddress: '127.0.0.1:0', logDestination: process.env['E2E_LOG'] === '1' ? process.stderr : silent });
+    app = await startApp({
+      configPath: config,
+      source: { kind: 'kubernetes' },
+      kubeconfig,
+      metricsAddress: '127.0.0.1:0',
+      logDestination: process.env['E2E_LOG'] === '1' ? process.stderr : silent,
+    });
   });
 
   after(async () => {
@@ -90,7 +100,11 @@ describe('run against the test Kubernetes API server', () => {
       const current = created.get(i);
       assert.ok(current !== undefined);
       const count = Number(current['count']) + 1;
-      const obj = server.update({ ...current, count, lastTimestamp: new Date(Date.now() + count * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
+      const obj = server.update({
+        ...current,
+        count,
+        lastTimestamp: new Date(Date.now() + count * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      });
       created.set(i, obj);
       expected.add(`${String(obj.metadata['uid'])}/${count}`);
     };
@@ -124,13 +138,17 @@ describe('run against the test Kubernetes API server', () => {
     const missing = [...expected].filter((k) => !unique.has(k));
     const duplicated = got.length - unique.size;
     const relists = server.requestsWhere((r) => r.kind === 'Event' && !r.watch && r.method === 'GET').length;
-    console.log(`# occurrences expected=${expected.size} delivered=${got.length} missing=${missing.length} duplicated=${duplicated} event lists=${relists}`);
+    console.log(
+      `# occurrences expected=${expected.size} delivered=${got.length} missing=${missing.length} duplicated=${duplicated} event lists=${relists}`,
+    );
     assert.equal(expected.size, EVENTS + BUMPS);
     assert.deepEqual(missing, []);
     assert.equal(duplicated, 0);
     assert.ok(relists >= 2, 'the 410 forced a re-list');
 
-    const sample = JSON.parse(sink.accepted[0] ?? '{}') as { involvedObject?: { labels?: Record<string, string> } };
+    const sample = JSON.parse(sink.accepted[0] ?? '{}') as {
+      involvedObject?: { labels?: Record<string, string> };
+    };
     assert.equal(sample.involvedObject?.labels?.['app'], 'web', 'enriched with the pod labels');
     assert.ok(sink.received.every((r) => typeof r.headers['idempotency-key'] === 'string'));
 

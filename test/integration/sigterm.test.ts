@@ -76,10 +76,14 @@ describe('SIGTERM under load', () => {
         `      endpoint: ${sink.url}`,
       ].join('\n'),
     );
-    const child = spawn(join(ROOT, 'bin/kube-event-router'), ['run', '-c', config, '--kubeconfig', kubeconfig, '--metrics-address', ''], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      join(ROOT, 'bin/kube-event-router'),
+      ['run', '-c', config, '--kubeconfig', kubeconfig, '--metrics-address', ''],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -91,7 +95,9 @@ describe('SIGTERM under load', () => {
     const stoppedLine = stderr.split('\n').find((l) => l.includes('"msg":"Stopped."'));
     assert.ok(stoppedLine !== undefined, stderr);
     const stopped = JSON.parse(stoppedLine) as Stopped;
-    const delivered = sink.accepted.map((body) => (JSON.parse(body) as { metadata: { uid: string } }).metadata.uid);
+    const delivered = sink.accepted.map(
+      (body) => (JSON.parse(body) as { metadata: { uid: string } }).metadata.uid,
+    );
     const dead = existsSync(deadLetterPath)
       ? readFileSync(deadLetterPath, 'utf8')
           .trim()
@@ -106,9 +112,16 @@ describe('SIGTERM under load', () => {
     assert.equal(delivered.length, HEALTHY_REQUESTS);
     assert.equal(stopped.delivered, delivered.length);
     assert.equal(stopped.deadLettered, deadUids.length);
-    assert.equal(all.size, delivered.length + deadUids.length, 'nothing both delivered and dead-lettered, nothing twice');
+    assert.equal(
+      all.size,
+      delivered.length + deadUids.length,
+      'nothing both delivered and dead-lettered, nothing twice',
+    );
     assert.equal(all.size, stopped.accepted, 'every accepted occurrence is accounted for');
     assert.ok(stopped.accepted > HEALTHY_REQUESTS);
-    assert.ok(dead.some((d) => d.reason === 'shutdown'), 'what was left at the deadline went to the dead-letter file');
+    assert.ok(
+      dead.some((d) => d.reason === 'shutdown'),
+      'what was left at the deadline went to the dead-letter file',
+    );
   });
 });

@@ -11,7 +11,10 @@ export interface Received {
   readonly atMs: number;
 }
 
-export type Answer = (request: { body: string; index: number }) => { status: number; headers?: Record<string, string> };
+export type Answer = (request: { body: string; index: number }) => {
+  status: number;
+  headers?: Record<string, string>;
+};
 
 export class WebhookSink {
   readonly received: Received[] = [];

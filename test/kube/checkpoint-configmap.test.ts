@@ -6,7 +6,12 @@ import type { KubeObject } from '../support/kube-api-server.ts';
 import { NAMESPACE, startLeaseWorld, type LeaseWorld } from './leader-support.ts';
 
 const NAME = 'kube-event-router-checkpoint';
-const cp = (n: number): Checkpoint => ({ resourceVersion: String(n), highWaterMs: n, boundaryKeys: [`k/${n}`], writtenAt: 'w' });
+const cp = (n: number): Checkpoint => ({
+  resourceVersion: String(n),
+  highWaterMs: n,
+  boundaryKeys: [`k/${n}`],
+  writtenAt: 'w',
+});
 const isConfigMap = (r: { kind: string | undefined }): boolean => r.kind === 'ConfigMap';
 
 describe('ConfigMap checkpoint store', () => {
@@ -20,9 +25,14 @@ describe('ConfigMap checkpoint store', () => {
 
   const manifest = (): void => {
     // As manifests/checkpoint.yaml: the object exists, without data, with someone's label.
-    world.server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NAME, namespace: NAMESPACE, labels: { app: 'x' } } });
+    world.server.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: NAME, namespace: NAMESPACE, labels: { app: 'x' } },
+    });
   };
-  const stored = (): KubeObject => world.server.store.get(world.server.registry.matching('ConfigMap')[0] ?? assert.fail(), NAMESPACE, NAME);
+  const stored = (): KubeObject =>
+    world.server.store.get(world.server.registry.matching('ConfigMap')[0] ?? assert.fail(), NAMESPACE, NAME);
   const calls = (): string[] => world.server.requestsWhere(isConfigMap).map((r) => `${r.method} ${r.status}`);
 
   it('reads nothing from the manifest-created ConfigMap, then updates it in place', async () => {

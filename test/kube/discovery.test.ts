@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDiscovery, DiscoveryError, parseApiVersion, type KubeTransport, type ResourceInfo } from '../../src/kube/discovery.ts';
-import { classify, createMetadataFetcher, objectPath, PARTIAL_OBJECT_METADATA_ACCEPT } from '../../src/kube/metadata-fetcher.ts';
+import {
+  createDiscovery,
+  DiscoveryError,
+  parseApiVersion,
+  type KubeTransport,
+  type ResourceInfo,
+} from '../../src/kube/discovery.ts';
+import {
+  classify,
+  createMetadataFetcher,
+  objectPath,
+  PARTIAL_OBJECT_METADATA_ACCEPT,
+} from '../../src/kube/metadata-fetcher.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 interface Served {
@@ -19,9 +30,11 @@ class FakeTransport implements KubeTransport {
 
   get(path: string, accept: string): Promise<{ status: number; body: unknown }> {
     this.requests.push({ path, accept });
-    if (this.failWith !== undefined) return Promise.resolve({ status: this.failWith, body: { kind: 'Status', message: 'nope' } });
+    if (this.failWith !== undefined)
+      return Promise.resolve({ status: this.failWith, body: { kind: 'Status', message: 'nope' } });
     const list = this.lists.get(path);
-    if (list !== undefined) return Promise.resolve({ status: 200, body: { kind: 'APIResourceList', resources: list } });
+    if (list !== undefined)
+      return Promise.resolve({ status: 200, body: { kind: 'APIResourceList', resources: list } });
     const obj = this.objects.get(path);
     if (obj !== undefined) return Promise.resolve({ status: 200, body: obj });
     return Promise.resolve({ status: 404, body: { kind: 'Status', code: 404 } });
@@ -49,8 +62,16 @@ describe('discovery', () => {
   const cases: [apiVersion: string, kind: string, expected: ResourceInfo | undefined][] = [
     ['v1', 'Pod', { group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true }],
     ['', 'Node', { group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false }],
-    ['apps/v1', 'ReplicaSet', { group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true }],
-    ['example.com/v1', 'Widget', { group: 'example.com', version: 'v1', kind: 'Widget', resource: 'widgets', namespaced: true }],
+    [
+      'apps/v1',
+      'ReplicaSet',
+      { group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true },
+    ],
+    [
+      'example.com/v1',
+      'Widget',
+      { group: 'example.com', version: 'v1', kind: 'Widget', resource: 'widgets', namespaced: true },
+    ],
     ['example.com/v2', 'Widget', undefined],
     ['extensions', 'Deployment', undefined],
     ['apps/v1', 'Pod', undefined],
@@ -64,7 +85,11 @@ describe('discovery', () => {
 
   it('reads each group version once and answers known kinds from memory', async () => {
     const { transport, discovery } = setup();
-    await Promise.all([discovery.resolve('v1', 'Pod'), discovery.resolve('v1', 'Node'), discovery.resolve('v1', 'Pod')]);
+    await Promise.all([
+      discovery.resolve('v1', 'Pod'),
+      discovery.resolve('v1', 'Node'),
+      discovery.resolve('v1', 'Pod'),
+    ]);
     await discovery.resolve('v1', 'Pod');
     assert.deepEqual(transport.requests, [{ path: '/api/v1', accept: 'application/json' }]);
   });
@@ -100,7 +125,10 @@ describe('discovery', () => {
   it('a failing discovery rejects with DiscoveryError and may be retried at once', async () => {
     const { transport, discovery } = setup();
     transport.failWith = 503;
-    await assert.rejects(discovery.resolve('v1', 'Pod'), (err: unknown) => err instanceof DiscoveryError && err.code === 'E_DISCOVERY');
+    await assert.rejects(
+      discovery.resolve('v1', 'Pod'),
+      (err: unknown) => err instanceof DiscoveryError && err.code === 'E_DISCOVERY',
+    );
     transport.failWith = undefined;
     assert.ok(await discovery.resolve('v1', 'Pod'));
   });
@@ -121,9 +149,24 @@ describe('discovery', () => {
 
 describe('metadata fetcher', () => {
   const paths: [ResourceInfo, string, string, string][] = [
-    [{ group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true }, 'shop', 'web', '/api/v1/namespaces/shop/pods/web'],
-    [{ group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false }, 'ignored', 'n1', '/api/v1/nodes/n1'],
-    [{ group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true }, 'a b', 'x:y', '/apis/apps/v1/namespaces/a%20b/replicasets/x%3Ay'],
+    [
+      { group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true },
+      'shop',
+      'web',
+      '/api/v1/namespaces/shop/pods/web',
+    ],
+    [
+      { group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false },
+      'ignored',
+      'n1',
+      '/api/v1/nodes/n1',
+    ],
+    [
+      { group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true },
+      'a b',
+      'x:y',
+      '/apis/apps/v1/namespaces/a%20b/replicasets/x%3Ay',
+    ],
   ];
   for (const [info, namespace, name, expected] of paths) {
     it(`objectPath → ${expected}`, () => assert.equal(objectPath(info, namespace, name), expected));
@@ -148,16 +191,33 @@ describe('metadata fetcher', () => {
 
   it('asks for PartialObjectMetadata at the discovered path; unknown kinds ask nothing', async () => {
     const { transport, clock } = setup();
-    transport.objects.set('/apis/example.com/v1/namespaces/shop/widgets/w', { kind: 'PartialObjectMetadata', metadata: { labels: { a: 'b' } } });
+    transport.objects.set('/apis/example.com/v1/namespaces/shop/widgets/w', {
+      kind: 'PartialObjectMetadata',
+      metadata: { labels: { a: 'b' } },
+    });
     const fetcher = createMetadataFetcher({ transport, discovery: createDiscovery({ transport, clock }) });
     const signal = new AbortController().signal;
-    const found = await fetcher.get({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'w' }, signal);
+    const found = await fetcher.get(
+      { apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'w' },
+      signal,
+    );
     assert.deepEqual(found, { status: 'found', metadata: { labels: { a: 'b' } } });
     assert.equal(transport.requests.at(-1)?.accept, PARTIAL_OBJECT_METADATA_ACCEPT);
-    assert.deepEqual(await fetcher.get({ apiVersion: 'example.com/v1', kind: 'Gizmo', namespace: 'shop', name: 'g' }, signal), { status: 'unknownKind' });
-    assert.deepEqual(await fetcher.get({ apiVersion: 'v1', kind: 'Pod', namespace: '', name: 'p' }, signal), { status: 'notFound' });
+    assert.deepEqual(
+      await fetcher.get(
+        { apiVersion: 'example.com/v1', kind: 'Gizmo', namespace: 'shop', name: 'g' },
+        signal,
+      ),
+      { status: 'unknownKind' },
+    );
+    assert.deepEqual(await fetcher.get({ apiVersion: 'v1', kind: 'Pod', namespace: '', name: 'p' }, signal), {
+      status: 'notFound',
+    });
     transport.failWith = 500;
-    const failed = await fetcher.get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'shop', name: 'r' }, signal);
+    const failed = await fetcher.get(
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'shop', name: 'r' },
+      signal,
+    );
     assert.equal(failed.status === 'error' && failed.reason, 'discovery');
   });
 });

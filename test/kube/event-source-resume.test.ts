@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { KubeApiServer } from '../support/kube-api-server.ts';
 import { coreEvent, startHarness, waitFor } from './event-source-harness.ts';
 
-const seed = (s: KubeApiServer): void => ['e1', 'e2', 'e3', 'e4', 'e5'].forEach((n) => void s.create(coreEvent(n)));
+const seed = (s: KubeApiServer): void =>
+  ['e1', 'e2', 'e3', 'e4', 'e5'].forEach((n) => void s.create(coreEvent(n)));
 
 describe('kubernetes source: resume from a resourceVersion', () => {
   it('watches from the stored position without a list, and is ready at once', async () => {
@@ -13,7 +14,11 @@ describe('kubernetes source: resume from a resourceVersion', () => {
     try {
       await waitFor(() => h.changes.length === 2, 'the changes after the position');
       assert.deepEqual(h.summary(), ['ADDED e4 1', 'ADDED e5 1']);
-      assert.deepEqual(h.server.requestsWhere((r) => !r.watch && r.kind === 'Event'), [], 'no list');
+      assert.deepEqual(
+        h.server.requestsWhere((r) => !r.watch && r.kind === 'Event'),
+        [],
+        'no list',
+      );
       assert.equal(h.server.requestsWhere((r) => r.watch)[0]?.query.get('resourceVersion'), '1003');
       assert.deepEqual(h.observed.listed, [0], 'ready without a list');
     } finally {
@@ -31,7 +36,13 @@ describe('kubernetes source: resume from a resourceVersion', () => {
     });
     try {
       await waitFor(() => h.changes.length === 5, 'the re-list');
-      assert.deepEqual(h.summary(), ['LISTED e1 1', 'LISTED e2 1', 'LISTED e3 1', 'LISTED e4 1', 'LISTED e5 1']);
+      assert.deepEqual(h.summary(), [
+        'LISTED e1 1',
+        'LISTED e2 1',
+        'LISTED e3 1',
+        'LISTED e4 1',
+        'LISTED e5 1',
+      ]);
       assert.ok(h.observed.restarts.includes('gone'));
     } finally {
       await h.stop();

@@ -5,7 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKubeClient, type KubeClient } from '../../src/kube/client.ts';
-import { createLeaderElector, type LeaderElector, type LeaderElectorOptions, type StopReason } from '../../src/kube/leader.ts';
+import {
+  createLeaderElector,
+  type LeaderElector,
+  type LeaderElectorOptions,
+  type StopReason,
+} from '../../src/kube/leader.ts';
 import { recordOf, type LeaseRecord } from '../../src/kube/lease.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { KubeApiServer, type KubeObject } from '../support/kube-api-server.ts';
@@ -88,7 +93,14 @@ export async function startLeaseWorld(): Promise<LeaseWorld> {
     client,
     candidate(identity, options = {}) {
       const controller = new AbortController();
-      const elector = createLeaderElector({ client: client(), namespace: NAMESPACE, name: LEASE, identity, clock, ...options });
+      const elector = createLeaderElector({
+        client: client(),
+        namespace: NAMESPACE,
+        name: LEASE,
+        identity,
+        clock,
+        ...options,
+      });
       const c: Candidate = {
         identity,
         elector,

@@ -39,7 +39,10 @@ describe('leader election', () => {
     assert.equal(lease?.acquireTimeMs, acquiredMs);
     assert.equal(lease?.renewTimeMs, acquiredMs + 10_000);
     const puts = world.server.requestsWhere((r) => isLease(r) && r.method === 'PUT');
-    assert.deepEqual(puts.map((r) => r.atMs - acquiredMs), [2000, 4000, 6000, 8000, 10_000]);
+    assert.deepEqual(
+      puts.map((r) => r.atMs - acquiredMs),
+      [2000, 4000, 6000, 8000, 10_000],
+    );
     assert.equal(a.elector.isLeader(), true);
   });
 
@@ -123,7 +126,14 @@ describe('leader election', () => {
     const a = world.candidate('pod-a');
     await world.advance(0);
     const current = world.leaseObject();
-    world.server.update({ ...current, spec: { ...(current['spec'] as object), holderIdentity: 'intruder', renewTime: microTime(world.clock.now()) } });
+    world.server.update({
+      ...current,
+      spec: {
+        ...(current['spec'] as object),
+        holderIdentity: 'intruder',
+        renewTime: microTime(world.clock.now()),
+      },
+    });
     await world.advance(2000);
     assert.equal(a.elector.isLeader(), false);
     assert.deepEqual(a.log, ['leader:pod-a', 'started', 'leader:intruder', 'stopped:lost']);
@@ -154,7 +164,13 @@ describe('leader election', () => {
 });
 
 describe('leader election settings', () => {
-  const base = { client: { request: () => Promise.reject(new Error('unused')) }, namespace: 'n', name: 'l', identity: 'i', clock: { now: () => 0, setTimer: () => ({ cancel: () => undefined }), sleep: () => Promise.resolve() } };
+  const base = {
+    client: { request: () => Promise.reject(new Error('unused')) },
+    namespace: 'n',
+    name: 'l',
+    identity: 'i',
+    clock: { now: () => 0, setTimer: () => ({ cancel: () => undefined }), sleep: () => Promise.resolve() },
+  };
   for (const [what, timing] of [
     ['renew deadline not below the lease duration', { leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }],
     ['retry period not below the renew deadline', { renewDeadlineMs: 2000, retryPeriodMs: 2000 }],
@@ -170,7 +186,12 @@ describe('leader election settings', () => {
     const file = join(dir, 'namespace');
     await writeFile(file, 'from-file\n');
     const cases = [
-      { env: { POD_NAMESPACE: 'from-env' }, namespaceFile: file, contextNamespace: 'ctx', expect: 'from-env' },
+      {
+        env: { POD_NAMESPACE: 'from-env' },
+        namespaceFile: file,
+        contextNamespace: 'ctx',
+        expect: 'from-env',
+      },
       { env: {}, namespaceFile: file, contextNamespace: 'ctx', expect: 'from-file' },
       { env: {}, namespaceFile: join(dir, 'missing'), contextNamespace: 'ctx', expect: 'ctx' },
       { env: {}, namespaceFile: join(dir, 'missing'), contextNamespace: undefined, expect: 'default' },

@@ -24,11 +24,17 @@ function setup(yaml = WARNINGS_BY_TEAM, omitLookup = false) {
   const cache: ObjectCache = createObjectCache({ fetcher, cacheSize: 10, clock: new ManualClock() });
   let current = tree(yaml);
   const skipped = { n: 0 };
-  const enricher = createEnricher({ cache, route: () => current, omitLookup, observer: { skipped: () => skipped.n++ } });
+  const enricher = createEnricher({
+    cache,
+    route: () => current,
+    omitLookup,
+    observer: { skipped: () => skipped.n++ },
+  });
   return { fetcher, enricher, skipped, swap: (next: string) => (current = tree(next)) };
 }
 
-const pod = (type: string) => rawEvent({ type, kind: 'Pod', name: 'web', objectNamespace: 'shop', namespace: 'shop', apiVersion: 'v1' });
+const pod = (type: string) =>
+  rawEvent({ type, kind: 'Pod', name: 'web', objectNamespace: 'shop', namespace: 'shop', apiVersion: 'v1' });
 
 describe('enricher', () => {
   it('looks the object up when a receiver may be reached, and routes on its labels', async () => {
@@ -70,19 +76,37 @@ describe('enricher', () => {
   });
 
   it('without a cache, never looks anything up', async () => {
-    const enricher = createEnricher({ cache: undefined, route: () => tree('match: [{receiver: dump}]'), omitLookup: false });
+    const enricher = createEnricher({
+      cache: undefined,
+      route: () => tree('match: [{receiver: dump}]'),
+      omitLookup: false,
+    });
     assert.equal((await enricher.enrich(pod('Warning'), BASE)).object, undefined);
   });
 
   it('an ObjectIndex (--objects FILE) serves as the cache for replays', async () => {
     const index = readObjects(
       JSON.stringify([
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', labels: { team: 'payments' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'web',
+            namespace: 'shop',
+            labels: { team: 'payments' },
+            ownerReferences: [
+              { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true },
+            ],
+          },
+        },
       ]),
     );
     const cache = objectCacheFromIndex(index);
     const enricher = createEnricher({ cache, route: () => tree(WARNINGS_BY_TEAM), omitLookup: false });
     const event = await enricher.enrich(pod('Warning'), BASE);
-    assert.deepEqual([event.object?.labels, event.object?.owner?.kind, cache.size], [{ team: 'payments' }, 'ReplicaSet', 1]);
+    assert.deepEqual(
+      [event.object?.labels, event.object?.owner?.kind, cache.size],
+      [{ team: 'payments' }, 'ReplicaSet', 1],
+    );
   });
 });

@@ -10,19 +10,44 @@ function setup(objects: FakeObject[]) {
   const fetcher = new FakeFetcher();
   for (const obj of objects) fetcher.put(obj);
   const rec = recorder();
-  const cache = createObjectCache({ fetcher, cacheSize: 100, clock: new ManualClock(), observer: rec.observer });
+  const cache = createObjectCache({
+    fetcher,
+    cacheSize: 100,
+    clock: new ManualClock(),
+    observer: rec.observer,
+  });
   return { fetcher, rec, cache };
 }
 
 const DEPLOYMENT_CHAIN: FakeObject[] = [
-  { kind: 'Pod', namespace: 'shop', name: 'web-5d8-x1', owners: [ownerRef('apps/v1', 'ReplicaSet', 'web-5d8')] },
-  { kind: 'Pod', namespace: 'shop', name: 'web-5d8-x2', owners: [ownerRef('apps/v1', 'ReplicaSet', 'web-5d8')] },
-  { kind: 'ReplicaSet', namespace: 'shop', name: 'web-5d8', owners: [ownerRef('apps/v1', 'Deployment', 'web')] },
+  {
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'web-5d8-x1',
+    owners: [ownerRef('apps/v1', 'ReplicaSet', 'web-5d8')],
+  },
+  {
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'web-5d8-x2',
+    owners: [ownerRef('apps/v1', 'ReplicaSet', 'web-5d8')],
+  },
+  {
+    kind: 'ReplicaSet',
+    namespace: 'shop',
+    name: 'web-5d8',
+    owners: [ownerRef('apps/v1', 'Deployment', 'web')],
+  },
   { kind: 'Deployment', namespace: 'shop', name: 'web' },
   { kind: 'Pod', namespace: 'shop', name: 'report-1-abc', owners: [ownerRef('batch/v1', 'Job', 'report-1')] },
   { kind: 'Job', namespace: 'shop', name: 'report-1', owners: [ownerRef('batch/v1', 'CronJob', 'report')] },
   { kind: 'CronJob', namespace: 'shop', name: 'report' },
-  { kind: 'Pod', namespace: 'shop', name: 'orphan-rs-pod', owners: [ownerRef('apps/v1', 'ReplicaSet', 'missing-rs')] },
+  {
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'orphan-rs-pod',
+    owners: [ownerRef('apps/v1', 'ReplicaSet', 'missing-rs')],
+  },
   {
     kind: 'Pod',
     namespace: 'shop',
@@ -30,7 +55,12 @@ const DEPLOYMENT_CHAIN: FakeObject[] = [
     owners: [ownerRef('v1', 'ConfigMap', 'not-controller', false), ownerRef('apps/v1', 'StatefulSet', 'db')],
   },
   { kind: 'StatefulSet', namespace: 'shop', name: 'db' },
-  { kind: 'Pod', namespace: 'shop', name: 'first-owner', owners: [ownerRef('example.com/v1', 'Widget', 'w', false)] },
+  {
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'first-owner',
+    owners: [ownerRef('example.com/v1', 'Widget', 'w', false)],
+  },
 ];
 
 describe('object cache: owner chain', () => {
@@ -71,12 +101,18 @@ describe('object cache: owner chain', () => {
 
   it('looks owners up through the cache: two pods of one ReplicaSet fetch it once', async () => {
     const { fetcher, cache } = setup(DEPLOYMENT_CHAIN);
-    await Promise.all([cache.lookup(ref('Pod', 'web-5d8-x1', 'shop')), cache.lookup(ref('Pod', 'web-5d8-x2', 'shop'))]);
+    await Promise.all([
+      cache.lookup(ref('Pod', 'web-5d8-x1', 'shop')),
+      cache.lookup(ref('Pod', 'web-5d8-x2', 'shop')),
+    ]);
     assert.deepEqual(
       ['Pod', 'ReplicaSet', 'Deployment'].map((k) => fetcher.callsFor(k)),
       [2, 1, 1],
     );
-    assert.deepEqual(fetcher.calls.find((c) => c.kind === 'ReplicaSet'), { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'shop', name: 'web-5d8' });
+    assert.deepEqual(
+      fetcher.calls.find((c) => c.kind === 'ReplicaSet'),
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: 'shop', name: 'web-5d8' },
+    );
     await cache.lookup(ref('Pod', 'web-5d8-x1', 'shop'));
     assert.equal(fetcher.calls.length, 4, 'the resolved chain is cached with the object');
   });
@@ -91,9 +127,19 @@ describe('object cache: owner chain', () => {
   it('stops at an owner whose uid differs from the reference (a newer object of that name)', async () => {
     const { cache } = setup([
       { kind: 'Pod', namespace: 'shop', name: 'p', owners: [ownerRef('apps/v1', 'ReplicaSet', 'rs')] },
-      { kind: 'ReplicaSet', namespace: 'shop', name: 'rs', uid: 'someone-else', owners: [ownerRef('apps/v1', 'Deployment', 'd')] },
+      {
+        kind: 'ReplicaSet',
+        namespace: 'shop',
+        name: 'rs',
+        uid: 'someone-else',
+        owners: [ownerRef('apps/v1', 'Deployment', 'd')],
+      },
     ]);
-    assert.deepEqual((await cache.lookup(ref('Pod', 'p', 'shop')))?.owner, { kind: 'ReplicaSet', name: 'rs', apiVersion: 'apps/v1' });
+    assert.deepEqual((await cache.lookup(ref('Pod', 'p', 'shop')))?.owner, {
+      kind: 'ReplicaSet',
+      name: 'rs',
+      apiVersion: 'apps/v1',
+    });
   });
 
   it('a cycle ends, each object fetched once, even for concurrent lookups from both ends', async () => {
@@ -103,7 +149,10 @@ describe('object cache: owner chain', () => {
       { kind: 'ConfigMap', namespace: 'shop', name: 'self', owners: [ownerRef('v1', 'ConfigMap', 'self')] },
     ]);
     fetcher.hold = true;
-    const both = Promise.all([cache.lookup(ref('ConfigMap', 'a', 'shop')), cache.lookup(ref('ConfigMap', 'b', 'shop'))]);
+    const both = Promise.all([
+      cache.lookup(ref('ConfigMap', 'a', 'shop')),
+      cache.lookup(ref('ConfigMap', 'b', 'shop')),
+    ]);
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setImmediate(resolve));
       fetcher.release();
@@ -113,7 +162,11 @@ describe('object cache: owner chain', () => {
     assert.deepEqual(b?.owner, { kind: 'ConfigMap', name: 'b', apiVersion: 'v1' });
     assert.equal(fetcher.calls.length, 2);
     fetcher.hold = false;
-    assert.deepEqual((await cache.lookup(ref('ConfigMap', 'self', 'shop')))?.owner, { kind: 'ConfigMap', name: 'self', apiVersion: 'v1' });
+    assert.deepEqual((await cache.lookup(ref('ConfigMap', 'self', 'shop')))?.owner, {
+      kind: 'ConfigMap',
+      name: 'self',
+      apiVersion: 'v1',
+    });
   });
 
   it(`follows at most ${MAX_OWNER_DEPTH} owners`, async () => {
@@ -126,6 +179,6 @@ describe('object cache: owner chain', () => {
     const { fetcher, cache } = setup(chain);
     const result = await cache.lookup(ref('ConfigMap', 'c0', 'shop'));
     assert.deepEqual(result?.owner, { kind: 'ConfigMap', name: `c${MAX_OWNER_DEPTH}`, apiVersion: 'v1' });
-    assert.equal(fetcher.calls.length, 1 + MAX_OWNER_DEPTH, "the object and its owners");
+    assert.equal(fetcher.calls.length, 1 + MAX_OWNER_DEPTH, 'the object and its owners');
   });
 });

@@ -53,7 +53,8 @@ export class FakeFetcher implements MetadataFetcher {
     this.calls.push(key);
     this.signals.push(signal);
     const answer = (): Promise<FetchResult> => {
-      const scripted = this.answers.get(id(key.kind, key.namespace, key.name)) ?? this.kindAnswers.get(key.kind);
+      const scripted =
+        this.answers.get(id(key.kind, key.namespace, key.name)) ?? this.kindAnswers.get(key.kind);
       if (scripted === 'hang') return new Promise(() => undefined);
       if (scripted === 'throw') return Promise.reject(new Error('socket hang up'));
       if (scripted !== undefined) return Promise.resolve(scripted);

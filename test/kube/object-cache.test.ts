@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CACHE_DEFAULTS, cacheKey, createObjectCache, type ObjectCacheOptions } from '../../src/kube/object-cache.ts';
+import {
+  CACHE_DEFAULTS,
+  cacheKey,
+  createObjectCache,
+  type ObjectCacheOptions,
+} from '../../src/kube/object-cache.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { FakeFetcher, recorder, ref } from './object-cache-support.ts';
 
@@ -10,17 +15,35 @@ function setup(options: Partial<ObjectCacheOptions> = {}) {
   const fetcher = new FakeFetcher();
   const clock = new ManualClock();
   const rec = recorder();
-  const cache = createObjectCache({ fetcher, cacheSize: 100, clock, logger: rec.logger, observer: rec.observer, ...options });
+  const cache = createObjectCache({
+    fetcher,
+    cacheSize: 100,
+    clock,
+    logger: rec.logger,
+    observer: rec.observer,
+    ...options,
+  });
   return { fetcher, clock, rec, cache };
 }
 
 describe('object cache: hits, TTL and LRU', () => {
   it('fetches once, then serves labels, annotations and owner references from the cache', async () => {
     const { fetcher, rec, cache } = setup();
-    fetcher.put({ kind: 'Pod', namespace: 'default', name: 'web', labels: { app: 'web' }, annotations: { team: 'a' } });
+    fetcher.put({
+      kind: 'Pod',
+      namespace: 'default',
+      name: 'web',
+      labels: { app: 'web' },
+      annotations: { team: 'a' },
+    });
     const first = await cache.lookup(ref('Pod', 'web'));
     const second = await cache.lookup(ref('Pod', 'web'));
-    assert.deepEqual(first, { labels: { app: 'web' }, annotations: { team: 'a' }, ownerReferences: [], deleted: false });
+    assert.deepEqual(first, {
+      labels: { app: 'web' },
+      annotations: { team: 'a' },
+      ownerReferences: [],
+      deleted: false,
+    });
     assert.equal(second, first);
     assert.equal(fetcher.calls.length, 1);
     assert.deepEqual(fetcher.calls[0], { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'web' });
@@ -130,7 +153,11 @@ describe('object cache: negative answers', () => {
 });
 
 describe('object cache: failures never block or throw', () => {
-  const failures: [name: string, answer: 'throw' | { status: 'error'; reason: 'serverError' | 'rateLimited'; message: string }, reason: string][] = [
+  const failures: [
+    name: string,
+    answer: 'throw' | { status: 'error'; reason: 'serverError' | 'rateLimited'; message: string },
+    reason: string,
+  ][] = [
     ['a 500', { status: 'error', reason: 'serverError', message: 'boom' }, 'serverError'],
     ['a 429', { status: 'error', reason: 'rateLimited', message: 'slow down' }, 'rateLimited'],
     ['a rejected request', 'throw', 'network'],
@@ -196,7 +223,12 @@ describe('object cache: deleted objects', () => {
     await cache.lookup(ref('Pod', 'web'));
     fetcher.remove('Pod', 'default', 'web');
     await clock.advance(6 * MINUTE);
-    assert.deepEqual(await cache.lookup(ref('Pod', 'web')), { labels: { app: 'web' }, annotations: {}, ownerReferences: [], deleted: true });
+    assert.deepEqual(await cache.lookup(ref('Pod', 'web')), {
+      labels: { app: 'web' },
+      annotations: {},
+      ownerReferences: [],
+      deleted: true,
+    });
     await clock.advance(3 * MINUTE);
     assert.equal((await cache.lookup(ref('Pod', 'web')))?.deleted, true);
     assert.equal(fetcher.calls.length, 2, 'served from the cache until the grace period ends');
@@ -221,7 +253,12 @@ describe('object cache: deleted objects', () => {
     cache.markDeleted(ref('Pod', 'web'));
     cache.markDeleted(ref('Pod', 'never-seen'));
     await clock.advance(10 * MINUTE - 1);
-    assert.deepEqual(await cache.lookup(ref('Pod', 'web')), { labels: { app: 'web' }, annotations: {}, ownerReferences: [], deleted: true });
+    assert.deepEqual(await cache.lookup(ref('Pod', 'web')), {
+      labels: { app: 'web' },
+      annotations: {},
+      ownerReferences: [],
+      deleted: true,
+    });
     assert.equal(fetcher.calls.length, 1);
     await clock.advance(1);
     assert.equal(await cache.lookup(ref('Pod', 'web')), undefined);

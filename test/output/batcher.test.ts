@@ -29,7 +29,10 @@ describe('Deque', () => {
     assert.equal(q.peek(), 34);
     assert.equal(q.peekLast(), 99);
     out.push(...q.clear());
-    assert.deepEqual(out, Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      out,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.equal(q.length, 0);
     assert.equal(q.shift(), undefined);
   });
@@ -37,11 +40,42 @@ describe('Deque', () => {
 
 describe('Batcher: batches that go at once (sealed)', () => {
   const cases: { name: string; policy: BatchPolicy; sizes: number[]; batches: number[][] }[] = [
-    { name: 'by count', policy: { maxEvents: 3, maxBytes: 1000, flushIntervalMs: 1000 }, sizes: [10, 10, 10, 10, 10, 10, 10], batches: [[0, 1, 2], [3, 4, 5]] },
-    { name: 'by bytes (the next item would pass maxBytes)', policy: { maxEvents: 100, maxBytes: 25, flushIntervalMs: 1000 }, sizes: [10, 10, 10, 10, 10], batches: [[0, 1], [2, 3]] },
-    { name: 'by bytes (exactly maxBytes)', policy: { maxEvents: 100, maxBytes: 30, flushIntervalMs: 1000 }, sizes: [10, 10, 10, 5], batches: [[0, 1, 2]] },
-    { name: 'an item above maxBytes goes alone', policy: { maxEvents: 100, maxBytes: 25, flushIntervalMs: 1000 }, sizes: [10, 40, 10], batches: [[0], [1]] },
-    { name: 'one event per batch (webhook default)', policy: { maxEvents: 1, maxBytes: 5_242_880, flushIntervalMs: 0 }, sizes: [5, 5, 5], batches: [[0], [1], [2]] },
+    {
+      name: 'by count',
+      policy: { maxEvents: 3, maxBytes: 1000, flushIntervalMs: 1000 },
+      sizes: [10, 10, 10, 10, 10, 10, 10],
+      batches: [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+    },
+    {
+      name: 'by bytes (the next item would pass maxBytes)',
+      policy: { maxEvents: 100, maxBytes: 25, flushIntervalMs: 1000 },
+      sizes: [10, 10, 10, 10, 10],
+      batches: [
+        [0, 1],
+        [2, 3],
+      ],
+    },
+    {
+      name: 'by bytes (exactly maxBytes)',
+      policy: { maxEvents: 100, maxBytes: 30, flushIntervalMs: 1000 },
+      sizes: [10, 10, 10, 5],
+      batches: [[0, 1, 2]],
+    },
+    {
+      name: 'an item above maxBytes goes alone',
+      policy: { maxEvents: 100, maxBytes: 25, flushIntervalMs: 1000 },
+      sizes: [10, 40, 10],
+      batches: [[0], [1]],
+    },
+    {
+      name: 'one event per batch (webhook default)',
+      policy: { maxEvents: 1, maxBytes: 5_242_880, flushIntervalMs: 0 },
+      sizes: [5, 5, 5],
+      batches: [[0], [1], [2]],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -49,7 +83,8 @@ describe('Batcher: batches that go at once (sealed)', () => {
       const batcher = new Batcher<Thing>(c.policy, clock, () => undefined);
       for (const t of things(c.sizes)) batcher.add(t);
       const got: number[][] = [];
-      for (let b = batcher.take(false); b !== undefined; b = batcher.take(false)) got.push(ids(b) as number[]);
+      for (let b = batcher.take(false); b !== undefined; b = batcher.take(false))
+        got.push(ids(b) as number[]);
       assert.deepEqual(got, c.batches);
       const taken = c.batches.flat().length;
       assert.equal(batcher.size, c.sizes.length - taken);
@@ -61,7 +96,11 @@ describe('Batcher: the interval', () => {
   it('starts at the first item, not the last', async () => {
     const clock = new ManualClock();
     let due = 0;
-    const batcher = new Batcher<Thing>({ maxEvents: 10, maxBytes: 1000, flushIntervalMs: 1000 }, clock, () => due++);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 10, maxBytes: 1000, flushIntervalMs: 1000 },
+      clock,
+      () => due++,
+    );
     const [a, b] = things([1, 1]) as [Thing, Thing];
     batcher.add(a);
     await clock.advance(600);
@@ -77,7 +116,11 @@ describe('Batcher: the interval', () => {
 
   it('gives each batch its own interval, and a sealed batch cancels its timer', async () => {
     const clock = new ManualClock();
-    const batcher = new Batcher<Thing>({ maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 }, clock, () => undefined);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 },
+      clock,
+      () => undefined,
+    );
     for (const t of things([1, 1, 1])) batcher.add(t);
     assert.equal(clock.timers, 1, 'only the unsealed third item waits');
     assert.deepEqual(ids(batcher.take(false)), [0, 1]);
@@ -87,13 +130,21 @@ describe('Batcher: the interval', () => {
   });
 
   it('with interval 0 a batch is due at once', () => {
-    const batcher = new Batcher<Thing>({ maxEvents: 10, maxBytes: 1000, flushIntervalMs: 0 }, new ManualClock(), () => undefined);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 10, maxBytes: 1000, flushIntervalMs: 0 },
+      new ManualClock(),
+      () => undefined,
+    );
     for (const t of things([1, 1])) batcher.add(t);
     assert.deepEqual(ids(batcher.take(false)), [0, 1]);
   });
 
   it('flushAll takes an unsealed batch before its interval', () => {
-    const batcher = new Batcher<Thing>({ maxEvents: 10, maxBytes: 1000, flushIntervalMs: 5000 }, new ManualClock(), () => undefined);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 10, maxBytes: 1000, flushIntervalMs: 5000 },
+      new ManualClock(),
+      () => undefined,
+    );
     for (const t of things([1, 1])) batcher.add(t);
     assert.equal(batcher.take(false), undefined);
     assert.deepEqual(ids(batcher.take(true)), [0, 1]);
@@ -103,7 +154,11 @@ describe('Batcher: the interval', () => {
 describe('Batcher: removal', () => {
   it('removeOldest takes from the head batch and drops it when empty', () => {
     const clock = new ManualClock();
-    const batcher = new Batcher<Thing>({ maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 }, clock, () => undefined);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 },
+      clock,
+      () => undefined,
+    );
     for (const t of things([1, 1, 1])) batcher.add(t);
     assert.equal(batcher.removeOldest()?.id, 0);
     assert.equal(batcher.removeOldest()?.id, 1);
@@ -116,7 +171,11 @@ describe('Batcher: removal', () => {
 
   it('takeAll empties the queue in order and cancels timers', () => {
     const clock = new ManualClock();
-    const batcher = new Batcher<Thing>({ maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 }, clock, () => undefined);
+    const batcher = new Batcher<Thing>(
+      { maxEvents: 2, maxBytes: 1000, flushIntervalMs: 1000 },
+      clock,
+      () => undefined,
+    );
     for (const t of things([1, 1, 1, 1, 1])) batcher.add(t);
     assert.deepEqual(ids(batcher.takeAll()), [0, 1, 2, 3, 4]);
     assert.equal(batcher.size, 0);

@@ -18,7 +18,11 @@ describe('dead-letter file', () => {
   it('holds one line per event: time, receiver, reason, error, attempts, the raw event and the payload', async () => {
     const path = join(dir, 'nested', 'dead.ndjson');
     const clock = new ManualClock(Date.UTC(2026, 2, 4, 5, 6, 7, 89));
-    const drop: SendResult = { kind: 'drop', reason: 'clientError', error: new SendError('HTTP 400: bad', 400) };
+    const drop: SendResult = {
+      kind: 'drop',
+      reason: 'clientError',
+      error: new SendError('HTTP 400: bad', 400),
+    };
     const receiver = new ScriptedReceiver(() => clock.now(), [drop]);
     const config = receiverFromYaml(`- name: hook\n  stdout: {}\n  deadLetter: { path: ${path} }`);
     const { logger } = memoryLogger();
@@ -32,20 +36,39 @@ describe('dead-letter file', () => {
     assert.equal(lines.length, 3);
     lines.forEach((line, i) => {
       const record = JSON.parse(line) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(record), ['time', 'receiver', 'reason', 'error', 'attempts', 'event', 'payload']);
+      assert.deepEqual(Object.keys(record), [
+        'time',
+        'receiver',
+        'reason',
+        'error',
+        'attempts',
+        'event',
+        'payload',
+      ]);
       assert.equal(record.time, '2026-03-04T05:06:07.089Z');
       assert.equal(record.receiver, 'hook');
       assert.equal(record.reason, 'clientError');
       assert.equal(record.error, 'HTTP 400: bad');
       assert.equal(record.attempts, 1);
       assert.deepEqual(record.event, JSON.parse(JSON.stringify(events[i]?.raw)));
-      assert.deepEqual(record.payload, JSON.parse(enhancedEventJson(at(events, i))), 'the payload is embedded as JSON');
+      assert.deepEqual(
+        record.payload,
+        JSON.parse(enhancedEventJson(at(events, i))),
+        'the payload is embedded as JSON',
+      );
     });
   });
 
   it('writes payload null when the event could not be rendered', () => {
     const line = deadLetterLine(
-      { receiver: 'r', reason: 'renderError', error: 'layout: boom', attempts: 0, event: oneEvent().raw, payload: undefined },
+      {
+        receiver: 'r',
+        reason: 'renderError',
+        error: 'layout: boom',
+        attempts: 0,
+        event: oneEvent().raw,
+        payload: undefined,
+      },
       0,
     );
     assert.equal((JSON.parse(line) as { payload: unknown }).payload, null);
@@ -57,13 +80,30 @@ describe('dead-letter file', () => {
     const writer = createDeadLetterWriter({ path, clock, logger: memoryLogger().logger });
     const events = someEvents(500);
     for (const [i, e] of events.entries()) {
-      writer.write({ receiver: 'r', reason: 'queueFull', error: String(i), attempts: 0, event: e.raw, payload: '{}' });
+      writer.write({
+        receiver: 'r',
+        reason: 'queueFull',
+        error: String(i),
+        attempts: 0,
+        event: e.raw,
+        payload: '{}',
+      });
     }
     await writer.flush();
     const again = createDeadLetterWriter({ path, clock, logger: memoryLogger().logger });
-    again.write({ receiver: 'r', reason: 'shutdown', error: 'last', attempts: 0, event: at(events, 0).raw, payload: '{}' });
+    again.write({
+      receiver: 'r',
+      reason: 'shutdown',
+      error: 'last',
+      attempts: 0,
+      event: at(events, 0).raw,
+      payload: '{}',
+    });
     await again.flush();
-    const errors = readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { error: string }).error);
+    const errors = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { error: string }).error);
     assert.deepEqual(errors, [...events.map((_, i) => String(i)), 'last']);
   });
 
@@ -71,8 +111,19 @@ describe('dead-letter file', () => {
     const log = memoryLogger();
     const notADir = join(dir, 'plain-file');
     writeFileSync(notADir, '');
-    const writer = createDeadLetterWriter({ path: join(notADir, 'dead.ndjson'), clock: new ManualClock(), logger: log.logger });
-    writer.write({ receiver: 'r', reason: 'queueFull', error: 'x', attempts: 0, event: oneEvent().raw, payload: '{}' });
+    const writer = createDeadLetterWriter({
+      path: join(notADir, 'dead.ndjson'),
+      clock: new ManualClock(),
+      logger: log.logger,
+    });
+    writer.write({
+      receiver: 'r',
+      reason: 'queueFull',
+      error: 'x',
+      attempts: 0,
+      event: oneEvent().raw,
+      payload: '{}',
+    });
     await writer.flush();
     assert.equal(log.lines[0]?.msg, 'Cannot write to the dead-letter file; events lost.');
     assert.equal(log.lines[0]?.lost, 1);
@@ -91,7 +142,8 @@ describe('dead letter without a path', () => {
       ['b', 'queueFull'],
       ['a', 'serverError'],
     ] as const;
-    for (const [receiver, reason] of records) writer.write({ receiver, reason, error: 'e', attempts: 1, event, payload: '{}' });
+    for (const [receiver, reason] of records)
+      writer.write({ receiver, reason, error: 'e', attempts: 1, event, payload: '{}' });
     assert.deepEqual(
       log.lines.map((l) => [l.receiver, l.reason]),
       [
@@ -100,6 +152,9 @@ describe('dead letter without a path', () => {
         ['b', 'queueFull'],
       ],
     );
-    assert.ok(log.lines.every((l) => !('payload' in l) && !('event' in l)), 'no event content in the log');
+    assert.ok(
+      log.lines.every((l) => !('payload' in l) && !('event' in l)),
+      'no event content in the log',
+    );
   });
 });

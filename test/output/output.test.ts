@@ -5,7 +5,17 @@ import type { Receiver, SendResult } from '../../src/receivers/types.ts';
 import { SendError } from '../../src/receivers/types.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { at, Counts, HungReceiver, MemoryDeadLetter, memoryLogger, oneEvent, receiverFromYaml, ScriptedReceiver, someEvents } from './helpers.ts';
+import {
+  at,
+  Counts,
+  HungReceiver,
+  MemoryDeadLetter,
+  memoryLogger,
+  oneEvent,
+  receiverFromYaml,
+  ScriptedReceiver,
+  someEvents,
+} from './helpers.ts';
 
 function setup(yaml: string, script?: SendResult[], random = (): number => 1) {
   const clock = new ManualClock();
@@ -14,11 +24,22 @@ function setup(yaml: string, script?: SendResult[], random = (): number => 1) {
   const counts = new Counts();
   const log = memoryLogger();
   const config = receiverFromYaml(yaml);
-  const output = createOutput(config, { receiver, deadLetter: dead, clock, logger: log.logger, observer: counts, random });
+  const output = createOutput(config, {
+    receiver,
+    deadLetter: dead,
+    clock,
+    logger: log.logger,
+    observer: counts,
+    random,
+  });
   return { clock, receiver, dead, counts, log, output, t0: clock.now() };
 }
 
-const serverError = (): SendResult => ({ kind: 'retry', reason: 'serverError', error: new SendError('HTTP 503', 503) });
+const serverError = (): SendResult => ({
+  kind: 'retry',
+  reason: 'serverError',
+  error: new SendError('HTTP 503', 503),
+});
 
 describe('output: push and queue', () => {
   it('renders at push and delivers in order', async () => {
@@ -26,8 +47,14 @@ describe('output: push and queue', () => {
     const events = someEvents(5);
     for (const e of events) await output.push(e);
     await clock.advance(0);
-    assert.deepEqual(receiver.bodies, events.map((e) => enhancedEventJson(e)));
-    assert.equal(receiver.sends[0]?.payloads[0]?.id, `${events[0]?.raw.metadata.uid}-${events[0]?.occurrence}`);
+    assert.deepEqual(
+      receiver.bodies,
+      events.map((e) => enhancedEventJson(e)),
+    );
+    assert.equal(
+      receiver.sends[0]?.payloads[0]?.id,
+      `${events[0]?.raw.metadata.uid}-${events[0]?.occurrence}`,
+    );
     assert.equal(counts.count('delivered'), 5);
     assert.equal(counts.acceptedN, 5);
     assert.equal(output.depth, 0);
@@ -56,9 +83,17 @@ describe('output: push and queue', () => {
       await clock.advance(0);
       receiver.release();
       await clock.advance(0);
-      assert.deepEqual(receiver.bodies, c.sent.map((i) => enhancedEventJson(at(events, i))));
-      assert.deepEqual(dead.records.map((r) => r.event), c.dead.map((i) => at(events, i).raw));
-      assert.ok(dead.records.every((r) => r.reason === 'queueFull' && r.attempts === 0 && r.error.includes(c.policy)));
+      assert.deepEqual(
+        receiver.bodies,
+        c.sent.map((i) => enhancedEventJson(at(events, i))),
+      );
+      assert.deepEqual(
+        dead.records.map((r) => r.event),
+        c.dead.map((i) => at(events, i).raw),
+      );
+      assert.ok(
+        dead.records.every((r) => r.reason === 'queueFull' && r.attempts === 0 && r.error.includes(c.policy)),
+      );
       assert.equal(counts.settledN, 4, 'every event settled exactly once');
     });
   }
@@ -81,52 +116,86 @@ describe('output: push and queue', () => {
 
 describe('output: batching', () => {
   it('sends a partial batch flushIntervalMs after its first event', async () => {
-    const { clock, receiver, counts, output } = setup('- name: r\n  stdout: {}\n  batch: { maxEvents: 10, flushIntervalMs: 1000 }');
+    const { clock, receiver, counts, output } = setup(
+      '- name: r\n  stdout: {}\n  batch: { maxEvents: 10, flushIntervalMs: 1000 }',
+    );
     for (const e of someEvents(3)) await output.push(e);
     await clock.advance(999);
     assert.equal(receiver.sends.length, 0);
     await clock.advance(1);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [3]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [3],
+    );
     assert.deepEqual(counts.batchSizes, [3]);
   });
 
   it('sends a full batch at once', async () => {
-    const { clock, receiver, output } = setup('- name: r\n  stdout: {}\n  batch: { maxEvents: 3, flushIntervalMs: 60000 }');
+    const { clock, receiver, output } = setup(
+      '- name: r\n  stdout: {}\n  batch: { maxEvents: 3, flushIntervalMs: 60000 }',
+    );
     for (const e of someEvents(7)) await output.push(e);
     await clock.advance(0);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [3, 3]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [3, 3],
+    );
     await clock.advance(60000);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [3, 3, 1]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [3, 3, 1],
+    );
   });
 
   it('closes a batch before it would pass maxBytes', async () => {
     const events = someEvents(3);
     const sizes = events.map((e) => Buffer.byteLength(enhancedEventJson(e)));
     const maxBytes = at(sizes, 0) + at(sizes, 1);
-    const { clock, receiver, output } = setup(`- name: r\n  stdout: {}\n  batch: { maxEvents: 100, maxBytes: ${maxBytes}, flushIntervalMs: 5000 }`);
+    const { clock, receiver, output } = setup(
+      `- name: r\n  stdout: {}\n  batch: { maxEvents: 100, maxBytes: ${maxBytes}, flushIntervalMs: 5000 }`,
+    );
     for (const e of events) await output.push(e);
     await clock.advance(0);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [2]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [2],
+    );
     await clock.advance(5000);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [2, 1]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [2, 1],
+    );
   });
 });
 
 describe('output: retries', () => {
-  const retryYaml = '- name: r\n  stdout: {}\n  batch: { maxEvents: 10 }\n  retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 5000 }';
+  const retryYaml =
+    '- name: r\n  stdout: {}\n  batch: { maxEvents: 10 }\n  retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 5000 }';
 
   it('backs off exponentially between attempts, then delivers', async () => {
-    const { clock, receiver, counts, output, t0 } = setup(retryYaml, [serverError(), serverError(), { kind: 'ok' }]);
+    const { clock, receiver, counts, output, t0 } = setup(retryYaml, [
+      serverError(),
+      serverError(),
+      { kind: 'ok' },
+    ]);
     await output.push(oneEvent());
     await clock.advance(1000);
-    assert.deepEqual(receiver.sends.map((s) => s.atMs - t0), [0, 100, 300]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.atMs - t0),
+      [0, 100, 300],
+    );
     assert.equal(counts.retriedN, 2);
     assert.equal(counts.failedBy.get('serverError'), 2);
     assert.equal(counts.count('delivered'), 1);
   });
 
   it('waits for Retry-After, not less', async () => {
-    const limited: SendResult = { kind: 'retry', reason: 'rateLimited', error: new SendError('HTTP 429', 429), retryAfterMs: 7000 };
+    const limited: SendResult = {
+      kind: 'retry',
+      reason: 'rateLimited',
+      error: new SendError('HTTP 429', 429),
+      retryAfterMs: 7000,
+    };
     const yaml = retryYaml.replace('maxElapsedMs: 5000', 'maxElapsedMs: 60000');
     const { clock, receiver, output } = setup(yaml, [limited, { kind: 'ok' }], () => 0);
     await output.push(oneEvent());
@@ -152,7 +221,12 @@ describe('output: retries', () => {
   });
 
   it('gives up at once when the next wait would pass maxElapsedMs', async () => {
-    const limited: SendResult = { kind: 'retry', reason: 'rateLimited', error: new SendError('HTTP 429', 429), retryAfterMs: 10_000 };
+    const limited: SendResult = {
+      kind: 'retry',
+      reason: 'rateLimited',
+      error: new SendError('HTTP 429', 429),
+      retryAfterMs: 10_000,
+    };
     const { clock, receiver, dead, output } = setup(retryYaml, [limited]);
     await output.push(oneEvent());
     await clock.advance(0);
@@ -162,35 +236,67 @@ describe('output: retries', () => {
   });
 
   it('retries only the items a partial result lists', async () => {
-    const partial: SendResult = { kind: 'partial', retry: [1, 3], drop: [{ index: 2, error: new SendError('mapping error') }] };
+    const partial: SendResult = {
+      kind: 'partial',
+      retry: [1, 3],
+      drop: [{ index: 2, error: new SendError('mapping error') }],
+    };
     const yaml = retryYaml.replace('maxEvents: 10', 'maxEvents: 4, flushIntervalMs: 1000');
     const { clock, receiver, dead, counts, output } = setup(yaml, [partial, { kind: 'ok' }]);
     const events = someEvents(4);
     for (const e of events) await output.push(e);
     await clock.advance(1000);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [4, 2]);
-    assert.deepEqual(receiver.sends[1]?.payloads.map((p) => p.body), [at(events, 1), at(events, 3)].map((e) => enhancedEventJson(e)));
-    assert.deepEqual(dead.records.map((r) => [r.event, r.reason, r.error]), [[at(events, 2).raw, 'clientError', 'mapping error']]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [4, 2],
+    );
+    assert.deepEqual(
+      receiver.sends[1]?.payloads.map((p) => p.body),
+      [at(events, 1), at(events, 3)].map((e) => enhancedEventJson(e)),
+    );
+    assert.deepEqual(
+      dead.records.map((r) => [r.event, r.reason, r.error]),
+      [[at(events, 2).raw, 'clientError', 'mapping error']],
+    );
     assert.equal(counts.count('delivered'), 3);
     assert.equal(counts.sentN, 3);
   });
 
   it('dead-letters a drop at once, with the receiver error', async () => {
-    const drop: SendResult = { kind: 'drop', reason: 'clientError', error: new SendError('HTTP 400: bad field', 400) };
+    const drop: SendResult = {
+      kind: 'drop',
+      reason: 'clientError',
+      error: new SendError('HTTP 400: bad field', 400),
+    };
     const { clock, receiver, dead, output } = setup(retryYaml, [drop]);
     await output.push(oneEvent());
     await clock.advance(5000);
     assert.equal(receiver.sends.length, 1);
-    assert.deepEqual(dead.records.map((r) => [r.reason, r.error, r.attempts]), [['clientError', 'HTTP 400: bad field', 1]]);
+    assert.deepEqual(
+      dead.records.map((r) => [r.reason, r.error, r.attempts]),
+      [['clientError', 'HTTP 400: bad field', 1]],
+    );
   });
 
   it('treats a receiver that throws as a failed attempt (reason internal)', async () => {
     const { clock, dead, output } = setup(retryYaml);
-    const throwing: Receiver = { name: 'x', send: () => Promise.reject(new Error('bug')), close: () => Promise.resolve() };
-    const out = createOutput(receiverFromYaml(retryYaml), { receiver: throwing, deadLetter: dead, clock, logger: memoryLogger().logger });
+    const throwing: Receiver = {
+      name: 'x',
+      send: () => Promise.reject(new Error('bug')),
+      close: () => Promise.resolve(),
+    };
+    const out = createOutput(receiverFromYaml(retryYaml), {
+      receiver: throwing,
+      deadLetter: dead,
+      clock,
+      logger: memoryLogger().logger,
+    });
     await out.push(oneEvent());
     await clock.advance(5000);
-    assert.deepEqual(dead.records.map((r) => [r.reason, r.attempts]), [['internal', 3]]);
+    assert.deepEqual(
+      dead.records.map((r) => [r.reason, r.attempts]),
+      [['internal', 3]],
+    );
     assert.equal(output.depth, 0);
   });
 });
@@ -202,7 +308,13 @@ describe('output: drain', () => {
     const dead = new MemoryDeadLetter();
     const counts = new Counts();
     const config = receiverFromYaml('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }');
-    const output = createOutput(config, { receiver, deadLetter: dead, clock, logger: memoryLogger().logger, observer: counts });
+    const output = createOutput(config, {
+      receiver,
+      deadLetter: dead,
+      clock,
+      logger: memoryLogger().logger,
+      observer: counts,
+    });
     const events = someEvents(3);
     for (const e of events) await output.push(e);
     let done = false;
@@ -214,7 +326,11 @@ describe('output: drain', () => {
     const uids = (list: { metadata: { uid?: string } }[]) => list.map((e) => e.metadata.uid).sort();
     assert.deepEqual(uids(dead.records.map((r) => r.event)), uids(events.map((e) => e.raw)));
     assert.ok(dead.records.every((r) => r.reason === 'shutdown'));
-    assert.deepEqual(dead.records.map((r) => r.attempts).sort(), [0, 0, 1], 'the one in flight had been sent once');
+    assert.deepEqual(
+      dead.records.map((r) => r.attempts).sort(),
+      [0, 0, 1],
+      'the one in flight had been sent once',
+    );
     assert.ok(receiver.closed);
     assert.equal(counts.settledN, 3);
     await output.push(oneEvent(10));
@@ -222,10 +338,15 @@ describe('output: drain', () => {
   });
 
   it('flushes a batch waiting for its interval at once', async () => {
-    const { clock, receiver, output } = setup('- name: r\n  stdout: {}\n  batch: { maxEvents: 10, flushIntervalMs: 60000 }');
+    const { clock, receiver, output } = setup(
+      '- name: r\n  stdout: {}\n  batch: { maxEvents: 10, flushIntervalMs: 60000 }',
+    );
     for (const e of someEvents(2)) await output.push(e);
     await output.drain(clock.now() + 1000);
-    assert.deepEqual(receiver.sends.map((s) => s.payloads.length), [2]);
+    assert.deepEqual(
+      receiver.sends.map((s) => s.payloads.length),
+      [2],
+    );
     assert.ok(receiver.closed);
   });
 
@@ -237,7 +358,10 @@ describe('output: drain', () => {
     const drained = output.drain(clock.now() + 500);
     receiver.release();
     await drained;
-    assert.deepEqual(dead.records.map((r) => r.reason), ['shutdown']);
+    assert.deepEqual(
+      dead.records.map((r) => r.reason),
+      ['shutdown'],
+    );
     assert.match(dead.records[0]?.error ?? '', /^HTTP 503 \(drain deadline before the next attempt\)$/);
   });
 
@@ -250,7 +374,10 @@ describe('output: drain', () => {
     await clock.advance(300);
     await drained;
     assert.equal(clock.now() - t0, 300);
-    assert.deepEqual(dead.records.map((r) => r.reason), ['shutdown']);
+    assert.deepEqual(
+      dead.records.map((r) => r.reason),
+      ['shutdown'],
+    );
   });
 });
 
@@ -264,9 +391,13 @@ describe('output: render errors', () => {
     for (const e of events) await output.push(e);
     await clock.advance(0);
     assert.equal(dead.records.length, warnings.length);
-    assert.ok(dead.records.every((r) => r.reason === 'renderError' && r.payload === undefined && r.attempts === 0));
+    assert.ok(
+      dead.records.every((r) => r.reason === 'renderError' && r.payload === undefined && r.attempts === 0),
+    );
     assert.match(dead.records[0]?.error ?? '', /^layout: .*error calling fail: /);
-    const logged = log.lines.filter((l) => l.msg === 'Template failed for an event; the event was dead-lettered (logged once per error).');
+    const logged = log.lines.filter(
+      (l) => l.msg === 'Template failed for an event; the event was dead-lettered (logged once per error).',
+    );
     assert.equal(logged.length, new Set(warnings.map((e) => e.raw.reason)).size);
     assert.equal(receiver.bodies.length, events.length - warnings.length);
     assert.equal(counts.deadBy.get('renderError'), warnings.length);
@@ -287,9 +418,19 @@ describe('output: independence and back-pressure at shutdown', () => {
     const clock = new ManualClock();
     const { logger } = memoryLogger();
     const config = receiverFromYaml('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }');
-    const hung = createOutput(config, { receiver: new HungReceiver(), deadLetter: new MemoryDeadLetter(), clock, logger });
+    const hung = createOutput(config, {
+      receiver: new HungReceiver(),
+      deadLetter: new MemoryDeadLetter(),
+      clock,
+      logger,
+    });
     const healthy = new ScriptedReceiver(() => clock.now());
-    const fine = createOutput(config, { receiver: healthy, deadLetter: new MemoryDeadLetter(), clock, logger });
+    const fine = createOutput(config, {
+      receiver: healthy,
+      deadLetter: new MemoryDeadLetter(),
+      clock,
+      logger,
+    });
     const events = someEvents(100);
     for (const e of events) {
       await hung.push(e);
@@ -304,8 +445,16 @@ describe('output: independence and back-pressure at shutdown', () => {
     const clock = new ManualClock();
     const dead = new MemoryDeadLetter();
     const counts = new Counts();
-    const config = receiverFromYaml('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  queue: { maxEvents: 1, policy: block }');
-    const output = createOutput(config, { receiver: new HungReceiver(), deadLetter: dead, clock, logger: memoryLogger().logger, observer: counts });
+    const config = receiverFromYaml(
+      '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  queue: { maxEvents: 1, policy: block }',
+    );
+    const output = createOutput(config, {
+      receiver: new HungReceiver(),
+      deadLetter: dead,
+      clock,
+      logger: memoryLogger().logger,
+      observer: counts,
+    });
     const events = someEvents(3);
     await output.push(at(events, 0));
     await output.push(at(events, 1));
@@ -324,7 +473,8 @@ describe('output: independence and back-pressure at shutdown', () => {
 
 describe('output: logs', () => {
   it('rate-limits repeated send failures, naming the receiver once per line', async () => {
-    const yaml = '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }';
+    const yaml =
+      '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }';
     const { clock, log, output, counts } = setup(yaml, [serverError()]);
     for (const e of someEvents(10)) await output.push(e);
     await clock.advance(1000);
@@ -333,7 +483,10 @@ describe('output: logs', () => {
     const deads = log.lines.filter((l) => l.msg === 'Events dead-lettered.');
     assert.equal(warns.length, 1);
     assert.equal(deads.length, 1);
-    assert.deepEqual([warns[0]?.receiver, warns[0]?.reason, warns[0]?.error], ['r', 'serverError', 'HTTP 503']);
+    assert.deepEqual(
+      [warns[0]?.receiver, warns[0]?.reason, warns[0]?.error],
+      ['r', 'serverError', 'HTTP 503'],
+    );
     for (const line of log.text().split('\n')) assert.equal(line.split('"receiver":').length, 2, line);
   });
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { goJsonStringify } from '../../src/event/go-json.ts';
-import { RenderError, createRenderer, deDotEvent, occurrenceId, renderBody } from '../../src/output/payload.ts';
+import {
+  RenderError,
+  createRenderer,
+  deDotEvent,
+  occurrenceId,
+  renderBody,
+} from '../../src/output/payload.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { oneEvent, realEvents, receiverFromYaml, someEvents } from './helpers.ts';
 
@@ -10,7 +16,10 @@ import { oneEvent, realEvents, receiverFromYaml, someEvents } from './helpers.ts
 function labelled(event: EnrichedEvent): EnrichedEvent {
   return {
     ...event,
-    raw: { ...event.raw, metadata: { ...event.raw.metadata, labels: { 'event.k8s.io/x': 'a' }, annotations: { plain: 'b' } } },
+    raw: {
+      ...event.raw,
+      metadata: { ...event.raw.metadata, labels: { 'event.k8s.io/x': 'a' }, annotations: { plain: 'b' } },
+    },
     object: {
       labels: { 'app.kubernetes.io/name': 'web', team: 'core' },
       annotations: { 'deployment.kubernetes.io/revision': '3' },
@@ -31,10 +40,19 @@ describe('payload rendering', () => {
   });
 
   it('is the layout as Go JSON with one', () => {
-    const config = receiverFromYaml(`- name: r\n  file:\n    path: /x\n    layout: { reason: '{{ .Reason }}', kind: '{{ .InvolvedObject.Kind }}' }`);
+    const config = receiverFromYaml(
+      `- name: r\n  file:\n    path: /x\n    layout: { reason: '{{ .Reason }}', kind: '{{ .InvolvedObject.Kind }}' }`,
+    );
     const event = oneEvent();
-    assert.equal(createRenderer(config)(event).body, goJsonStringify({ kind: 'Pod', reason: event.raw.reason }));
-    assert.equal(renderBody(config, event), createRenderer(config)(event).body, 'render CLI and output agree');
+    assert.equal(
+      createRenderer(config)(event).body,
+      goJsonStringify({ kind: 'Pod', reason: event.raw.reason }),
+    );
+    assert.equal(
+      renderBody(config, event),
+      createRenderer(config)(event).body,
+      'render CLI and output agree',
+    );
   });
 
   it('ids an occurrence as <uid>-<count>, whatever this process counted', () => {
@@ -48,15 +66,23 @@ describe('payload rendering', () => {
     for (const c of cases) {
       const event = { ...base, raw: { ...base.raw, ...c.raw }, occurrence: c.occurrence };
       assert.equal(occurrenceId(event), `${base.raw.metadata.uid}${c.id}`);
-      assert.equal(createRenderer(receiverFromYaml('- name: r\n  stdout: {}'))(event).id, `${base.raw.metadata.uid}${c.id}`);
+      assert.equal(
+        createRenderer(receiverFromYaml('- name: r\n  stdout: {}'))(event).id,
+        `${base.raw.metadata.uid}${c.id}`,
+      );
     }
   });
 
   it('renders templated options per event', () => {
-    const config = receiverFromYaml(`- name: r\n  webhook:\n    endpoint: http://h/\n    headers:\n      X-Reason: '{{ .Reason }}'\n      X-Ns: '{{ .Namespace }}'`);
+    const config = receiverFromYaml(
+      `- name: r\n  webhook:\n    endpoint: http://h/\n    headers:\n      X-Reason: '{{ .Reason }}'\n      X-Ns: '{{ .Namespace }}'`,
+    );
     const render = createRenderer(config);
     for (const event of someEvents(20)) {
-      assert.deepEqual(render(event).templated, { 'headers.X-Reason': event.raw.reason, 'headers.X-Ns': event.raw.metadata.namespace });
+      assert.deepEqual(render(event).templated, {
+        'headers.X-Reason': event.raw.reason,
+        'headers.X-Ns': event.raw.metadata.namespace,
+      });
     }
   });
 
@@ -64,7 +90,10 @@ describe('payload rendering', () => {
     const config = receiverFromYaml(`- name: r\n  stdout:\n    layout: { a: '{{ fail "nope" }}' }`);
     assert.throws(
       () => createRenderer(config)(oneEvent()),
-      (err: unknown) => err instanceof RenderError && err.template === 'layout' && /error calling fail: nope/.test(err.message),
+      (err: unknown) =>
+        err instanceof RenderError &&
+        err.template === 'layout' &&
+        /error calling fail: nope/.test(err.message),
     );
   });
 });
@@ -88,13 +117,19 @@ describe('deDot', () => {
   for (const c of cases) {
     it(`${c.block} → ${c.deDot ? 'dedotted' : 'as is'}`, () => {
       const body = createRenderer(receiverFromYaml(`- name: r\n  ${c.block}`))(labelled(oneEvent())).body;
-      const labels = (JSON.parse(body) as { involvedObject: { labels: Record<string, string> } }).involvedObject.labels;
-      assert.deepEqual(Object.keys(labels), c.deDot ? ['app_kubernetes_io/name', 'team'] : ['app.kubernetes.io/name', 'team']);
+      const labels = (JSON.parse(body) as { involvedObject: { labels: Record<string, string> } })
+        .involvedObject.labels;
+      assert.deepEqual(
+        Object.keys(labels),
+        c.deDot ? ['app_kubernetes_io/name', 'team'] : ['app.kubernetes.io/name', 'team'],
+      );
     });
   }
 
   it('applies before the layout, so templates see the dedotted keys', () => {
-    const config = receiverFromYaml(`- name: r\n  stdout:\n    deDot: true\n    layout: { app: '{{ index .InvolvedObject.Labels "app_kubernetes_io/name" }}' }`);
+    const config = receiverFromYaml(
+      `- name: r\n  stdout:\n    deDot: true\n    layout: { app: '{{ index .InvolvedObject.Labels "app_kubernetes_io/name" }}' }`,
+    );
     assert.equal(createRenderer(config)(labelled(oneEvent())).body, '{"app":"web"}');
   });
 });

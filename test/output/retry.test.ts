@@ -26,14 +26,54 @@ describe('backoff (full jitter)', () => {
 
 describe('decideRetry', () => {
   const policy = { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 5000 };
-  const cases: { name: string; state: Parameters<typeof decideRetry>[0]; random: () => number; expected: ReturnType<typeof decideRetry> }[] = [
-    { name: 'waits the backoff', state: { attempts: 2, elapsedMs: 0 }, random: one, expected: { kind: 'wait', delayMs: 200 } },
-    { name: 'Retry-After is a floor', state: { attempts: 1, elapsedMs: 0, retryAfterMs: 3000 }, random: one, expected: { kind: 'wait', delayMs: 3000 } },
-    { name: 'a shorter Retry-After does not cut the backoff', state: { attempts: 3, elapsedMs: 0, retryAfterMs: 10 }, random: one, expected: { kind: 'wait', delayMs: 400 } },
-    { name: 'Retry-After above maxDelayMs is still honoured', state: { attempts: 1, elapsedMs: 0, retryAfterMs: 4000 }, random: zero, expected: { kind: 'wait', delayMs: 4000 } },
-    { name: 'gives up at maxAttempts', state: { attempts: 4, elapsedMs: 0 }, random: zero, expected: { kind: 'giveUp', why: 'maxAttempts' } },
-    { name: 'gives up when the wait would pass maxElapsedMs', state: { attempts: 1, elapsedMs: 4000, retryAfterMs: 1001 }, random: zero, expected: { kind: 'giveUp', why: 'maxElapsedMs' } },
-    { name: 'a wait ending exactly at maxElapsedMs is allowed', state: { attempts: 1, elapsedMs: 4000, retryAfterMs: 1000 }, random: zero, expected: { kind: 'wait', delayMs: 1000 } },
+  const cases: {
+    name: string;
+    state: Parameters<typeof decideRetry>[0];
+    random: () => number;
+    expected: ReturnType<typeof decideRetry>;
+  }[] = [
+    {
+      name: 'waits the backoff',
+      state: { attempts: 2, elapsedMs: 0 },
+      random: one,
+      expected: { kind: 'wait', delayMs: 200 },
+    },
+    {
+      name: 'Retry-After is a floor',
+      state: { attempts: 1, elapsedMs: 0, retryAfterMs: 3000 },
+      random: one,
+      expected: { kind: 'wait', delayMs: 3000 },
+    },
+    {
+      name: 'a shorter Retry-After does not cut the backoff',
+      state: { attempts: 3, elapsedMs: 0, retryAfterMs: 10 },
+      random: one,
+      expected: { kind: 'wait', delayMs: 400 },
+    },
+    {
+      name: 'Retry-After above maxDelayMs is still honoured',
+      state: { attempts: 1, elapsedMs: 0, retryAfterMs: 4000 },
+      random: zero,
+      expected: { kind: 'wait', delayMs: 4000 },
+    },
+    {
+      name: 'gives up at maxAttempts',
+      state: { attempts: 4, elapsedMs: 0 },
+      random: zero,
+      expected: { kind: 'giveUp', why: 'maxAttempts' },
+    },
+    {
+      name: 'gives up when the wait would pass maxElapsedMs',
+      state: { attempts: 1, elapsedMs: 4000, retryAfterMs: 1001 },
+      random: zero,
+      expected: { kind: 'giveUp', why: 'maxElapsedMs' },
+    },
+    {
+      name: 'a wait ending exactly at maxElapsedMs is allowed',
+      state: { attempts: 1, elapsedMs: 4000, retryAfterMs: 1000 },
+      random: zero,
+      expected: { kind: 'wait', delayMs: 1000 },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(decideRetry(c.state, policy, c.random), c.expected));

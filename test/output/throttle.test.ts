@@ -11,7 +11,15 @@ import { Metrics } from '../../src/telemetry/metrics.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { SLACK_TOKEN, slackMessage, startSlackServer } from '../receivers/slack-server.ts';
 import type { HttpConformanceServer } from '../receivers/conformance/harness.ts';
-import { Counts, MemoryDeadLetter, ScriptedReceiver, memoryLogger, oneEvent, receiverFromYaml, until } from './helpers.ts';
+import {
+  Counts,
+  MemoryDeadLetter,
+  ScriptedReceiver,
+  memoryLogger,
+  oneEvent,
+  receiverFromYaml,
+  until,
+} from './helpers.ts';
 
 function throttleOf(yaml: string, clock: ManualClock): Throttle {
   const config = receiverFromYaml(yaml);
@@ -53,13 +61,19 @@ describe('throttle', () => {
 
   it('keys by a template', async () => {
     const clock = new ManualClock();
-    const t = throttleOf('- name: r\n  stdout: {}\n  throttle: { intervalMs: 1000, key: "{{ .Reason }}" }', clock);
+    const t = throttleOf(
+      '- name: r\n  stdout: {}\n  throttle: { intervalMs: 1000, key: "{{ .Reason }}" }',
+      clock,
+    );
     assert.equal(t.admit(backOff(1, 'a')).pass, true);
     assert.equal(t.admit(backOff(1, 'b')).pass, false, 'same reason, other pod: same key');
   });
 
   it('remembers at most maxKeys keys, least recently used forgotten first', () => {
-    const t = throttleOf('- name: r\n  stdout: {}\n  throttle: { intervalMs: 60000, maxKeys: 3 }', new ManualClock());
+    const t = throttleOf(
+      '- name: r\n  stdout: {}\n  throttle: { intervalMs: 60000, maxKeys: 3 }',
+      new ManualClock(),
+    );
     for (const pod of ['a', 'b', 'c', 'd']) assert.equal(t.admit(backOff(1, pod)).pass, true);
     assert.equal(t.size, 3);
     assert.equal(t.admit(backOff(2, 'a')).pass, true, '"a" was forgotten');
@@ -67,7 +81,10 @@ describe('throttle', () => {
   });
 
   it('lets an event through when its key cannot be rendered', () => {
-    const t = throttleOf('- name: r\n  stdout: {}\n  throttle: { intervalMs: 60000, key: "{{ index .InvolvedObject.Labels 1 }}" }', new ManualClock());
+    const t = throttleOf(
+      '- name: r\n  stdout: {}\n  throttle: { intervalMs: 60000, key: "{{ index .InvolvedObject.Labels 1 }}" }',
+      new ManualClock(),
+    );
     assert.equal(t.admit(backOff(1)).pass, true);
     assert.equal(t.admit(backOff(2)).pass, true);
     assert.equal(t.keyErrors, 2);
@@ -96,10 +113,19 @@ describe('throttle', () => {
     const counts = new Counts();
     let throttled = 0;
     const observer = Object.assign(counts, { throttled: (n: number) => (throttled += n) });
-    const output = createOutput(config, { receiver, deadLetter: new MemoryDeadLetter(), clock, logger: memoryLogger().logger, observer });
+    const output = createOutput(config, {
+      receiver,
+      deadLetter: new MemoryDeadLetter(),
+      clock,
+      logger: memoryLogger().logger,
+      observer,
+    });
     for (let n = 1; n <= 5; n++) await output.push(backOff(n));
     await until(() => counts.settledN === 5);
-    assert.deepEqual([counts.count('delivered'), counts.count('suppressed'), throttled, receiver.sends.length], [1, 4, 4, 1]);
+    assert.deepEqual(
+      [counts.count('delivered'), counts.count('suppressed'), throttled, receiver.sends.length],
+      [1, 4, 4, 1],
+    );
     await output.drain(clock.now());
   });
 });
@@ -124,8 +150,16 @@ describe('throttle with slack: a crash-looping pod', () => {
     const { logger } = memoryLogger();
     const metrics = new Metrics({ processMetrics: false });
     const counts = new Counts();
-    const observer = Object.assign(counts, { throttled: (n: number) => metrics.receiverThrottled('chat', n) });
-    const output = createOutput(config, { receiver: createReceiver(config, { clock, logger }), deadLetter: new MemoryDeadLetter(), clock, logger, observer });
+    const observer = Object.assign(counts, {
+      throttled: (n: number) => metrics.receiverThrottled('chat', n),
+    });
+    const output = createOutput(config, {
+      receiver: createReceiver(config, { clock, logger }),
+      deadLetter: new MemoryDeadLetter(),
+      clock,
+      logger,
+      observer,
+    });
     const before = server.requests.length;
     // A crash loop: BackOff every 10 s for 500 s, all inside the 10-minute interval.
     for (let n = 1; n <= 50; n++) {
@@ -133,11 +167,17 @@ describe('throttle with slack: a crash-looping pod', () => {
       await until(() => counts.settledN === n, `occurrence ${n}`);
       await clock.advance(10_000);
     }
-    assert.deepEqual(server.requests.slice(before).map((r) => slackMessage(r).text), ['BackOff api-7d9f-x2']);
+    assert.deepEqual(
+      server.requests.slice(before).map((r) => slackMessage(r).text),
+      ['BackOff api-7d9f-x2'],
+    );
     await clock.advance(600_000);
     await output.push(backOff(51));
     await until(() => counts.settledN === 51, 'the 51st');
-    assert.deepEqual(server.requests.slice(before).map((r) => slackMessage(r).text), ['BackOff api-7d9f-x2', 'BackOff api-7d9f-x2 (49 more suppressed)']);
+    assert.deepEqual(
+      server.requests.slice(before).map((r) => slackMessage(r).text),
+      ['BackOff api-7d9f-x2', 'BackOff api-7d9f-x2 (49 more suppressed)'],
+    );
     assert.match(await metrics.text(), /receiver_events_throttled_total\{receiver="chat"\} 49/);
     await output.drain(clock.now());
   });

@@ -7,7 +7,13 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Test credentials for the default provider chain (env). Fake, but treated as secrets. */
@@ -41,7 +47,8 @@ export class Kinesalite {
 
   static async start(): Promise<Kinesalite> {
     // The CLI treats `--port 0` as its default 4567, so listen from a script instead.
-    const script = "const s=require('kinesalite')({createStreamMs:0,deleteStreamMs:0,updateStreamMs:0}).listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))";
+    const script =
+      "const s=require('kinesalite')({createStreamMs:0,deleteStreamMs:0,updateStreamMs:0}).listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))";
     const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -53,7 +60,13 @@ export class Kinesalite {
       child.once('exit', (code) => reject(new Error(`kinesalite exited with ${code}`)));
     });
     const endpoint = `http://127.0.0.1:${port}`;
-    const client = new KinesisClient({ region: 'us-east-1', endpoint, requestHandler: new NodeHttpHandler(), maxAttempts: 1, credentials: { accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin' } });
+    const client = new KinesisClient({
+      region: 'us-east-1',
+      endpoint,
+      requestHandler: new NodeHttpHandler(),
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin' },
+    });
     return new Kinesalite(child, endpoint, client);
   }
 
@@ -61,7 +74,8 @@ export class Kinesalite {
     await this.client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
     for (;;) {
       const d = await this.client.send(new DescribeStreamCommand({ StreamName: name }));
-      if (d.StreamDescription?.StreamStatus === 'ACTIVE') return (d.StreamDescription.Shards ?? []).map((s) => s.ShardId ?? '');
+      if (d.StreamDescription?.StreamStatus === 'ACTIVE')
+        return (d.StreamDescription.Shards ?? []).map((s) => s.ShardId ?? '');
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -72,12 +86,25 @@ export class Kinesalite {
     const out: StoredRecord[] = [];
     for (const shard of d.StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId ?? '';
-      const it = await this.client.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const it = await this.client.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
       let iterator = it.ShardIterator;
       while (iterator !== undefined) {
-        const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+        const page = await this.client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+        );
         for (const r of page.Records ?? []) {
-          out.push({ shardId, partitionKey: r.PartitionKey ?? '', data: Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'), sequenceNumber: r.SequenceNumber ?? '' });
+          out.push({
+            shardId,
+            partitionKey: r.PartitionKey ?? '',
+            data: Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'),
+            sequenceNumber: r.SequenceNumber ?? '',
+          });
         }
         if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
         iterator = page.NextShardIterator;
@@ -128,7 +155,11 @@ function decodeRecords(body: Record<string, unknown>): AwsRequest['records'] {
 
 /** A JSON 1.1 error as AWS sends it: status, `x-amzn-ErrorType`, `{"__type","message"}`. */
 export function awsError(status: number, type: string, message: string): AwsAnswer {
-  return { status, headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/` }, body: { __type: type, message } };
+  return {
+    status,
+    headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/` },
+    body: { __type: type, message },
+  };
 }
 
 /** A PutRecords answer: `codes[i]` undefined = stored, else that record's ErrorCode. */
@@ -136,15 +167,33 @@ export function putRecordsAnswer(codes: readonly (string | undefined)[]): AwsAns
   const records = codes.map((code, i) =>
     code === undefined
       ? { SequenceNumber: `4959${String(i).padStart(52, '0')}`, ShardId: 'shardId-000000000000' }
-      : { ErrorCode: code, ErrorMessage: code === 'ProvisionedThroughputExceededException' ? 'Rate exceeded for shard shardId-000000000000 in stream s under account 111122223333.' : 'Internal service failure.' },
+      : {
+          ErrorCode: code,
+          ErrorMessage:
+            code === 'ProvisionedThroughputExceededException'
+              ? 'Rate exceeded for shard shardId-000000000000 in stream s under account 111122223333.'
+              : 'Internal service failure.',
+        },
   );
-  return { status: 200, body: { FailedRecordCount: codes.filter((c) => c !== undefined).length, Records: records } };
+  return {
+    status: 200,
+    body: { FailedRecordCount: codes.filter((c) => c !== undefined).length, Records: records },
+  };
 }
 
 /** A PutRecordBatch answer: `codes[i]` undefined = stored, else that record's ErrorCode. */
 export function putRecordBatchAnswer(codes: readonly (string | undefined)[]): AwsAnswer {
-  const responses = codes.map((code, i) => (code === undefined ? { RecordId: `rec-${i}` } : { ErrorCode: code, ErrorMessage: 'Slow down.' }));
-  return { status: 200, body: { FailedPutCount: codes.filter((c) => c !== undefined).length, Encrypted: false, RequestResponses: responses } };
+  const responses = codes.map((code, i) =>
+    code === undefined ? { RecordId: `rec-${i}` } : { ErrorCode: code, ErrorMessage: 'Slow down.' },
+  );
+  return {
+    status: 200,
+    body: {
+      FailedPutCount: codes.filter((c) => c !== undefined).length,
+      Encrypted: false,
+      RequestResponses: responses,
+    },
+  };
 }
 
 /** Every record stored, for either service. */
@@ -162,11 +211,19 @@ export async function startAwsServer(handler: AwsHandler = allStored): Promise<A
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      const seen: AwsRequest = { target: String(req.headers['x-amz-target'] ?? ''), headers: req.headers, body, records: decodeRecords(body) };
+      const seen: AwsRequest = {
+        target: String(req.headers['x-amz-target'] ?? ''),
+        headers: req.headers,
+        body,
+        records: decodeRecords(body),
+      };
       requests.push(seen);
       const answer = state.handler(seen);
       if (answer === undefined) return;
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', ...(answer.headers ?? {}) });
+      res.writeHead(answer.status, {
+        'content-type': 'application/x-amz-json-1.1',
+        ...(answer.headers ?? {}),
+      });
       res.end(JSON.stringify(answer.body));
     });
   });
@@ -190,7 +247,10 @@ export async function startAwsServer(handler: AwsHandler = allStored): Promise<A
 }
 
 /** How the conformance server answers: every record stored, every record failing with a code, or a whole answer. */
-export type AwsAnswerSpec = 'stored' | { readonly recordCode: string } | { readonly whole: AwsAnswer | ((req: AwsRequest) => AwsAnswer) };
+export type AwsAnswerSpec =
+  | 'stored'
+  | { readonly recordCode: string }
+  | { readonly whole: AwsAnswer | ((req: AwsRequest) => AwsAnswer) };
 
 /** The AWS JSON 1.1 server as a conformance server (test/receivers/conformance/README.md). */
 export class AwsConformanceServer {
@@ -210,7 +270,8 @@ export class AwsConformanceServer {
     if (answer === 'stored') this.server.handler = allStored;
     else if ('recordCode' in answer) {
       const codes = (req: AwsRequest) => req.records.map(() => answer.recordCode);
-      this.server.handler = (req) => (req.target.startsWith('Firehose_') ? putRecordBatchAnswer(codes(req)) : putRecordsAnswer(codes(req)));
+      this.server.handler = (req) =>
+        req.target.startsWith('Firehose_') ? putRecordBatchAnswer(codes(req)) : putRecordsAnswer(codes(req));
     } else {
       const whole = answer.whole;
       this.server.handler = (req) => (typeof whole === 'function' ? whole(req) : whole);
@@ -239,5 +300,10 @@ export class AwsConformanceServer {
 
 /** An error whose message echoes the request's credentials (signature, token): they must not reach any error or log. */
 export function echoCredentials(status: number, type: string): (req: AwsRequest) => AwsAnswer {
-  return (req) => awsError(status, type, `request ${String(req.headers.authorization)} token ${String(req.headers['x-amz-security-token'])} key ${AWS_TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY}`);
+  return (req) =>
+    awsError(
+      status,
+      type,
+      `request ${String(req.headers.authorization)} token ${String(req.headers['x-amz-security-token'])} key ${AWS_TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY}`,
+    );
 }

@@ -101,14 +101,30 @@ function loadEntryConfig(entry: ConformanceEntry, started: StartedEntry): Receiv
 }
 
 /** Pushes `events` through a real Output and moves the clock whenever it waits (batch interval, Retry-After, pacing). */
-async function runOutput(config: ReceiverConfig, receiver: Receiver, cap: Capture, deadLetterPath: string | undefined, n: number): Promise<void> {
+async function runOutput(
+  config: ReceiverConfig,
+  receiver: Receiver,
+  cap: Capture,
+  deadLetterPath: string | undefined,
+  n: number,
+): Promise<void> {
   const deadLetter = createDeadLetterWriter({ path: deadLetterPath, clock: cap.clock, logger: cap.logger });
-  const output = createOutput(config, { receiver, deadLetter, clock: cap.clock, logger: cap.logger, observer: cap.observer, random: () => 0.5 });
+  const output = createOutput(config, {
+    receiver,
+    deadLetter,
+    clock: cap.clock,
+    logger: cap.logger,
+    observer: cap.observer,
+    random: () => 0.5,
+  });
   const events = GOLDEN_SAMPLE_INDEXES.slice(0, n).map((i) => at(realEvents(), i));
   for (const event of events) await output.push(event);
   for (let steps = 0; cap.counts.settledN < events.length; steps++) {
     assert.ok(steps < 5_000, `${config.name}: no progress (${cap.counts.settledN}/${events.length} settled)`);
-    await until(() => cap.counts.settledN >= events.length || cap.clock.timers > 0, 'the output to send or wait');
+    await until(
+      () => cap.counts.settledN >= events.length || cap.clock.timers > 0,
+      'the output to send or wait',
+    );
     if (cap.counts.settledN < events.length) await cap.clock.advance(250);
   }
   await output.drain(cap.clock.now() + 60_000);
@@ -116,7 +132,10 @@ async function runOutput(config: ReceiverConfig, receiver: Receiver, cap: Captur
 
 function assertNoSecret(entry: ConformanceEntry, where: string, text: string): void {
   for (const secret of entry.secrets) {
-    assert.ok(!text.includes(secret), `${entry.type}: secret "${secret.slice(0, 3)}…" appears in ${where}:\n${text.slice(0, 2000)}`);
+    assert.ok(
+      !text.includes(secret),
+      `${entry.type}: secret "${secret.slice(0, 3)}…" appears in ${where}:\n${text.slice(0, 2000)}`,
+    );
   }
 }
 
@@ -140,7 +159,11 @@ after(() => rmSync(work, { recursive: true, force: true }));
 describe('receiver conformance: coverage', () => {
   it('every registered type has an entry in test/receivers/conformance/<type>.ts', () => {
     const missing = RECEIVER_SPECS.map((s) => s.type).filter((type) => !entries.has(type));
-    assert.deepEqual(missing, [], `add conformance/<type>.ts exporting \`entry\` (see conformance/README.md) for: ${missing.join(', ')}`);
+    assert.deepEqual(
+      missing,
+      [],
+      `add conformance/<type>.ts exporting \`entry\` (see conformance/README.md) for: ${missing.join(', ')}`,
+    );
   });
 
   it('every entry is a registered type and names its own type', () => {
@@ -152,7 +175,10 @@ describe('receiver conformance: coverage', () => {
   });
 
   it('config.example.yaml passes `check`', () => {
-    const out = execFileSync('./bin/kube-event-router', ['check', '-c', 'config.example.yaml'], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync('./bin/kube-event-router', ['check', '-c', 'config.example.yaml'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.match(out, /config\.example\.yaml: OK/);
   });
 });
@@ -163,7 +189,10 @@ for (const spec of RECEIVER_SPECS) {
   describe(`receiver conformance: ${spec.type}`, () => {
     it('has an example in config.example.yaml that loads', async () => {
       const { config } = await loadConfigFile(new URL('config.example.yaml', ROOT).pathname, {});
-      assert.ok(config.receivers.some((r) => r.type === spec.type), `config.example.yaml has no ${spec.type} receiver`);
+      assert.ok(
+        config.receivers.some((r) => r.type === spec.type),
+        `config.example.yaml has no ${spec.type} receiver`,
+      );
     });
 
     it(`sends the golden payloads for ${GOLDEN_SAMPLE_INDEXES.length} real events`, async () => {
@@ -173,14 +202,25 @@ for (const spec of RECEIVER_SPECS) {
         const config = loadEntryConfig(entry, started);
         const cap = capture(config.name);
         await runOutput(config, build(started, config, cap), cap, undefined, GOLDEN_SAMPLE_INDEXES.length);
-        assert.equal(cap.counts.count('delivered'), GOLDEN_SAMPLE_INDEXES.length, `dead-lettered: ${cap.logText()}`);
+        assert.equal(
+          cap.counts.count('delivered'),
+          GOLDEN_SAMPLE_INDEXES.length,
+          `dead-lettered: ${cap.logText()}`,
+        );
         const received = await started.takeReceived();
         const goldenFile = new URL(`${spec.type}.ndjson`, GOLDEN_DIR);
         const text = received.map((v) => JSON.stringify(v)).join('\n') + '\n';
         if (UPDATE) writeFileSync(goldenFile, text);
         assert.ok(existsSync(goldenFile), `no golden file; record it with UPDATE_GOLDEN=1`);
-        const golden = readFileSync(goldenFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
-        assert.deepEqual(received, golden, `differs from golden/${spec.type}.ndjson (UPDATE_GOLDEN=1 records it again)`);
+        const golden = readFileSync(goldenFile, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as unknown);
+        assert.deepEqual(
+          received,
+          golden,
+          `differs from golden/${spec.type}.ndjson (UPDATE_GOLDEN=1 records it again)`,
+        );
       } finally {
         await started.close();
       }
@@ -202,7 +242,8 @@ for (const spec of RECEIVER_SPECS) {
           if (result.kind === 'retry') {
             assert.equal(result.retryAfterMs, row.retryAfterMs, 'retryAfterMs');
           }
-          if ((result.kind === 'retry' || result.kind === 'drop') && row.reason !== undefined) assert.equal(result.reason, row.reason);
+          if ((result.kind === 'retry' || result.kind === 'drop') && row.reason !== undefined)
+            assert.equal(result.reason, row.reason);
           assertNoSecret(entry, 'the SendResult error', errorText(result));
           assertNoSecret(entry, 'a log line', direct.logText());
 

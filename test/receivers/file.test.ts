@@ -17,11 +17,19 @@ const root = mkdtempSync(join(tmpdir(), 'ker-file-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 
-function fileReceiver(options: string, clock: ManualClock): { receiver: Receiver; dir: string; path: string; render: (e: EnrichedEvent) => Payload } {
+function fileReceiver(
+  options: string,
+  clock: ManualClock,
+): { receiver: Receiver; dir: string; path: string; render: (e: EnrichedEvent) => Payload } {
   const dir = join(root, `d${dirs++}`);
   const path = join(dir, 'events.log');
   const config = receiverFromYaml(`- name: f\n  file: { path: ${path}${options} }`);
-  return { receiver: createReceiver(config, { clock, logger: memoryLogger().logger }), dir, path, render: createRenderer(config) };
+  return {
+    receiver: createReceiver(config, { clock, logger: memoryLogger().logger }),
+    dir,
+    path,
+    render: createRenderer(config),
+  };
 }
 
 /** `n` payloads cycling through the real events, each a distinct occurrence. */
@@ -43,8 +51,14 @@ describe('backup names', () => {
       assert.equal(backupTime(`events-${stamp}.log`, 'events-', '.log'), ms);
     });
   }
-  for (const name of ['events.log', 'events-2026-01-02.log', 'other-2026-01-02T03-04-05.006.log', 'events-2026-01-02T03-04-05.006.txt']) {
-    it(`${name} is not a backup of events.log`, () => assert.equal(backupTime(name, 'events-', '.log'), undefined));
+  for (const name of [
+    'events.log',
+    'events-2026-01-02.log',
+    'other-2026-01-02T03-04-05.006.log',
+    'events-2026-01-02T03-04-05.006.txt',
+  ]) {
+    it(`${name} is not a backup of events.log`, () =>
+      assert.equal(backupTime(name, 'events-', '.log'), undefined));
   }
 });
 
@@ -55,7 +69,10 @@ describe('file receiver', () => {
     const first = payloads(render, 3);
     assert.deepEqual(await receiver.send(first, signal), { kind: 'ok' });
     await receiver.close();
-    const again = createReceiver(receiverFromYaml(`- name: f\n  file: { path: ${path} }`), { clock, logger: memoryLogger().logger });
+    const again = createReceiver(receiverFromYaml(`- name: f\n  file: { path: ${path} }`), {
+      clock,
+      logger: memoryLogger().logger,
+    });
     const second = payloads(render, 2);
     await again.send(second, signal);
     await again.close();
@@ -71,15 +88,24 @@ describe('file receiver', () => {
       await clock.advance(1000);
     }
     await receiver.close();
-    const backups = readdirSync(dir).filter((f) => f !== 'events.log').sort();
+    const backups = readdirSync(dir)
+      .filter((f) => f !== 'events.log')
+      .sort();
     assert.equal(backups.length, 2);
     for (const name of backups) assert.match(name, /^events-2026-05-06T07-08-\d\d\.000\.log$/);
     const files = [...backups.map((b) => join(dir, b)), path];
     const sizes = files.map((f) => statSync(f).size);
-    assert.ok(sizes.every((s) => s <= MiB), `sizes ${sizes.join(', ')}`);
+    assert.ok(
+      sizes.every((s) => s <= MiB),
+      `sizes ${sizes.join(', ')}`,
+    );
     const lines = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(0, -1));
     const expected = written.map((p) => p.body);
-    assert.deepEqual(lines, expected.slice(expected.length - lines.length), 'what is kept is the newest, in order, no line split');
+    assert.deepEqual(
+      lines,
+      expected.slice(expected.length - lines.length),
+      'what is kept is the newest, in order, no line split',
+    );
     // The older backup was closed only because its next line would not fit.
     const nextLine = readFileSync(at(files, 1), 'utf8').split('\n')[0] ?? '';
     assert.ok(at(sizes, 0) + Buffer.byteLength(`${nextLine}\n`) > MiB);
@@ -91,10 +117,14 @@ describe('file receiver', () => {
     mkdirSync(dir, { recursive: true });
     const old = `events-${backupStamp(Date.UTC(2026, 0, 8))}.log`;
     const recent = `events-${backupStamp(Date.UTC(2026, 0, 18))}.log`;
-    for (const name of [old, recent, 'other.log', 'events-notastamp.log']) writeFileSync(join(dir, name), 'x\n');
+    for (const name of [old, recent, 'other.log', 'events-notastamp.log'])
+      writeFileSync(join(dir, name), 'x\n');
     await receiver.send(payloads(render, 1), signal);
     await receiver.close();
-    assert.deepEqual(readdirSync(dir).sort(), ['events-notastamp.log', 'events.log', recent, 'other.log'].sort());
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['events-notastamp.log', 'events.log', recent, 'other.log'].sort(),
+    );
   });
 
   it('rotates an existing file at open when the first write would fill it', async () => {
@@ -112,23 +142,40 @@ describe('file receiver', () => {
   it('never overwrites a backup made in the same millisecond', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const { receiver, dir } = fileReceiver(', maxsize: 1', clock);
-    const big = (id: string): Payload => ({ id, body: JSON.stringify({ pad: 'z'.repeat(700 * 1024) }), bytes: 0, templated: {} });
+    const big = (id: string): Payload => ({
+      id,
+      body: JSON.stringify({ pad: 'z'.repeat(700 * 1024) }),
+      bytes: 0,
+      templated: {},
+    });
     await receiver.send([big('a'), big('b'), big('c')], signal);
     await receiver.close();
-    assert.deepEqual(readdirSync(dir).sort(), ['events-2026-01-01T00-00-00.000.log', 'events-2026-01-01T00-00-00.001.log', 'events.log']);
+    assert.deepEqual(readdirSync(dir).sort(), [
+      'events-2026-01-01T00-00-00.000.log',
+      'events-2026-01-01T00-00-00.001.log',
+      'events.log',
+    ]);
   });
 
   it('drops a line larger than maxsize and writes the others', async () => {
     const clock = new ManualClock();
     const { receiver, path, render } = fileReceiver(', maxsize: 1', clock);
     const [a, b] = payloads(render, 2) as [Payload, Payload];
-    const huge: Payload = { id: 'huge', body: JSON.stringify({ pad: 'q'.repeat(MiB) }), bytes: 0, templated: {} };
+    const huge: Payload = {
+      id: 'huge',
+      body: JSON.stringify({ pad: 'q'.repeat(MiB) }),
+      bytes: 0,
+      templated: {},
+    };
     const result = await receiver.send([a, huge, b], signal);
     await receiver.close();
     assert.equal(result.kind, 'partial');
     if (result.kind !== 'partial') return;
     assert.deepEqual(result.retry, []);
-    assert.deepEqual(result.drop.map((d) => [d.index, d.error.message]), [[1, `line of ${MiB + 11} bytes exceeds maxsize (${MiB} bytes)`]]);
+    assert.deepEqual(
+      result.drop.map((d) => [d.index, d.error.message]),
+      [[1, `line of ${MiB + 11} bytes exceeds maxsize (${MiB} bytes)`]],
+    );
     assert.equal(readFileSync(path, 'utf8'), `${a.body}\n${b.body}\n`);
   });
 
@@ -140,6 +187,9 @@ describe('file receiver', () => {
     const receiver = createReceiver(config, { clock, logger: memoryLogger().logger });
     const result = await receiver.send(payloads(createRenderer(config), 2), signal);
     assert.equal(result.kind === 'retry' ? result.reason : result.kind, 'ioError');
-    assert.match(result.kind === 'retry' ? result.error.message : '', /^cannot write: EEXIST: file already exists, mkdir /);
+    assert.match(
+      result.kind === 'retry' ? result.error.message : '',
+      /^cannot write: EEXIST: file already exists, mkdir /,
+    );
   });
 });

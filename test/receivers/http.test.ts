@@ -17,17 +17,27 @@ describe('Retry-After', () => {
     [undefined, undefined],
   ];
   for (const [value, expected] of cases) {
-    it(`${JSON.stringify(value)} → ${String(expected)}`, () => assert.equal(parseRetryAfter(value, NOW), expected));
+    it(`${JSON.stringify(value)} → ${String(expected)}`, () =>
+      assert.equal(parseRetryAfter(value, NOW), expected));
   }
 });
 
 describe('secrets in error text', () => {
   it('finds the credentials an endpoint carries', () => {
-    assert.deepEqual(urlSecrets('https://bob:p%40ss@h.example/x?token=abc123&v=2'), ['bob', 'p%40ss', 'p@ss', 'abc123', '2']);
+    assert.deepEqual(urlSecrets('https://bob:p%40ss@h.example/x?token=abc123&v=2'), [
+      'bob',
+      'p%40ss',
+      'p@ss',
+      'abc123',
+      '2',
+    ]);
     assert.deepEqual(urlSecrets('not a url'), []);
   });
 
   it('hides every occurrence of each secret of 4 characters or more', () => {
-    assert.equal(redactSecrets('key abc123 again abc123, user bob, v=2', ['abc123', 'bob', '2']), 'key [Redacted] again [Redacted], user bob, v=2');
+    assert.equal(
+      redactSecrets('key abc123 again abc123, user bob, v=2', ['abc123', 'bob', '2']),
+      'key [Redacted] again [Redacted], user bob, v=2',
+    );
   });
 });

@@ -77,37 +77,64 @@ describe('opsgenie, dingtalk, wechat: run with the replay source', () => {
       },
     });
     const env = { ...process.env, OG_KEY, DT_TOKEN, DT_SECRET, WX_SECRET };
-    const app = await startApp({ configPath, source: { kind: 'replay', path: events }, metricsAddress: '', logDestination, env });
+    const app = await startApp({
+      configPath,
+      source: { kind: 'replay', path: events },
+      metricsAddress: '',
+      logDestination,
+      env,
+    });
     return { result: await app.done, log };
   }
 
   it('opens the alert, sends every warning to DingTalk (signed) and WeChat (one token); a later NodeReady closes the alert', async () => {
-    const all = readFileSync(EVENTS_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const all = readFileSync(EVENTS_FILE, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const readyLine = all.find((l) => (JSON.parse(l) as RawLine).reason === 'NodeReady') ?? '';
     const ready = JSON.parse(readyLine) as RawLine;
     const node = ready.involvedObject.name ?? '';
-    const notReady = { ...ready, reason: 'NodeNotReady', type: 'Warning', message: `Node ${node} status is now: NodeNotReady`, metadata: { ...ready.metadata, uid: `${ready.metadata.uid}-nr`, name: `${ready.metadata.name}-nr` } };
+    const notReady = {
+      ...ready,
+      reason: 'NodeNotReady',
+      type: 'Warning',
+      message: `Node ${node} status is now: NodeNotReady`,
+      metadata: { ...ready.metadata, uid: `${ready.metadata.uid}-nr`, name: `${ready.metadata.name}-nr` },
+    };
     const sample = all.slice(0, 120).filter((l) => (JSON.parse(l) as RawLine).reason !== 'NodeReady');
     const first = await run('first', [JSON.stringify(notReady), ...sample]);
 
     const alias = `node-${node}-notready`;
     assert.equal(og.alerts.get(alias)?.status, 'open');
     assert.deepEqual(og.alerts.get(alias)?.body.tags, ['node']);
-    const warnings = [notReady, ...sample.map((l) => JSON.parse(l) as RawLine)].filter((e) => e.type === 'Warning');
+    const warnings = [notReady, ...sample.map((l) => JSON.parse(l) as RawLine)].filter(
+      (e) => e.type === 'Warning',
+    );
     assert.ok(warnings.length > 5, `${warnings.length} warnings`);
     const names = (messages: Record<string, unknown>[]): string[] =>
       messages.map((m) => /\nName:(.*) \n/.exec((m.text as { content: string }).content)?.[1] ?? '').sort();
     const expectedNames = [...new Set(warnings.map((w) => w.metadata.name))].sort();
-    assert.deepEqual([...new Set(names(ding.messages))].sort(), expectedNames, 'DingTalk verified every signature and got every warning');
+    assert.deepEqual(
+      [...new Set(names(ding.messages))].sort(),
+      expectedNames,
+      'DingTalk verified every signature and got every warning',
+    );
     assert.deepEqual(names(wx.messages), names(ding.messages), 'WeChat got the same');
     assert.equal(wx.tokensIssued, 1, 'one access token for the whole run');
-    assert.ok((ding.messages[0]?.text as { content: string }).content.startsWith('cluster: e2e\nLevel:Warning \nKind:Node \n'));
+    assert.ok(
+      (ding.messages[0]?.text as { content: string }).content.startsWith(
+        'cluster: e2e\nLevel:Warning \nKind:Node \n',
+      ),
+    );
     assert.equal(first.result.deadLettered, 0);
     assert.equal(first.result.delivered, 1 + ding.messages.length + wx.messages.length);
 
     const second = await run('second', [readyLine]);
     assert.equal(og.alerts.get(alias)?.status, 'closed', 'closed by alias');
-    assert.deepEqual([second.result.accepted, second.result.delivered, second.result.deadLettered], [1, 1, 0]);
+    assert.deepEqual(
+      [second.result.accepted, second.result.delivered, second.result.deadLettered],
+      [1, 1, 0],
+    );
     for (const secret of [OG_KEY, DT_TOKEN, DT_SECRET, WX_SECRET, 'wx-token-']) {
       assert.ok(!first.log.includes(secret) && !second.log.includes(secret), `${secret} in the log`);
     }

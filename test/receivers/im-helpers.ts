@@ -15,16 +15,30 @@ export interface Rig {
   send(events: readonly EnrichedEvent[]): Promise<SendResult>;
 }
 
-export function rig(yaml: string, env: Record<string, string> = {}, clock = new ManualClock(Date.UTC(2026, 0, 1))): Rig {
+export function rig(
+  yaml: string,
+  env: Record<string, string> = {},
+  clock = new ManualClock(Date.UTC(2026, 0, 1)),
+): Rig {
   const config = receiverFromYaml(yaml, env);
   const log = memoryLogger();
   const receiver = createReceiver(config, { clock, logger: log.logger });
   const render = createRenderer(config);
-  return { receiver, render, log, clock, send: (events) => receiver.send(events.map(render), new AbortController().signal) };
+  return {
+    receiver,
+    render,
+    log,
+    clock,
+    send: (events) => receiver.send(events.map(render), new AbortController().signal),
+  };
 }
 
 /** Sends once with a fresh receiver and closes it. */
-export async function sendOnce(yaml: string, events: readonly EnrichedEvent[], env: Record<string, string> = {}): Promise<SendResult> {
+export async function sendOnce(
+  yaml: string,
+  events: readonly EnrichedEvent[],
+  env: Record<string, string> = {},
+): Promise<SendResult> {
   const r = rig(yaml, env);
   try {
     return await r.send(events);
@@ -62,7 +76,11 @@ export function nodeNotReady(): EnrichedEvent {
     reason: 'NodeNotReady',
     type: 'Warning',
     message: `Node ${ready.raw.involvedObject.name ?? ''} status is now: NodeNotReady`,
-    metadata: { ...ready.raw.metadata, uid: `${ready.raw.metadata.uid ?? ''}-notready`, name: `${ready.raw.metadata.name ?? ''}-nr` },
+    metadata: {
+      ...ready.raw.metadata,
+      uid: `${ready.raw.metadata.uid ?? ''}-notready`,
+      name: `${ready.raw.metadata.name ?? ''}-nr`,
+    },
   };
   return { ...ready, raw };
 }

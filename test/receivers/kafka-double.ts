@@ -9,7 +9,9 @@ import type { KafkaConfig, ProducerBatch, ProducerConfig, RecordMetadata } from 
 import type { KafkaClientFactory, KafkaProducerLike } from '../../src/receivers/kafka/index.ts';
 
 const require = createRequire(import.meta.url);
-const protocolErrors = require('kafkajs/src/protocol/error.js') as { createErrorFromCode(code: number): Error & { type: string; retriable: boolean } };
+const protocolErrors = require('kafkajs/src/protocol/error.js') as {
+  createErrorFromCode(code: number): Error & { type: string; retriable: boolean };
+};
 
 /** Broker error codes (Kafka protocol) the tests use. */
 export const CODE = {
@@ -44,7 +46,10 @@ export function kafkajsError(name: string, message: string, metadata: Record<str
 }
 
 export function connectionError(broker = '127.0.0.1:9092'): Error {
-  return new kafkajs.KafkaJSConnectionError(`Connection error: connect ECONNREFUSED ${broker}`, { broker, code: 'ECONNREFUSED' });
+  return new kafkajs.KafkaJSConnectionError(`Connection error: connect ECONNREFUSED ${broker}`, {
+    broker,
+    code: 'ECONNREFUSED',
+  });
 }
 
 export interface SentRecord {
@@ -101,7 +106,9 @@ export class ProducerDouble implements KafkaProducerLike {
       return Promise.reject(err as Error);
     }
     this.accepted.push(call);
-    return Promise.resolve(records.map((r) => ({ topicName: r.topic, partition: 0, errorCode: 0, baseOffset: '0' })));
+    return Promise.resolve(
+      records.map((r) => ({ topicName: r.topic, partition: 0, errorCode: 0, baseOffset: '0' })),
+    );
   }
 
   get acceptedRecords(): SentRecord[] {
@@ -110,8 +117,13 @@ export class ProducerDouble implements KafkaProducerLike {
 }
 
 /** A factory handing out `producer`, remembering the kafkajs settings it was given. */
-export function doubleFactory(producer: ProducerDouble): KafkaClientFactory & { client?: KafkaConfig; producerConfig?: ProducerConfig } {
-  const factory: KafkaClientFactory & { client?: KafkaConfig; producerConfig?: ProducerConfig } = (client, producerConfig) => {
+export function doubleFactory(
+  producer: ProducerDouble,
+): KafkaClientFactory & { client?: KafkaConfig; producerConfig?: ProducerConfig } {
+  const factory: KafkaClientFactory & { client?: KafkaConfig; producerConfig?: ProducerConfig } = (
+    client,
+    producerConfig,
+  ) => {
     factory.client = client;
     factory.producerConfig = producerConfig;
     return producer;

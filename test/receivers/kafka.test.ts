@@ -21,9 +21,25 @@ import type { KafkaOptions } from '../../src/receivers/kafka/index.ts';
 import { createReceiver } from '../../src/receivers/registry.ts';
 import type { Receiver, SendResult } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { Counts, MemoryDeadLetter, memoryLogger, realEvents, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
+import {
+  Counts,
+  MemoryDeadLetter,
+  memoryLogger,
+  realEvents,
+  receiverFromYaml,
+  someEvents,
+  until,
+} from '../output/helpers.ts';
 import { freePort } from './rsyslog.ts';
-import { CODE, ProducerDouble, brokerError, connectionError, doubleFactory, kafkajsError, retriesExhausted } from './kafka-double.ts';
+import {
+  CODE,
+  ProducerDouble,
+  brokerError,
+  connectionError,
+  doubleFactory,
+  kafkajsError,
+  retriesExhausted,
+} from './kafka-double.ts';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const signal = new AbortController().signal;
@@ -33,13 +49,19 @@ function kafka(block: string, producer = new ProducerDouble(), env: Record<strin
   const config = receiverFromYaml(`- name: k\n  kafka:\n    ${block.split('\n').join('\n    ')}`, env);
   const factory = doubleFactory(producer);
   const logs = memoryLogger();
-  const receiver = createKafkaReceiver('k', config.options as KafkaOptions, { clock, logger: logs.logger, batch: config.batch }, factory);
+  const receiver = createKafkaReceiver(
+    'k',
+    config.options as KafkaOptions,
+    { clock, logger: logs.logger, batch: config.batch },
+    factory,
+  );
   return { config, receiver, producer, factory, logs, render: createRenderer(config) };
 }
 
 function summary(result: SendResult): unknown[] {
   if (result.kind === 'ok') return ['ok'];
-  if (result.kind === 'partial') return ['partial', result.retry, result.drop.map((d) => d.index), result.reason];
+  if (result.kind === 'partial')
+    return ['partial', result.retry, result.drop.map((d) => d.index), result.reason];
   return [result.kind, result.reason];
 }
 
@@ -63,8 +85,15 @@ describe('kafka producer settings', () => {
     const ssl = factory.client?.ssl as { ca: Buffer; cert: Buffer; key: Buffer; rejectUnauthorized: boolean };
     assert.deepEqual(factory.client?.brokers, ['127.0.0.1:9092']);
     assert.equal(factory.client?.clientId, 'router-1');
-    assert.deepEqual([String(ssl.ca), String(ssl.cert), String(ssl.key), ssl.rejectUnauthorized], ['ca.pem-bytes', 'cert.pem-bytes', 'key.pem-bytes', true]);
-    assert.deepEqual(factory.client?.sasl, { mechanism: 'scram-sha-512', username: 'svc', password: 'kp-secret-9876' });
+    assert.deepEqual(
+      [String(ssl.ca), String(ssl.cert), String(ssl.key), ssl.rejectUnauthorized],
+      ['ca.pem-bytes', 'cert.pem-bytes', 'key.pem-bytes', true],
+    );
+    assert.deepEqual(factory.client?.sasl, {
+      mechanism: 'scram-sha-512',
+      username: 'svc',
+      password: 'kp-secret-9876',
+    });
     assert.equal(factory.producerConfig?.idempotent, true);
     assert.equal(factory.producerConfig?.allowAutoTopicCreation, false);
   });
@@ -72,21 +101,30 @@ describe('kafka producer settings', () => {
   it('leaves TLS and SASL off by default; insecureSkipVerify turns verification off', () => {
     assert.equal(kafka(BASE).factory.client?.ssl, false);
     assert.equal(kafka(BASE).factory.client?.sasl, undefined);
-    const ssl = kafka(`${BASE}\ntls: { enable: true, insecureSkipVerify: true }`).factory.client?.ssl as { rejectUnauthorized: boolean };
+    const ssl = kafka(`${BASE}\ntls: { enable: true, insecureSkipVerify: true }`).factory.client?.ssl as {
+      rejectUnauthorized: boolean;
+    };
     assert.equal(ssl.rejectUnauthorized, false);
   });
 });
 
 describe('kafka sendBatch', () => {
   it('one sendBatch per batch, grouped by the rendered topic; key = uid; acks all; gzip', async () => {
-    const { receiver, producer, render } = kafka(`topic: 'events-{{ .Type | lower }}'\nbrokers: [b:9092]\ncompressionCodec: gzip`);
+    const { receiver, producer, render } = kafka(
+      `topic: 'events-{{ .Type | lower }}'\nbrokers: [b:9092]\ncompressionCodec: gzip`,
+    );
     const events = someEvents(20);
     const payloads = events.map(render);
     assert.deepEqual(await receiver.send(payloads, signal), { kind: 'ok' });
     assert.equal(producer.calls.length, 1);
     const call = producer.calls[0];
     assert.deepEqual([call?.acks, call?.compression], [-1, kafkajs.CompressionTypes.GZIP]);
-    const byTopic = (type: string) => events.flatMap((e, i) => ((e.raw.type ?? '').toLowerCase() === type ? [[`events-${type}`, e.raw.metadata.uid, payloads[i]?.body, payloads[i]?.id]] : []));
+    const byTopic = (type: string) =>
+      events.flatMap((e, i) =>
+        (e.raw.type ?? '').toLowerCase() === type
+          ? [[`events-${type}`, e.raw.metadata.uid, payloads[i]?.body, payloads[i]?.id]]
+          : [],
+      );
     assert.deepEqual(
       call?.records.map((r) => [r.topic, r.key, r.value, r.headers['idempotency-key']]),
       [...byTopic('normal'), ...byTopic('warning')].filter((r) => r.length > 0),
@@ -97,14 +135,21 @@ describe('kafka sendBatch', () => {
   });
 
   it('renders the key template', async () => {
-    const { receiver, producer, render } = kafka(`${BASE}\nkey: '{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Name }}'`);
+    const { receiver, producer, render } = kafka(
+      `${BASE}\nkey: '{{ .InvolvedObject.Namespace }}/{{ .InvolvedObject.Name }}'`,
+    );
     const events = someEvents(3);
     await receiver.send(events.map(render), signal);
-    assert.deepEqual(producer.calls[0]?.records.map((r) => r.key), events.map((e) => `${e.raw.involvedObject.namespace ?? ''}/${e.raw.involvedObject.name ?? ''}`));
+    assert.deepEqual(
+      producer.calls[0]?.records.map((r) => r.key),
+      events.map((e) => `${e.raw.involvedObject.namespace ?? ''}/${e.raw.involvedObject.name ?? ''}`),
+    );
   });
 
   it('an event whose topic renders illegal is dead-lettered before sending; the rest go', async () => {
-    const { receiver, producer, render } = kafka(`topic: '{{ if eq .Type "Warning" }}bad topic!{{ else }}events{{ end }}'\nbrokers: [b:9092]`);
+    const { receiver, producer, render } = kafka(
+      `topic: '{{ if eq .Type "Warning" }}bad topic!{{ else }}events{{ end }}'\nbrokers: [b:9092]`,
+    );
     const events = someEvents(30);
     const result = await receiver.send(events.map(render), signal);
     const warnings = events.flatMap((e, i) => (e.raw.type === 'Warning' ? [i] : []));
@@ -112,26 +157,84 @@ describe('kafka sendBatch', () => {
     assert.equal(result.kind, 'partial');
     if (result.kind !== 'partial') return;
     assert.deepEqual(result.retry, []);
-    assert.deepEqual(result.drop.map((d) => d.index), warnings);
-    assert.equal(result.drop[0]?.error.message, 'topic "bad topic!" is not a legal Kafka topic name ([a-zA-Z0-9._-])');
+    assert.deepEqual(
+      result.drop.map((d) => d.index),
+      warnings,
+    );
+    assert.equal(
+      result.drop[0]?.error.message,
+      'topic "bad topic!" is not a legal Kafka topic name ([a-zA-Z0-9._-])',
+    );
     assert.equal(producer.calls[0]?.records.length, events.length - warnings.length);
   });
 });
 
 describe('kafka answer → action', () => {
   const rows: { name: string; fail: () => Error; expected: unknown[] }[] = [
-    { name: 'NOT_LEADER_FOR_PARTITION after kafkajs retries', fail: () => retriesExhausted(brokerError(CODE.NOT_LEADER_FOR_PARTITION)), expected: ['retry', 'serverError'] },
-    { name: 'NOT_ENOUGH_REPLICAS after kafkajs retries', fail: () => retriesExhausted(brokerError(CODE.NOT_ENOUGH_REPLICAS)), expected: ['retry', 'serverError'] },
-    { name: 'REQUEST_TIMED_OUT', fail: () => retriesExhausted(brokerError(CODE.REQUEST_TIMED_OUT)), expected: ['retry', 'timeout'] },
-    { name: 'connection refused', fail: () => retriesExhausted(connectionError()), expected: ['retry', 'network'] },
-    { name: 'connection closed', fail: () => kafkajsError('KafkaJSConnectionClosedError', 'Closed connection', { host: 'b', port: 9092 }), expected: ['retry', 'network'] },
-    { name: 'request timeout', fail: () => kafkajsError('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out', { broker: 'b:9092' }), expected: ['retry', 'timeout'] },
-    { name: 'producer disconnected (retriable KafkaJSError)', fail: () => new kafkajs.KafkaJSError('The producer is disconnected'), expected: ['retry', 'network'] },
-    { name: 'OUT_OF_ORDER_SEQUENCE_NUMBER (new producer id next time)', fail: () => brokerError(CODE.OUT_OF_ORDER_SEQUENCE_NUMBER), expected: ['retry', 'serverError'] },
-    { name: 'MESSAGE_TOO_LARGE', fail: () => brokerError(CODE.MESSAGE_TOO_LARGE), expected: ['drop', 'clientError'] },
-    { name: 'TOPIC_AUTHORIZATION_FAILED', fail: () => brokerError(CODE.TOPIC_AUTHORIZATION_FAILED), expected: ['drop', 'clientError'] },
-    { name: 'INVALID_TOPIC_EXCEPTION', fail: () => brokerError(CODE.INVALID_TOPIC_EXCEPTION), expected: ['drop', 'clientError'] },
-    { name: 'kafkajs "Invalid topic"', fail: () => new kafkajs.KafkaJSNonRetriableError('Invalid topic'), expected: ['drop', 'clientError'] },
+    {
+      name: 'NOT_LEADER_FOR_PARTITION after kafkajs retries',
+      fail: () => retriesExhausted(brokerError(CODE.NOT_LEADER_FOR_PARTITION)),
+      expected: ['retry', 'serverError'],
+    },
+    {
+      name: 'NOT_ENOUGH_REPLICAS after kafkajs retries',
+      fail: () => retriesExhausted(brokerError(CODE.NOT_ENOUGH_REPLICAS)),
+      expected: ['retry', 'serverError'],
+    },
+    {
+      name: 'REQUEST_TIMED_OUT',
+      fail: () => retriesExhausted(brokerError(CODE.REQUEST_TIMED_OUT)),
+      expected: ['retry', 'timeout'],
+    },
+    {
+      name: 'connection refused',
+      fail: () => retriesExhausted(connectionError()),
+      expected: ['retry', 'network'],
+    },
+    {
+      name: 'connection closed',
+      fail: () =>
+        kafkajsError('KafkaJSConnectionClosedError', 'Closed connection', { host: 'b', port: 9092 }),
+      expected: ['retry', 'network'],
+    },
+    {
+      name: 'request timeout',
+      fail: () =>
+        kafkajsError('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out', {
+          broker: 'b:9092',
+        }),
+      expected: ['retry', 'timeout'],
+    },
+    {
+      name: 'producer disconnected (retriable KafkaJSError)',
+      fail: () => new kafkajs.KafkaJSError('The producer is disconnected'),
+      expected: ['retry', 'network'],
+    },
+    {
+      name: 'OUT_OF_ORDER_SEQUENCE_NUMBER (new producer id next time)',
+      fail: () => brokerError(CODE.OUT_OF_ORDER_SEQUENCE_NUMBER),
+      expected: ['retry', 'serverError'],
+    },
+    {
+      name: 'MESSAGE_TOO_LARGE',
+      fail: () => brokerError(CODE.MESSAGE_TOO_LARGE),
+      expected: ['drop', 'clientError'],
+    },
+    {
+      name: 'TOPIC_AUTHORIZATION_FAILED',
+      fail: () => brokerError(CODE.TOPIC_AUTHORIZATION_FAILED),
+      expected: ['drop', 'clientError'],
+    },
+    {
+      name: 'INVALID_TOPIC_EXCEPTION',
+      fail: () => brokerError(CODE.INVALID_TOPIC_EXCEPTION),
+      expected: ['drop', 'clientError'],
+    },
+    {
+      name: 'kafkajs "Invalid topic"',
+      fail: () => new kafkajs.KafkaJSNonRetriableError('Invalid topic'),
+      expected: ['drop', 'clientError'],
+    },
   ];
   for (const row of rows) {
     it(`${row.name} → ${row.expected.join(' ')}`, async () => {
@@ -160,12 +263,22 @@ describe('kafka answer → action', () => {
 
   it('SASL refused → dead letter, and neither password nor username leaks into the error or the log', async () => {
     const producer = new ProducerDouble();
-    producer.connectError = kafkajsError('KafkaJSSASLAuthenticationError', 'SASL PLAIN authentication failed for svc-user with kp-secret-9876: Authentication failed');
-    const { receiver, render, logs } = kafka(`${BASE}\nsasl: { enable: true, username: svc-user, password: '\${PW}' }`, producer, { PW: 'kp-secret-9876' });
+    producer.connectError = kafkajsError(
+      'KafkaJSSASLAuthenticationError',
+      'SASL PLAIN authentication failed for svc-user with kp-secret-9876: Authentication failed',
+    );
+    const { receiver, render, logs } = kafka(
+      `${BASE}\nsasl: { enable: true, username: svc-user, password: '\${PW}' }`,
+      producer,
+      { PW: 'kp-secret-9876' },
+    );
     const result = await receiver.send([render(realEvents()[0] as never)], signal);
     assert.deepEqual(summary(result), ['drop', 'clientError']);
     const message = result.kind === 'drop' ? result.error.message : '';
-    assert.equal(message, 'kafka: KafkaJSSASLAuthenticationError: SASL PLAIN authentication failed for [Redacted] with [Redacted]: Authentication failed');
+    assert.equal(
+      message,
+      'kafka: KafkaJSSASLAuthenticationError: SASL PLAIN authentication failed for [Redacted] with [Redacted]: Authentication failed',
+    );
     assert.ok(!logs.text().includes('kp-secret-9876'));
   });
 });
@@ -199,22 +312,36 @@ describe('kafka partial failures', () => {
     const huge = { ...payloads[1], body: `"${'x'.repeat(60_000)}"` } as (typeof payloads)[number];
     const result = await receiver.send([payloads[0], huge, payloads[2]] as typeof payloads, signal);
     assert.deepEqual(summary(result), ['partial', [], [1], undefined]);
-    assert.deepEqual(producer.acceptedRecords.map((r) => r.value), [payloads[0]?.body, payloads[2]?.body]);
+    assert.deepEqual(
+      producer.acceptedRecords.map((r) => r.value),
+      [payloads[0]?.body, payloads[2]?.body],
+    );
   });
 
   it('through an Output: refused topic dead-lettered, leader moves retried, every other event delivered exactly once', async () => {
     const producer = new ProducerDouble();
     let failures = 0;
     producer.handler = (call) => {
-      if (call.records.some((r) => r.topic === 'events-warning')) throw brokerError(CODE.TOPIC_AUTHORIZATION_FAILED);
+      if (call.records.some((r) => r.topic === 'events-warning'))
+        throw brokerError(CODE.TOPIC_AUTHORIZATION_FAILED);
       if (failures++ < 3) throw retriesExhausted(brokerError(CODE.NOT_LEADER_FOR_PARTITION));
     };
     const out = kafka(`topic: 'events-{{ .Type | lower }}'\nbrokers: [b:9092]`, producer);
-    const config: ReceiverConfig = { ...out.config, retry: { maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 600_000 } };
+    const config: ReceiverConfig = {
+      ...out.config,
+      retry: { maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 600_000 },
+    };
     const outputClock = new ManualClock();
     const counts = new Counts();
     const deadLetter = new MemoryDeadLetter();
-    const output = createOutput(config, { receiver: out.receiver, deadLetter, clock: outputClock, logger: out.logs.logger, observer: counts, random: () => 1 });
+    const output = createOutput(config, {
+      receiver: out.receiver,
+      deadLetter,
+      clock: outputClock,
+      logger: out.logs.logger,
+      observer: counts,
+      random: () => 1,
+    });
     const events = someEvents(120);
     for (const e of events) await output.push(e);
     while (counts.settledN < events.length) {
@@ -224,9 +351,15 @@ describe('kafka partial failures', () => {
     await output.drain(outputClock.now() + 1000);
     const warnings = events.filter((e) => e.raw.type === 'Warning');
     assert.equal(deadLetter.records.length, warnings.length);
-    assert.ok(deadLetter.records.every((r) => r.reason === 'clientError' && r.error.includes('TOPIC_AUTHORIZATION_FAILED')));
+    assert.ok(
+      deadLetter.records.every(
+        (r) => r.reason === 'clientError' && r.error.includes('TOPIC_AUTHORIZATION_FAILED'),
+      ),
+    );
     const delivered = producer.acceptedRecords.map((r) => r.headers['idempotency-key']);
-    const expected = events.filter((e) => e.raw.type !== 'Warning').map((e) => `${e.raw.metadata.uid ?? ''}-${e.occurrence}`);
+    const expected = events
+      .filter((e) => e.raw.type !== 'Warning')
+      .map((e) => `${e.raw.metadata.uid ?? ''}-${e.occurrence}`);
     assert.deepEqual([...delivered].sort(), [...expected].sort(), 'every other event once');
     assert.ok(counts.retriedN > 0, 'the leader moves were retried');
   });
@@ -250,14 +383,27 @@ describe('kafka with the real kafkajs client (no broker: a closed port)', () => 
 describe('kafka config', () => {
   const cases: { block: string; problem?: string }[] = [
     { block: `${BASE}\nversion: 2.8.0\ncompressionCodec: none\nsentUpdateEvent: true` },
-    { block: `${BASE}\ncompressionCodec: snappy`, problem: 'kafka.compressionCodec: snappy is not supported: kafkajs compresses only with gzip natively (use none or gzip)' },
+    {
+      block: `${BASE}\ncompressionCodec: snappy`,
+      problem:
+        'kafka.compressionCodec: snappy is not supported: kafkajs compresses only with gzip natively (use none or gzip)',
+    },
     { block: `${BASE}\ncompressionCodec: zstd`, problem: 'kafka.compressionCodec: zstd is not supported' },
     { block: `${BASE}\ncompressionCodec: lz4`, problem: 'kafka.compressionCodec: lz4 is not supported' },
-    { block: `${BASE}\nsasl: { enable: true, username: u, password: p, mechanism: gssapi }`, problem: 'kafka.sasl.mechanism: must be one of plain | sha256 | sha512' },
-    { block: `${BASE}\nsasl: { enable: true, username: u }`, problem: 'kafka.sasl.password: is required when sasl.enable is true' },
+    {
+      block: `${BASE}\nsasl: { enable: true, username: u, password: p, mechanism: gssapi }`,
+      problem: 'kafka.sasl.mechanism: must be one of plain | sha256 | sha512',
+    },
+    {
+      block: `${BASE}\nsasl: { enable: true, username: u }`,
+      problem: 'kafka.sasl.password: is required when sasl.enable is true',
+    },
     { block: 'topic: t\nbrokers: []', problem: 'kafka.brokers' },
     { block: `topic: '{{ .Reason'\nbrokers: [b:1]`, problem: 'kafka.topic: 1:' },
-    { block: `${BASE}\ntls: { enable: true, certFile: c.pem }`, problem: 'kafka.tls.keyFile: is required when certFile is set' },
+    {
+      block: `${BASE}\ntls: { enable: true, certFile: c.pem }`,
+      problem: 'kafka.tls.keyFile: is required when certFile is set',
+    },
   ];
   for (const c of cases) {
     it(`${c.block.replace(/\s+/g, ' ')} → ${c.problem ?? 'valid'}`, () => {
@@ -282,18 +428,41 @@ describe('kafka: run with the replay source', () => {
 
   it('routes real events to kafka: every routed event in a sendBatch once, keyed by uid, on its rendered topic', async () => {
     const file = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 300);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 300);
     writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n`);
-    const yaml = ['route:', '  routes:', '    - match:', '        - receiver: k', 'receivers:', '  - name: k', '    kafka:', `      topic: 'kube-{{ .InvolvedObject.Kind | lower }}'`, '      brokers: ["kafka-0.kafka:9092"]', ''];
+    const yaml = [
+      'route:',
+      '  routes:',
+      '    - match:',
+      '        - receiver: k',
+      'receivers:',
+      '  - name: k',
+      '    kafka:',
+      `      topic: 'kube-{{ .InvolvedObject.Kind | lower }}'`,
+      '      brokers: ["kafka-0.kafka:9092"]',
+      '',
+    ];
     writeFileSync(join(dir, 'config.yaml'), yaml.join('\n'));
     const silent = new Writable({ write: (_c, _e, done) => done() });
-    const app = await startApp({ configPath: join(dir, 'config.yaml'), source: { kind: 'replay', path: join(dir, 'events.ndjson') }, metricsAddress: '', logDestination: silent });
+    const app = await startApp({
+      configPath: join(dir, 'config.yaml'),
+      source: { kind: 'replay', path: join(dir, 'events.ndjson') },
+      metricsAddress: '',
+      logDestination: silent,
+    });
     const result = await app.done;
     assert.ok(result.accepted > 200, `accepted ${result.accepted}`);
     assert.equal(result.delivered, result.accepted);
     const records = producer.acceptedRecords;
     assert.equal(records.length, result.accepted);
-    assert.equal(new Set(records.map((r) => r.headers['idempotency-key'])).size, records.length, 'none twice');
+    assert.equal(
+      new Set(records.map((r) => r.headers['idempotency-key'])).size,
+      records.length,
+      'none twice',
+    );
     assert.ok(producer.calls.length < records.length, 'batched');
     for (const r of records) {
       const doc = JSON.parse(r.value) as { metadata: { uid: string }; involvedObject: { kind: string } };

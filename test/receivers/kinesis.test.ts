@@ -16,7 +16,14 @@ import { createReceiver } from '../../src/receivers/registry.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
-import { AWS_TEST_CREDENTIALS, Kinesalite, awsError, putRecordsAnswer, startAwsServer, useTestCredentials } from './aws-servers.ts';
+import {
+  AWS_TEST_CREDENTIALS,
+  Kinesalite,
+  awsError,
+  putRecordsAnswer,
+  startAwsServer,
+  useTestCredentials,
+} from './aws-servers.ts';
 import type { AwsAnswer, AwsServer } from './aws-servers.ts';
 
 const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
@@ -44,7 +51,12 @@ function summary(result: SendResult): unknown[] {
     case 'drop':
       return ['drop', result.reason, result.error.message];
     case 'partial':
-      return ['partial', result.retry, result.drop.map((d) => [d.index, d.reason, d.error.message]), result.reason];
+      return [
+        'partial',
+        result.retry,
+        result.drop.map((d) => [d.index, d.reason, d.error.message]),
+        result.reason,
+      ];
   }
 }
 
@@ -59,16 +71,38 @@ function configProblems(item: string): string {
 
 describe('kinesis config', () => {
   const cases: { name: string; item: string; problem: RegExp }[] = [
-    { name: 'maxEvents above 500', item: '- name: k\n  kinesis: { streamName: s, region: eu-west-1 }\n  batch: { maxEvents: 501 }', problem: /batch\.maxEvents: 501 is above the kinesis limit of 500/ },
-    { name: 'maxBytes above 5 MiB', item: '- name: k\n  kinesis: { streamName: s, region: eu-west-1 }\n  batch: { maxBytes: 5242881 }', problem: /batch\.maxBytes: 5242881 is above the kinesis limit of 5242880/ },
-    { name: 'a stream name Kinesis refuses', item: '- name: k\n  kinesis: { streamName: "my stream", region: eu-west-1 }', problem: /kinesis\.streamName: must be 1-128 characters/ },
-    { name: 'a partitionKey template that does not parse', item: '- name: k\n  kinesis: { streamName: s, partitionKey: "{{ .Reason" }', problem: /kinesis\.partitionKey/ },
-    { name: 'an endpoint that is not a URL', item: '- name: k\n  kinesis: { streamName: s, endpoint: "localhost:4567" }', problem: /kinesis\.endpoint: must be an http/ },
+    {
+      name: 'maxEvents above 500',
+      item: '- name: k\n  kinesis: { streamName: s, region: eu-west-1 }\n  batch: { maxEvents: 501 }',
+      problem: /batch\.maxEvents: 501 is above the kinesis limit of 500/,
+    },
+    {
+      name: 'maxBytes above 5 MiB',
+      item: '- name: k\n  kinesis: { streamName: s, region: eu-west-1 }\n  batch: { maxBytes: 5242881 }',
+      problem: /batch\.maxBytes: 5242881 is above the kinesis limit of 5242880/,
+    },
+    {
+      name: 'a stream name Kinesis refuses',
+      item: '- name: k\n  kinesis: { streamName: "my stream", region: eu-west-1 }',
+      problem: /kinesis\.streamName: must be 1-128 characters/,
+    },
+    {
+      name: 'a partitionKey template that does not parse',
+      item: '- name: k\n  kinesis: { streamName: s, partitionKey: "{{ .Reason" }',
+      problem: /kinesis\.partitionKey/,
+    },
+    {
+      name: 'an endpoint that is not a URL',
+      item: '- name: k\n  kinesis: { streamName: s, endpoint: "localhost:4567" }',
+      problem: /kinesis\.endpoint: must be an http/,
+    },
   ];
   for (const c of cases) it(`rejects ${c.name}`, () => assert.match(configProblems(c.item), c.problem));
 
   it('accepts the exporter config (streamName, region, layout, sentUpdateEvent) and defaults to the API caps', () => {
-    const config = receiverFromYaml('- name: k\n  kinesis:\n    streamName: kube-events\n    region: us-west-2\n    sentUpdateEvent: true\n    layout: { reason: "{{ .Reason }}" }');
+    const config = receiverFromYaml(
+      '- name: k\n  kinesis:\n    streamName: kube-events\n    region: us-west-2\n    sentUpdateEvent: true\n    layout: { reason: "{{ .Reason }}" }',
+    );
     assert.deepEqual(config.batch, { maxEvents: 500, maxBytes: 5_242_880, flushIntervalMs: 1000 });
   });
 
@@ -77,7 +111,10 @@ describe('kinesis config', () => {
     assert.equal(partitionKeyOf(p, false), '0b1c-77');
     assert.equal(partitionKeyOf({ ...p, templated: { partitionKey: 'kube-system' } }, true), 'kube-system');
     assert.equal(partitionKeyOf({ ...p, templated: { partitionKey: '' } }, true), '0b1c-77');
-    assert.equal(partitionKeyOf({ ...p, templated: { partitionKey: 'é'.repeat(300) } }, true), 'é'.repeat(256));
+    assert.equal(
+      partitionKeyOf({ ...p, templated: { partitionKey: 'é'.repeat(300) } }, true),
+      'é'.repeat(256),
+    );
   });
 });
 
@@ -93,7 +130,9 @@ describe('kinesis against kinesalite', () => {
   after(() => kl.stop());
 
   it('puts a batch with PutRecords: every record readable with GetRecords, data = payload, key = uid', async () => {
-    const { receiver, payloads } = kinesis(`- name: k\n  kinesis: { streamName: events, region: us-east-1, endpoint: "${kl.endpoint}" }`);
+    const { receiver, payloads } = kinesis(
+      `- name: k\n  kinesis: { streamName: events, region: us-east-1, endpoint: "${kl.endpoint}" }`,
+    );
     const batch = payloads(40);
     assert.deepEqual(await receiver.send(batch, signal), { kind: 'ok' });
     await receiver.close();
@@ -105,7 +144,9 @@ describe('kinesis against kinesalite', () => {
   });
 
   it('uses the partitionKey template, and the uid where it renders empty', async () => {
-    const { receiver, payloads } = kinesis(`- name: k\n  kinesis: { streamName: keyed, endpoint: "${kl.endpoint}", partitionKey: "{{ .InvolvedObject.Namespace }}" }`);
+    const { receiver, payloads } = kinesis(
+      `- name: k\n  kinesis: { streamName: keyed, endpoint: "${kl.endpoint}", partitionKey: "{{ .InvolvedObject.Namespace }}" }`,
+    );
     const batch = payloads(30, 100);
     assert.deepEqual(await receiver.send(batch, signal), { kind: 'ok' });
     await receiver.close();
@@ -124,18 +165,37 @@ describe('kinesis against kinesalite', () => {
     batch.splice(7, 0, payload('uid-huge', 1024 * 1024));
     const result = await receiver.send(batch, signal);
     await receiver.close();
-    assert.deepEqual(summary(result), ['partial', [], [[7, 'clientError', 'record is 1048584 bytes (data and partition key), above the Kinesis limit of 1048576 per record']], 'serverError']);
+    assert.deepEqual(summary(result), [
+      'partial',
+      [],
+      [
+        [
+          7,
+          'clientError',
+          'record is 1048584 bytes (data and partition key), above the Kinesis limit of 1048576 per record',
+        ],
+      ],
+      'serverError',
+    ]);
     const stored = await kl.readAll('big');
     assert.equal(stored.length, 400);
-    assert.deepEqual(new Set(stored.map((r) => r.partitionKey)), new Set(batch.filter((_, i) => i !== 7).map((p) => p.id.replace(/-1$/, ''))));
+    assert.deepEqual(
+      new Set(stored.map((r) => r.partitionKey)),
+      new Set(batch.filter((_, i) => i !== 7).map((p) => p.id.replace(/-1$/, ''))),
+    );
   });
 
-  it('a stream that does not exist: dead letter with Kinesis\' message', async () => {
-    const { receiver, payloads } = kinesis(`- name: k\n  kinesis: { streamName: missing, endpoint: "${kl.endpoint}" }`);
+  it("a stream that does not exist: dead letter with Kinesis' message", async () => {
+    const { receiver, payloads } = kinesis(
+      `- name: k\n  kinesis: { streamName: missing, endpoint: "${kl.endpoint}" }`,
+    );
     const result = await receiver.send(payloads(2), signal);
     await receiver.close();
     assert.deepEqual(summary(result).slice(0, 2), ['drop', 'clientError']);
-    assert.match(summary(result)[2] as string, /^Kinesis PutRecords failed: ResourceNotFoundException \(HTTP 400\): .*missing/);
+    assert.match(
+      summary(result)[2] as string,
+      /^Kinesis PutRecords failed: ResourceNotFoundException \(HTTP 400\): .*missing/,
+    );
   });
 });
 
@@ -147,7 +207,8 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
   });
   after(() => server.close());
 
-  const item = () => `- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: 300 }`;
+  const item = () =>
+    `- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: 300 }`;
 
   async function answer(a: AwsAnswer | undefined, n = 1): Promise<SendResult> {
     server.handler = () => a;
@@ -169,8 +230,14 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
     const req = server.requests[before];
     assert.equal(req?.target, 'Kinesis_20131202.PutRecords');
     assert.equal(req?.body['StreamName'], 's');
-    assert.deepEqual(req?.records.map((r) => r.data), batch.map((p) => p.body));
-    assert.match(String(req?.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIAKERTEST7EXAMPLE1\/\d{8}\/us-east-1\/kinesis\/aws4_request/);
+    assert.deepEqual(
+      req?.records.map((r) => r.data),
+      batch.map((p) => p.body),
+    );
+    assert.match(
+      String(req?.headers.authorization),
+      /^AWS4-HMAC-SHA256 Credential=AKIAKERTEST7EXAMPLE1\/\d{8}\/us-east-1\/kinesis\/aws4_request/,
+    );
   });
 
   it('splits a batch whose data and partition keys pass 5 MiB into calls within the cap', async () => {
@@ -178,40 +245,126 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
     const before = server.requests.length;
     const { receiver } = kinesis(item());
     // 400 × 13,100 bytes of data fits the output's 5 MiB batch; the 36-byte keys push a single call over.
-    const batch = Array.from({ length: 400 }, (_, i) => payload(`uid-${String(i).padStart(4, '0')}-aaaaaaaaaaaaaaaaaaaaaaaaaa`, 13_100));
+    const batch = Array.from({ length: 400 }, (_, i) =>
+      payload(`uid-${String(i).padStart(4, '0')}-aaaaaaaaaaaaaaaaaaaaaaaaaa`, 13_100),
+    );
     assert.ok(batch.reduce((n, p) => n + p.bytes, 0) <= 5 * 1024 * 1024);
     assert.deepEqual(await receiver.send(batch, signal), { kind: 'ok' });
     await receiver.close();
     const calls = server.requests.slice(before);
     assert.equal(calls.length, 2);
-    for (const call of calls) assert.ok(call.records.reduce((n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.partitionKey ?? ''), 0) <= 5 * 1024 * 1024);
-    assert.deepEqual(calls.flatMap((c) => c.records.map((r) => r.data)), batch.map((p) => p.body));
+    for (const call of calls)
+      assert.ok(
+        call.records.reduce(
+          (n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.partitionKey ?? ''),
+          0,
+        ) <=
+          5 * 1024 * 1024,
+      );
+    assert.deepEqual(
+      calls.flatMap((c) => c.records.map((r) => r.data)),
+      batch.map((p) => p.body),
+    );
   });
 
   const table: { scenario: string; answer: AwsAnswer | undefined; expected: unknown[] }[] = [
     { scenario: 'all stored', answer: putRecordsAnswer([undefined, undefined, undefined]), expected: ['ok'] },
-    { scenario: 'ResourceNotFoundException', answer: awsError(400, 'ResourceNotFoundException', 'Stream s under account 111122223333 not found.'), expected: ['drop', 'clientError', 'Kinesis PutRecords failed: ResourceNotFoundException (HTTP 400): Stream s under account 111122223333 not found.'] },
-    { scenario: 'ValidationException', answer: awsError(400, 'ValidationException', '1 validation error detected'), expected: ['drop', 'clientError', 'Kinesis PutRecords failed: ValidationException (HTTP 400): 1 validation error detected'] },
-    { scenario: 'AccessDeniedException', answer: awsError(400, 'AccessDeniedException', 'User is not authorized to perform: kinesis:PutRecords'), expected: ['drop', 'clientError', 'Kinesis PutRecords failed: AccessDeniedException (HTTP 400): User is not authorized to perform: kinesis:PutRecords'] },
-    { scenario: 'whole call throttled', answer: awsError(400, 'ProvisionedThroughputExceededException', 'Rate exceeded'), expected: ['retry', 'rateLimited', 'Kinesis PutRecords failed: ProvisionedThroughputExceededException (HTTP 400): Rate exceeded'] },
-    { scenario: 'KMSThrottlingException', answer: awsError(400, 'KMSThrottlingException', 'KMS rate exceeded'), expected: ['retry', 'rateLimited', 'Kinesis PutRecords failed: KMSThrottlingException (HTTP 400): KMS rate exceeded'] },
-    { scenario: 'ExpiredTokenException', answer: awsError(400, 'ExpiredTokenException', 'The security token included in the request is expired'), expected: ['retry', 'serverError', 'Kinesis PutRecords failed: ExpiredTokenException (HTTP 400): The security token included in the request is expired'] },
-    { scenario: 'InternalFailure', answer: awsError(500, 'InternalFailure', 'Internal service failure.'), expected: ['retry', 'serverError', 'Kinesis PutRecords failed: InternalFailure (HTTP 500): Internal service failure.'] },
-    { scenario: '503 ServiceUnavailable', answer: awsError(503, 'ServiceUnavailable', 'Service unavailable'), expected: ['retry', 'serverError', 'Kinesis PutRecords failed: ServiceUnavailable (HTTP 503): Service unavailable'] },
+    {
+      scenario: 'ResourceNotFoundException',
+      answer: awsError(400, 'ResourceNotFoundException', 'Stream s under account 111122223333 not found.'),
+      expected: [
+        'drop',
+        'clientError',
+        'Kinesis PutRecords failed: ResourceNotFoundException (HTTP 400): Stream s under account 111122223333 not found.',
+      ],
+    },
+    {
+      scenario: 'ValidationException',
+      answer: awsError(400, 'ValidationException', '1 validation error detected'),
+      expected: [
+        'drop',
+        'clientError',
+        'Kinesis PutRecords failed: ValidationException (HTTP 400): 1 validation error detected',
+      ],
+    },
+    {
+      scenario: 'AccessDeniedException',
+      answer: awsError(400, 'AccessDeniedException', 'User is not authorized to perform: kinesis:PutRecords'),
+      expected: [
+        'drop',
+        'clientError',
+        'Kinesis PutRecords failed: AccessDeniedException (HTTP 400): User is not authorized to perform: kinesis:PutRecords',
+      ],
+    },
+    {
+      scenario: 'whole call throttled',
+      answer: awsError(400, 'ProvisionedThroughputExceededException', 'Rate exceeded'),
+      expected: [
+        'retry',
+        'rateLimited',
+        'Kinesis PutRecords failed: ProvisionedThroughputExceededException (HTTP 400): Rate exceeded',
+      ],
+    },
+    {
+      scenario: 'KMSThrottlingException',
+      answer: awsError(400, 'KMSThrottlingException', 'KMS rate exceeded'),
+      expected: [
+        'retry',
+        'rateLimited',
+        'Kinesis PutRecords failed: KMSThrottlingException (HTTP 400): KMS rate exceeded',
+      ],
+    },
+    {
+      scenario: 'ExpiredTokenException',
+      answer: awsError(400, 'ExpiredTokenException', 'The security token included in the request is expired'),
+      expected: [
+        'retry',
+        'serverError',
+        'Kinesis PutRecords failed: ExpiredTokenException (HTTP 400): The security token included in the request is expired',
+      ],
+    },
+    {
+      scenario: 'InternalFailure',
+      answer: awsError(500, 'InternalFailure', 'Internal service failure.'),
+      expected: [
+        'retry',
+        'serverError',
+        'Kinesis PutRecords failed: InternalFailure (HTTP 500): Internal service failure.',
+      ],
+    },
+    {
+      scenario: '503 ServiceUnavailable',
+      answer: awsError(503, 'ServiceUnavailable', 'Service unavailable'),
+      expected: [
+        'retry',
+        'serverError',
+        'Kinesis PutRecords failed: ServiceUnavailable (HTTP 503): Service unavailable',
+      ],
+    },
     {
       scenario: 'per-record ProvisionedThroughputExceeded and InternalFailure',
-      answer: putRecordsAnswer([undefined, 'ProvisionedThroughputExceededException', undefined, 'InternalFailure']),
+      answer: putRecordsAnswer([
+        undefined,
+        'ProvisionedThroughputExceededException',
+        undefined,
+        'InternalFailure',
+      ]),
       expected: ['partial', [1, 3], [], 'rateLimited'],
     },
     {
       scenario: 'per-record KMS access denied',
       answer: putRecordsAnswer([undefined, 'KMSAccessDeniedException', undefined, undefined]),
-      expected: ['partial', [], [[1, 'clientError', 'Kinesis record failed: KMSAccessDeniedException: Internal service failure.']], 'serverError'],
+      expected: [
+        'partial',
+        [],
+        [[1, 'clientError', 'Kinesis record failed: KMSAccessDeniedException: Internal service failure.']],
+        'serverError',
+      ],
     },
   ];
   for (const c of table) {
     it(`classifies ${c.scenario}`, async () => {
-      const n = c.answer?.status === 200 ? ((c.answer.body as { Records: unknown[] }).Records.length) : 1;
+      const n = c.answer?.status === 200 ? (c.answer.body as { Records: unknown[] }).Records.length : 1;
       assert.deepEqual(summary(await answer(c.answer, n)), c.expected);
     });
   }
@@ -220,7 +373,9 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
     assert.deepEqual(summary(await answer(undefined)).slice(0, 2), ['retry', 'timeout']);
     const closed = await startAwsServer();
     await closed.close();
-    const { receiver, payloads } = kinesis(`- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${closed.endpoint}" }`);
+    const { receiver, payloads } = kinesis(
+      `- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${closed.endpoint}" }`,
+    );
     const result = await receiver.send(payloads(1), signal);
     await receiver.close();
     assert.deepEqual(summary(result).slice(0, 2), ['retry', 'network']);
@@ -229,7 +384,11 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
 
   it('keeps the access key, secret key and session token out of errors even when the service echoes them', async () => {
     server.handler = (req) =>
-      awsError(400, 'UnrecognizedClientException', `Bad request ${String(req.headers.authorization)} token=${String(req.headers['x-amz-security-token'])} secret=${AWS_TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY}`);
+      awsError(
+        400,
+        'UnrecognizedClientException',
+        `Bad request ${String(req.headers.authorization)} token=${String(req.headers['x-amz-security-token'])} secret=${AWS_TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY}`,
+      );
     const { receiver, payloads } = kinesis(item());
     const result = await receiver.send(payloads(1), signal);
     await receiver.close();
@@ -242,10 +401,19 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
   it('through an Output: only the records Kinesis refused are sent again, every event delivered once', async () => {
     const manual = new ManualClock();
     const { logger, text } = memoryLogger();
-    const config = receiverFromYaml(`${item()}\n  batch: { maxEvents: 6, flushIntervalMs: 0 }\n  retry: { initialDelayMs: 100, maxDelayMs: 100 }`);
+    const config = receiverFromYaml(
+      `${item()}\n  batch: { maxEvents: 6, flushIntervalMs: 0 }\n  retry: { initialDelayMs: 100, maxDelayMs: 100 }`,
+    );
     const receiver = createReceiver(config, { clock: manual, logger });
     const counts = new Counts();
-    const output = createOutput(config, { receiver, deadLetter: createDeadLetterWriter({ clock: manual, logger }), clock: manual, logger, observer: counts, random: () => 1 });
+    const output = createOutput(config, {
+      receiver,
+      deadLetter: createDeadLetterWriter({ clock: manual, logger }),
+      clock: manual,
+      logger,
+      observer: counts,
+      random: () => 1,
+    });
     const events = someEvents(6, 200);
     const uids = events.map((e) => e.raw.metadata.uid ?? '');
     // Kinesis refuses two of the records once each (throughput exceeded on their shard).
@@ -270,7 +438,11 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
     await output.drain(1000);
     await receiver.close();
     const sent = server.requests.slice(before).flatMap((r) => r.records.map((x) => uidOf(x.data)));
-    assert.deepEqual([...sent].sort(), [...uids, ...[uids[1], uids[4]]].sort(), 'the refused records went twice, the others once');
+    assert.deepEqual(
+      [...sent].sort(),
+      [...uids, ...[uids[1], uids[4]]].sort(),
+      'the refused records went twice, the others once',
+    );
     assert.deepEqual([...accepted].sort(), [...uids].sort(), 'each record stored exactly once');
     assert.equal(counts.count('delivered'), 6);
     for (const secret of Object.values(AWS_TEST_CREDENTIALS)) assert.ok(!text().includes(secret));
@@ -309,17 +481,27 @@ describe('kinesis end to end: run with the replay source into kinesalite', () =>
       ].join('\n'),
     );
     const silent = new Writable({ write: (_chunk, _enc, done) => done() });
-    const app = await startApp({ configPath, source: { kind: 'replay', path: EVENTS_FILE.pathname }, metricsAddress: '', logDestination: silent });
+    const app = await startApp({
+      configPath,
+      source: { kind: 'replay', path: EVENTS_FILE.pathname },
+      metricsAddress: '',
+      logDestination: silent,
+    });
     const result = await app.done;
     assert.equal(result.deadLettered, 0);
-    const routedLines = readFileSync(routed, 'utf8').split('\n').filter((l) => l !== '');
+    const routedLines = readFileSync(routed, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     assert.ok(routedLines.length > 800, `routed ${routedLines.length}`);
     assert.equal(result.accepted, routedLines.length);
     const stored = await kl.readAll('kube-events');
     assert.equal(stored.length, routedLines.length, 'none missing, none twice');
     assert.deepEqual(stored.map((r) => r.data).sort(), [...routedLines].sort());
     const occurrences = stored.map((r) => {
-      const doc = JSON.parse(r.data) as { metadata: { uid?: string; namespace?: string; name: string }; count?: number };
+      const doc = JSON.parse(r.data) as {
+        metadata: { uid?: string; namespace?: string; name: string };
+        count?: number;
+      };
       const uid = doc.metadata.uid ?? `${doc.metadata.namespace ?? ''}/${doc.metadata.name}`;
       assert.equal(r.partitionKey, uid);
       return `${uid}-${doc.count ?? 1}`;
@@ -328,4 +510,3 @@ describe('kinesis end to end: run with the replay source into kinesalite', () =>
     assert.equal(new Set(stored.map((r) => r.shardId)).size, 4);
   });
 });
-

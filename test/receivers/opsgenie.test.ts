@@ -14,7 +14,17 @@ const KEY = 'og-key-3f9a1c77-5d2e';
 const env = { OG_KEY: KEY };
 
 function item(url: string, extra: string, action = 'create'): string {
-  return [`- name: og`, `  opsgenie:`, `    apiKey: "\${OG_KEY}"`, `    URL: "${url}"`, `    action: ${action}`, ...extra.split('\n').filter((l) => l !== '').map((l) => `    ${l}`)].join('\n');
+  return [
+    `- name: og`,
+    `  opsgenie:`,
+    `    apiKey: "\${OG_KEY}"`,
+    `    URL: "${url}"`,
+    `    action: ${action}`,
+    ...extra
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => `    ${l}`),
+  ].join('\n');
 }
 
 const BASIC = `message: "{{ .Reason }} on {{ .InvolvedObject.Kind }}/{{ .InvolvedObject.Name }}"\nalias: "{{ .InvolvedObject.Kind }}-{{ .InvolvedObject.Name }}-{{ .Reason }}"`;
@@ -62,7 +72,10 @@ describe('opsgenie', () => {
       note: `seen ${e.count ?? 0} times`,
       tags: [e.involvedObject.kind, 'k8s', e.metadata.namespace],
       details: { count: String(e.count ?? 0), reason: e.reason },
-      responders: [{ type: 'team', name: 'platform' }, { type: 'user', username: 'oncall@example.com' }],
+      responders: [
+        { type: 'team', name: 'platform' },
+        { type: 'user', username: 'oncall@example.com' },
+      ],
     });
     assert.equal(og.alerts.get(e.metadata.uid ?? '')?.status, 'open');
   });
@@ -105,13 +118,22 @@ describe('opsgenie', () => {
     const hostile = '"}, "x": {"</script>\n\r\t{{ .Reason }}\u001b[31m\u2028\\`$(id)';
     const base = at(someEvents(1), 0);
     const event = { ...base, raw: { ...base.raw, message: hostile, reason: `r${hostile}`.slice(0, 40) } };
-    const r = rig(item(og.url, 'message: "{{ .Reason }}"\ndescription: "{{ .Message }}"\ntags: ["{{ .Reason }}"]\ndetails: { m: "{{ .Message }}" }\nnote: "{{ .Message }}"'), env);
+    const r = rig(
+      item(
+        og.url,
+        'message: "{{ .Reason }}"\ndescription: "{{ .Message }}"\ntags: ["{{ .Reason }}"]\ndetails: { m: "{{ .Message }}" }\nnote: "{{ .Message }}"',
+      ),
+      env,
+    );
     const from = og.server.received.length;
     assert.deepEqual(await r.send([event]), { kind: 'ok' });
     await r.receiver.close();
     const body = JSON.parse(at(og.server.received, from).body) as Record<string, unknown>;
     assert.ok(!('x' in body));
-    assert.deepEqual([body.message, body.description, body.note, (body.details as Record<string, string>).m], [event.raw.reason, hostile, hostile, hostile]);
+    assert.deepEqual(
+      [body.message, body.description, body.note, (body.details as Record<string, string>).m],
+      [event.raw.reason, hostile, hostile, hostile],
+    );
     assert.deepEqual(body.tags, [event.raw.reason.trim()]);
   });
 
@@ -123,8 +145,14 @@ describe('opsgenie', () => {
 
   it('closes, on NodeReady, the alert NodeNotReady opened (same templated alias)', async () => {
     const alias = 'alias: "node-{{ .InvolvedObject.Name }}-notready"';
-    const open = rig(item(og.url, `message: "Node {{ .InvolvedObject.Name }} is not ready"\n${alias}\npriority: P1`), env);
-    const close = rig(item(og.url, `${alias}\nnote: "{{ .Message }}"\nsource: kube-event-router`, 'close'), env);
+    const open = rig(
+      item(og.url, `message: "Node {{ .InvolvedObject.Name }} is not ready"\n${alias}\npriority: P1`),
+      env,
+    );
+    const close = rig(
+      item(og.url, `${alias}\nnote: "{{ .Message }}"\nsource: kube-event-router`, 'close'),
+      env,
+    );
     const ack = rig(item(og.url, alias, 'acknowledge'), env);
     const ready = eventWithReason('NodeReady');
     const name = ready.raw.involvedObject.name ?? '';
@@ -134,8 +162,14 @@ describe('opsgenie', () => {
     assert.deepEqual(await ack.send([ready]), { kind: 'ok' });
     assert.deepEqual(await close.send([ready]), { kind: 'ok' });
     const [ackReq, closeReq] = [at(og.server.received, from), at(og.server.received, from + 1)];
-    assert.equal(ackReq.url, `/v2/alerts/node-${encodeURIComponent(name)}-notready/acknowledge?identifierType=alias`);
-    assert.equal(closeReq.url, `/v2/alerts/node-${encodeURIComponent(name)}-notready/close?identifierType=alias`);
+    assert.equal(
+      ackReq.url,
+      `/v2/alerts/node-${encodeURIComponent(name)}-notready/acknowledge?identifierType=alias`,
+    );
+    assert.equal(
+      closeReq.url,
+      `/v2/alerts/node-${encodeURIComponent(name)}-notready/close?identifierType=alias`,
+    );
     assert.deepEqual(JSON.parse(closeReq.body), { source: 'kube-event-router', note: ready.raw.message });
     const alert = og.alerts.get(`node-${name}-notready`);
     assert.deepEqual([alert?.status, alert?.acknowledged], ['closed', true]);
@@ -148,7 +182,10 @@ describe('opsgenie', () => {
     const from = og.server.received.length;
     await r.send([event]);
     await r.receiver.close();
-    assert.equal(at(og.server.received, from).url, `/v2/alerts/${encodeURIComponent(`${event.raw.metadata.namespace}/${event.raw.reason} x`)}/close?identifierType=alias`);
+    assert.equal(
+      at(og.server.received, from).url,
+      `/v2/alerts/${encodeURIComponent(`${event.raw.metadata.namespace}/${event.raw.reason} x`)}/close?identifierType=alias`,
+    );
   });
 
   it('defaults the alias to the occurrence id (a retried create is not a second alert) and the priority to P3', async () => {
@@ -159,7 +196,9 @@ describe('opsgenie', () => {
     assert.equal((await r.send([event])).kind, 'retry');
     assert.deepEqual(await r.send([event]), { kind: 'ok' });
     await r.receiver.close();
-    const [first, second] = [at(og.server.received, from), at(og.server.received, from + 1)].map((q) => JSON.parse(q.body) as Record<string, unknown>);
+    const [first, second] = [at(og.server.received, from), at(og.server.received, from + 1)].map(
+      (q) => JSON.parse(q.body) as Record<string, unknown>,
+    );
     assert.equal(first?.alias, r.render(event).id);
     assert.equal(second?.alias, first?.alias);
     assert.equal(second?.priority, 'P3');
@@ -168,25 +207,64 @@ describe('opsgenie', () => {
   });
 
   const table: { name: string; answer: Answer | 'wrongKey'; expected: unknown[] }[] = [
-    { name: '202 accepted', answer: { status: 202, body: '{"result":"Request will be processed"}' }, expected: ['ok'] },
-    { name: '401 wrong key', answer: 'wrongKey', expected: ['drop', 'clientError', 'HTTP 401: {"message":"Could not authenticate","took":0,"requestId":"r-401"}'] },
-    { name: '422 unprocessable', answer: { status: 422, body: '{"message":"Request body is not processable."}' }, expected: ['drop', 'clientError', 'HTTP 422: {"message":"Request body is not processable."}'] },
+    {
+      name: '202 accepted',
+      answer: { status: 202, body: '{"result":"Request will be processed"}' },
+      expected: ['ok'],
+    },
+    {
+      name: '401 wrong key',
+      answer: 'wrongKey',
+      expected: [
+        'drop',
+        'clientError',
+        'HTTP 401: {"message":"Could not authenticate","took":0,"requestId":"r-401"}',
+      ],
+    },
+    {
+      name: '422 unprocessable',
+      answer: { status: 422, body: '{"message":"Request body is not processable."}' },
+      expected: ['drop', 'clientError', 'HTTP 422: {"message":"Request body is not processable."}'],
+    },
     { name: '403 forbidden', answer: { status: 403 }, expected: ['drop', 'clientError', 'HTTP 403'] },
-    { name: '429 with Retry-After', answer: { status: 429, headers: { 'retry-after': '12' }, body: '{"message":"Rate limit exceeded"}' }, expected: ['retry', 'rateLimited', 'HTTP 429: {"message":"Rate limit exceeded"}', 12_000] },
-    { name: '429 without Retry-After', answer: { status: 429 }, expected: ['retry', 'rateLimited', 'HTTP 429', undefined] },
-    { name: '500', answer: { status: 500, body: 'oops' }, expected: ['retry', 'serverError', 'HTTP 500: oops', undefined] },
-    { name: '503 with Retry-After', answer: { status: 503, headers: { 'retry-after': '4' } }, expected: ['retry', 'serverError', 'HTTP 503', 4000] },
+    {
+      name: '429 with Retry-After',
+      answer: { status: 429, headers: { 'retry-after': '12' }, body: '{"message":"Rate limit exceeded"}' },
+      expected: ['retry', 'rateLimited', 'HTTP 429: {"message":"Rate limit exceeded"}', 12_000],
+    },
+    {
+      name: '429 without Retry-After',
+      answer: { status: 429 },
+      expected: ['retry', 'rateLimited', 'HTTP 429', undefined],
+    },
+    {
+      name: '500',
+      answer: { status: 500, body: 'oops' },
+      expected: ['retry', 'serverError', 'HTTP 500: oops', undefined],
+    },
+    {
+      name: '503 with Retry-After',
+      answer: { status: 503, headers: { 'retry-after': '4' } },
+      expected: ['retry', 'serverError', 'HTTP 503', 4000],
+    },
   ];
   for (const row of table) {
     it(`answer → action: ${row.name}`, async () => {
       if (row.answer !== 'wrongKey') og.inject.push(row.answer);
-      const result = await sendOnce(item(og.url, BASIC), someEvents(1), row.answer === 'wrongKey' ? { OG_KEY: 'og-wrong-key-0000' } : env);
+      const result = await sendOnce(
+        item(og.url, BASIC),
+        someEvents(1),
+        row.answer === 'wrongKey' ? { OG_KEY: 'og-wrong-key-0000' } : env,
+      );
       assert.deepEqual(summary(result), row.expected);
     });
   }
 
   it('never puts the API key in an error, even when the service echoes the request', async () => {
-    og.server.handler = (req) => ({ status: 401, body: JSON.stringify({ message: 'Could not authenticate', got: req.headers.authorization }) });
+    og.server.handler = (req) => ({
+      status: 401,
+      body: JSON.stringify({ message: 'Could not authenticate', got: req.headers.authorization }),
+    });
     try {
       const result = await sendOnce(item(og.url, BASIC), someEvents(1), env);
       const message = result.kind === 'drop' ? result.error.message : '';
@@ -202,29 +280,63 @@ describe('opsgenie', () => {
   it('reaches the EU instance and custom URLs: bare hosts as the exporter writes them, or full URLs', () => {
     assert.equal(opsgenieBaseUrl('api.eu.opsgenie.com'), 'https://api.eu.opsgenie.com');
     assert.equal(opsgenieBaseUrl('https://api.eu.opsgenie.com/'), 'https://api.eu.opsgenie.com');
-    assert.equal(opsgenieBaseUrl('http://proxy.internal:8080/opsgenie'), 'http://proxy.internal:8080/opsgenie');
+    assert.equal(
+      opsgenieBaseUrl('http://proxy.internal:8080/opsgenie'),
+      'http://proxy.internal:8080/opsgenie',
+    );
     assert.equal(opsgenieBaseUrl('ftp://x'), undefined);
   });
 
   const configErrors: [string, string, RegExp][] = [
-    ['create without message', 'apiKey: k', /receivers\[0\]\.opsgenie\.message: is required to create an alert/],
-    ['close without alias', 'apiKey: k\naction: close', /receivers\[0\]\.opsgenie\.alias: is required to close an alert/],
-    ['a responder with two identifiers', 'apiKey: k\nmessage: m\nresponders: [{ type: team, id: "1", name: x }]', /responders\[0\]: needs exactly one of id, name, username/],
+    [
+      'create without message',
+      'apiKey: k',
+      /receivers\[0\]\.opsgenie\.message: is required to create an alert/,
+    ],
+    [
+      'close without alias',
+      'apiKey: k\naction: close',
+      /receivers\[0\]\.opsgenie\.alias: is required to close an alert/,
+    ],
+    [
+      'a responder with two identifiers',
+      'apiKey: k\nmessage: m\nresponders: [{ type: team, id: "1", name: x }]',
+      /responders\[0\]: needs exactly one of id, name, username/,
+    ],
     ['an unknown action', 'apiKey: k\nmessage: m\naction: resolve', /opsgenie\.action/],
-    ['a template syntax error in priority', 'apiKey: k\nmessage: m\npriority: "{{ .Reason "', /opsgenie\.priority/],
+    [
+      'a template syntax error in priority',
+      'apiKey: k\nmessage: m\npriority: "{{ .Reason "',
+      /opsgenie\.priority/,
+    ],
   ];
   for (const [name, block, expected] of configErrors) {
     it(`config error: ${name}`, () => {
-      const text = `route: {}\nreceivers:\n  - name: og\n    opsgenie:\n${block.split('\n').map((l) => `      ${l}`).join('\n')}\n`;
-      assert.throws(() => loadConfigText(text, { fileName: 'c.yaml', env: {} }), (err: unknown) => err instanceof ConfigError && expected.test(err.lines.join('\n')));
+      const text = `route: {}\nreceivers:\n  - name: og\n    opsgenie:\n${block
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}\n`;
+      assert.throws(
+        () => loadConfigText(text, { fileName: 'c.yaml', env: {} }),
+        (err: unknown) => err instanceof ConfigError && expected.test(err.lines.join('\n')),
+      );
     });
   }
 
   it('takes the exporter config as it is (URL as a host, sentUpdateEvent), one alert per request', () => {
-    const text = 'route: {}\nreceivers:\n  - name: og\n    opsgenie:\n      apiKey: k\n      URL: api.eu.opsgenie.com\n      sentUpdateEvent: true\n      message: m\n      tags: [a]\n      details: { x: y }\n';
+    const text =
+      'route: {}\nreceivers:\n  - name: og\n    opsgenie:\n      apiKey: k\n      URL: api.eu.opsgenie.com\n      sentUpdateEvent: true\n      message: m\n      tags: [a]\n      details: { x: y }\n';
     const receiver = loadConfigText(text, { fileName: 'c.yaml', env: {} }).config.receivers[0];
     assert.equal(receiver?.batch.maxEvents, 1);
-    assert.deepEqual(Object.keys(receiver?.templates ?? {}).sort(), ['details.x', 'message', 'priority', 'tags[0]']);
-    assert.throws(() => loadConfigText(`${text}    batch: { maxEvents: 5 }\n`, { fileName: 'c.yaml', env: {} }), /above the opsgenie limit of 1/);
+    assert.deepEqual(Object.keys(receiver?.templates ?? {}).sort(), [
+      'details.x',
+      'message',
+      'priority',
+      'tags[0]',
+    ]);
+    assert.throws(
+      () => loadConfigText(`${text}    batch: { maxEvents: 5 }\n`, { fileName: 'c.yaml', env: {} }),
+      /above the opsgenie limit of 1/,
+    );
   });
 });

@@ -24,14 +24,26 @@ interface Rig {
   t0: number;
 }
 
-function rig(server: TestServer, extra: string, deadLetter?: (clock: ManualClock) => DeadLetterWriter, random = (): number => 1): Rig {
+function rig(
+  server: TestServer,
+  extra: string,
+  deadLetter?: (clock: ManualClock) => DeadLetterWriter,
+  random = (): number => 1,
+): Rig {
   const clock = new ManualClock();
   const { logger } = memoryLogger();
   const config = receiverFromYaml(`- name: hook\n  webhook: { endpoint: "${server.url}" }\n${extra}`);
   const receiver = createReceiver(config, { clock, logger });
   const counts = new Counts();
   const writer = deadLetter?.(clock) ?? createDeadLetterWriter({ clock, logger });
-  const output = createOutput(config, { receiver, deadLetter: writer, clock, logger, observer: counts, random });
+  const output = createOutput(config, {
+    receiver,
+    deadLetter: writer,
+    clock,
+    logger,
+    observer: counts,
+    random,
+  });
   return { clock, counts, output, t0: clock.now() };
 }
 
@@ -78,7 +90,8 @@ describe('receiver outage', () => {
   ];
   for (const c of outages) {
     it(`503 for 20 s then recovery: everything delivered once, nothing lost (${c.name})`, async (t: TestContext) => {
-      const retry = '  retry: { maxAttempts: 50, initialDelayMs: 100, maxDelayMs: 2000, maxElapsedMs: 600000 }\n';
+      const retry =
+        '  retry: { maxAttempts: 50, initialDelayMs: 100, maxDelayMs: 2000, maxElapsedMs: 600000 }\n';
       const r = rig(server, c.batch + retry);
       const recoverAt = r.t0 + 20_000;
       let refused = 0;
@@ -103,7 +116,10 @@ describe('receiver outage', () => {
       assert.ok(r.clock.now() >= recoverAt);
       assert.equal(r.counts.count('delivered'), events.length);
       assert.equal(r.counts.count('deadLettered'), 0);
-      assert.ok([...r.counts.outcomes.values()].every((o) => o.length === 1), 'each event settled exactly once');
+      assert.ok(
+        [...r.counts.outcomes.values()].every((o) => o.length === 1),
+        'each event settled exactly once',
+      );
       assert.deepEqual(keys, events.map(keyOf), 'every event reached the server, in order, none twice');
       await r.output.drain(r.clock.now() + 1000);
     });
@@ -111,14 +127,22 @@ describe('receiver outage', () => {
 
   it('400 goes to the dead-letter file with the reason and status; the rest is delivered', async () => {
     const path = join(dir, 'dead.ndjson');
-    const r = rig(server, '', (clock) => createDeadLetterWriter({ path, clock, logger: memoryLogger().logger }));
-    server.handler = (req) => ((JSON.parse(req.body) as { type?: string }).type === 'Warning' ? { status: 400, body: '{"error":"warnings not accepted"}' } : { status: 200 });
+    const r = rig(server, '', (clock) =>
+      createDeadLetterWriter({ path, clock, logger: memoryLogger().logger }),
+    );
+    server.handler = (req) =>
+      (JSON.parse(req.body) as { type?: string }).type === 'Warning'
+        ? { status: 400, body: '{"error":"warnings not accepted"}' }
+        : { status: 200 };
     const events = someEvents(100);
     const warnings = events.filter((e) => e.raw.type === 'Warning');
     for (const e of events) await r.output.push(e);
     await runUntilSettled(r, events.length, 500);
     await r.output.drain(r.clock.now() + 1000);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(warnings.length > 0);
     assert.equal(lines.length, warnings.length);
     for (const [i, line] of lines.entries()) {
@@ -133,7 +157,8 @@ describe('receiver outage', () => {
 
   it('429 with Retry-After: the next attempt comes exactly that much later on the clock', async () => {
     const r = rig(server, '', undefined, () => 0);
-    server.handler = (_req, index) => (index === from ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 });
+    server.handler = (_req, index) =>
+      index === from ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 };
     const from = server.received.length;
     await r.output.push(oneEvent());
     await until(() => r.clock.timers > 0, 'the retry wait');

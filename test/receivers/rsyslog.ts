@@ -26,10 +26,22 @@ export interface Parsed {
   readonly msg: string; // msg
 }
 
-const FIELDS = ['syslogfacility-text', 'syslogseverity-text', 'hostname', 'app-name', 'procid', 'msgid', 'timereported', 'protocol-version', 'msg'];
+const FIELDS = [
+  'syslogfacility-text',
+  'syslogseverity-text',
+  'hostname',
+  'app-name',
+  'procid',
+  'msgid',
+  'timereported',
+  'protocol-version',
+  'msg',
+];
 
 function config(dir: string, tcpPort: number, udpPort: number): string {
-  const props = FIELDS.map((name) => `property(name="${name}"${name === 'timereported' ? ' dateFormat="rfc3339"' : ''})`).join(' constant(value="\\t") ');
+  const props = FIELDS.map(
+    (name) => `property(name="${name}"${name === 'timereported' ? ' dateFormat="rfc3339"' : ''})`,
+  ).join(' constant(value="\\t") ');
   return [
     // maxMessageSize before the inputs: rsyslog's 8k default would cut enriched events.
     `global(workDirectory="${dir}" maxMessageSize="256k")`,
@@ -47,17 +59,21 @@ function config(dir: string, tcpPort: number, udpPort: number): string {
 export function freePort(kind: 'tcp' | 'udp'): Promise<number> {
   if (kind === 'udp') {
     const socket = createSocket('udp4');
-    return new Promise((resolve) => socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    }));
+    return new Promise((resolve) =>
+      socket.bind(0, '127.0.0.1', () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      }),
+    );
   }
   const server = createServer();
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    server.close(() => resolve(port));
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    }),
+  );
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -109,11 +125,18 @@ export class Rsyslog {
 
   /** Starts rsyslogd (again, on the same ports) and waits until its TCP input accepts. */
   async run(): Promise<void> {
-    const child = spawn(RSYSLOGD, ['-n', '-f', join(this.dir, 'rsyslog.conf'), '-i', join(this.dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      RSYSLOGD,
+      ['-n', '-f', join(this.dir, 'rsyslog.conf'), '-i', join(this.dir, 'rsyslogd.pid')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await poll(async () => child.exitCode === null && (await canConnect(this.tcpPort)), `rsyslogd on ${this.tcpPort} (${this.stderr})`);
+    await poll(
+      async () => child.exitCode === null && (await canConnect(this.tcpPort)),
+      `rsyslogd on ${this.tcpPort} (${this.stderr})`,
+    );
   }
 
   /** Stops rsyslogd (SIGKILL: as if it crashed) and waits for its exit. */
@@ -133,14 +156,29 @@ export class Rsyslog {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
-        const [facility, severity, hostname, appName, procId, msgId, timestamp, version, ...msg] = line.split('\t');
-        return { facility, severity, hostname, appName, procId, msgId, timestamp, version, msg: msg.join('\t') } as Parsed;
+        const [facility, severity, hostname, appName, procId, msgId, timestamp, version, ...msg] =
+          line.split('\t');
+        return {
+          facility,
+          severity,
+          hostname,
+          appName,
+          procId,
+          msgId,
+          timestamp,
+          version,
+          msg: msg.join('\t'),
+        } as Parsed;
       });
   }
 
   /** Waits until the output file holds at least `n` messages. */
   async waitFor(n: number, limitMs = 10_000): Promise<Parsed[]> {
-    await poll(() => this.lines().length >= n, `${n} messages in rsyslog's output (have ${this.lines().length})`, limitMs);
+    await poll(
+      () => this.lines().length >= n,
+      `${n} messages in rsyslog's output (have ${this.lines().length})`,
+      limitMs,
+    );
     return this.lines();
   }
 

@@ -43,13 +43,24 @@ function clientCn(req: IncomingMessage): string | undefined {
   return typeof cn === 'string' ? cn : undefined;
 }
 
-async function listen(server: Server, scheme: string, handlerRef: { handler: Handler }, received: Received[]): Promise<TestServer> {
+async function listen(
+  server: Server,
+  scheme: string,
+  handlerRef: { handler: Handler },
+  received: Received[],
+): Promise<TestServer> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const cn = clientCn(req);
-      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), ...(cn ? { clientCn: cn } : {}) };
+      const r: Received = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        ...(cn ? { clientCn: cn } : {}),
+      };
       received.push(r);
       const answer = handlerRef.handler(r, received.length - 1);
       if (answer === undefined) return;
@@ -81,7 +92,11 @@ export function startHttpServer(handler: Handler = () => ({ status: 200 })): Pro
   return listen(createHttpServer(), 'http', { handler }, []);
 }
 
-export function startHttpsServer(pki: Pki, cert: 'server' | 'nameOnly', handler: Handler = () => ({ status: 200 })): Promise<TestServer> {
+export function startHttpsServer(
+  pki: Pki,
+  cert: 'server' | 'nameOnly',
+  handler: Handler = () => ({ status: 200 }),
+): Promise<TestServer> {
   const server = createHttpsServer({
     key: readFileSync(pki.files[`${cert}Key`]),
     cert: readFileSync(pki.files[`${cert}Cert`]),
@@ -111,16 +126,66 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function issue(dir: string, name: string, cn: string, ext: string): void {
-  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  ]);
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 /** A CA, a server cert for 127.0.0.1 and receiver.test, one for receiver.test only, and a client cert. */
 export function makePki(): Pki {
   const dir = mkdtempSync(join(tmpdir(), 'ker-pki-'));
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kube-event-router test CA']);
-  issue(dir, 'server', 'receiver.test', 'subjectAltName=DNS:receiver.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kube-event-router test CA',
+  ]);
+  issue(
+    dir,
+    'server',
+    'receiver.test',
+    'subjectAltName=DNS:receiver.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+  );
   issue(dir, 'name-only', 'receiver.test', 'subjectAltName=DNS:receiver.test\nextendedKeyUsage=serverAuth\n');
   issue(dir, 'client', 'router-client', 'extendedKeyUsage=clientAuth\n');
   const f = (name: string) => join(dir, name);

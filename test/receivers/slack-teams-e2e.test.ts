@@ -30,7 +30,10 @@ async function run(dir: string, receivers: string, env: Record<string, string>):
   const events = join(dir, 'events.ndjson');
   writeFileSync(events, WARNINGS.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, `clusterName: e2e\nroute:\n  routes:\n    - match:\n        - receiver: out\nreceivers:\n${receivers}\n`);
+  writeFileSync(
+    configPath,
+    `clusterName: e2e\nroute:\n  routes:\n    - match:\n        - receiver: out\nreceivers:\n${receivers}\n`,
+  );
   let logs = '';
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -39,7 +42,14 @@ async function run(dir: string, receivers: string, env: Record<string, string>):
     },
   });
   const clock = new ManualClock();
-  const app = await startApp({ configPath, source: { kind: 'replay', path: events }, metricsAddress: '', logDestination, clock, env: { ...process.env, ...env } });
+  const app = await startApp({
+    configPath,
+    source: { kind: 'replay', path: events },
+    metricsAddress: '',
+    logDestination,
+    clock,
+    env: { ...process.env, ...env },
+  });
   let result: RunResult | undefined;
   void app.done.then((r) => (result = r));
   for (let steps = 0; result === undefined; steps++) {
@@ -80,7 +90,10 @@ describe('slack and teams through run (replay)', () => {
     const { result, logs } = await run(dir, receivers, { SLACK_TOKEN });
     assert.deepEqual([result.delivered, result.deadLettered], [WARNINGS.length, 0]);
     const got = slack.requests.slice(before).map(slackMessage);
-    assert.deepEqual(got.map((m) => m.text), WARNINGS.map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`));
+    assert.deepEqual(
+      got.map((m) => m.text),
+      WARNINGS.map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`),
+    );
     assert.ok(got.every((m) => m.channel === '#k8s-e2e' && m.method === 'chat.postMessage'));
     assert.ok(!logs.includes(SLACK_TOKEN));
   });
@@ -90,7 +103,21 @@ describe('slack and teams through run (replay)', () => {
     const receivers = ['  - name: out', '    teams:', `      endpoint: "${teamsUrl(teams)}"`].join('\n');
     const { result, logs } = await run(dir, receivers, { TEAMS_SIG });
     assert.deepEqual([result.delivered, result.deadLettered], [WARNINGS.length, 0]);
-    const cards = teams.requests.slice(before).map((r) => teamsRequest(r).body as { type: string; attachments: { contentType: string; content: { type: string; body: { facts?: { title: string; value: string }[]; text?: string }[] } }[] });
+    const cards = teams.requests
+      .slice(before)
+      .map(
+        (r) =>
+          teamsRequest(r).body as {
+            type: string;
+            attachments: {
+              contentType: string;
+              content: {
+                type: string;
+                body: { facts?: { title: string; value: string }[]; text?: string }[];
+              };
+            }[];
+          },
+      );
     assert.equal(cards.length, WARNINGS.length);
     cards.forEach((card, i) => {
       const e = WARNINGS[i] as RawEvent;
@@ -123,7 +150,16 @@ describe('slack and teams through run (replay)', () => {
     const mark = teams.requests.length;
     const second = await run(dir, layoutReceivers, { TEAMS_SIG });
     assert.equal(second.result.delivered, WARNINGS.length);
-    const contents = teams.requests.slice(mark).map((r) => (teamsRequest(r).body as { attachments: { content: unknown }[] }).attachments[0]?.content);
-    assert.deepEqual(contents, WARNINGS.map((e) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${e.reason ?? ''} x${e.count ?? 0}`, weight: 'Bolder' }] })));
+    const contents = teams.requests
+      .slice(mark)
+      .map((r) => (teamsRequest(r).body as { attachments: { content: unknown }[] }).attachments[0]?.content);
+    assert.deepEqual(
+      contents,
+      WARNINGS.map((e) => ({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [{ type: 'TextBlock', text: `${e.reason ?? ''} x${e.count ?? 0}`, weight: 'Bolder' }],
+      })),
+    );
   });
 });

@@ -10,13 +10,33 @@ import { ManualClock } from '../../src/util/clock.ts';
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { at, memoryLogger, oneEvent, receiverFromYaml } from '../output/helpers.ts';
 import type { HttpConformanceServer } from './conformance/harness.ts';
-import { SLACK_HOOK_PATH, SLACK_TOKEN, hookError, slackError, slackMessage, slackOk, slackRateLimited, startSlackServer } from './slack-server.ts';
+import {
+  SLACK_HOOK_PATH,
+  SLACK_TOKEN,
+  hookError,
+  slackError,
+  slackMessage,
+  slackOk,
+  slackRateLimited,
+  startSlackServer,
+} from './slack-server.ts';
 
 const signal = new AbortController().signal;
 
 function withNamespace(event: EnrichedEvent, namespace: string, owner?: string): EnrichedEvent {
   const raw = { ...event.raw, involvedObject: { ...event.raw.involvedObject, namespace } };
-  const object = owner === undefined ? event.object : { kind: 'Pod', name: 'p', namespace, labels: { owner }, annotations: {}, ownerReferences: [], owner: undefined };
+  const object =
+    owner === undefined
+      ? event.object
+      : {
+          kind: 'Pod',
+          name: 'p',
+          namespace,
+          labels: { owner },
+          annotations: {},
+          ownerReferences: [],
+          owner: undefined,
+        };
   return { ...event, raw, object } as EnrichedEvent;
 }
 
@@ -26,7 +46,8 @@ function slack(server: HttpConformanceServer, options: string, clock = new Manua
   const log = memoryLogger();
   const receiver = createReceiver(config, { clock, logger: log.logger });
   const render = createRenderer(config);
-  const send = (event: EnrichedEvent): Promise<SendResult> => receiver.send([render(event) as Payload], signal);
+  const send = (event: EnrichedEvent): Promise<SendResult> =>
+    receiver.send([render(event) as Payload], signal);
   return { receiver, send, clock, log };
 }
 
@@ -37,7 +58,10 @@ describe('slack receiver', () => {
 
   it('posts chat.postMessage with the bearer token, a templated channel and the attachment', async () => {
     server.answerWith(slackOk);
-    const s = slack(server, `token: '\${SLACK_TOKEN}'\nchannel: "#team-{{ .InvolvedObject.Namespace }}"\nmessage: "{{ .Reason }}"\ntitle: "{{ .InvolvedObject.Name }}"\nfields: { B: "two", A: "{{ .Count }}" }`);
+    const s = slack(
+      server,
+      `token: '\${SLACK_TOKEN}'\nchannel: "#team-{{ .InvolvedObject.Namespace }}"\nmessage: "{{ .Reason }}"\ntitle: "{{ .InvolvedObject.Name }}"\nfields: { B: "two", A: "{{ .Count }}" }`,
+    );
     const before = server.requests.length;
     assert.deepEqual(await s.send(withNamespace(oneEvent(), 'payments')), { kind: 'ok' });
     const req = at(server.requests, before);
@@ -46,10 +70,18 @@ describe('slack receiver', () => {
     const msg = slackMessage(req);
     assert.equal(msg.channel, '#team-payments');
     assert.equal(msg.text, oneEvent().raw.reason);
-    assert.deepEqual(msg.attachments, [{ title: oneEvent().raw.involvedObject.name, fields: [{ title: 'A', value: String(oneEvent().raw.count ?? 0), short: false }, { title: 'B', value: 'two', short: false }] }]);
+    assert.deepEqual(msg.attachments, [
+      {
+        title: oneEvent().raw.involvedObject.name,
+        fields: [
+          { title: 'A', value: String(oneEvent().raw.count ?? 0), short: false },
+          { title: 'B', value: 'two', short: false },
+        ],
+      },
+    ]);
   });
 
-  it('takes the channel from the involved object\'s labels', async () => {
+  it("takes the channel from the involved object's labels", async () => {
     server.answerWith(slackOk);
     const s = slack(server, `token: '\${SLACK_TOKEN}'\nchannel: "{{ .InvolvedObject.Labels.owner }}"`);
     const before = server.requests.length;
@@ -68,7 +100,13 @@ describe('slack receiver', () => {
     assert.equal(msg.text, e.message);
     assert.deepEqual(msg.blocks, [
       { type: 'header', text: { type: 'plain_text', text: e.reason } },
-      { type: 'section', fields: [{ type: 'mrkdwn', text: `*Object*\n${e.involvedObject.kind}/${e.involvedObject.name}` }, { type: 'mrkdwn', text: `*Count*\n${e.count ?? 0}` }] },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Object*\n${e.involvedObject.kind}/${e.involvedObject.name}` },
+          { type: 'mrkdwn', text: `*Count*\n${e.count ?? 0}` },
+        ],
+      },
     ]);
   });
 
@@ -79,11 +117,22 @@ describe('slack receiver', () => {
     assert.equal((await s.send(withNamespace(oneEvent(), 'a'))).kind, 'ok');
     await s.clock.advance(400);
     const paced = await s.send(withNamespace(oneEvent(1), 'a'));
-    assert.deepEqual([paced.kind, paced.kind === 'retry' ? paced.retryAfterMs : 0, paced.kind === 'retry' ? paced.reason : ''], ['retry', 600, 'rateLimited']);
+    assert.deepEqual(
+      [
+        paced.kind,
+        paced.kind === 'retry' ? paced.retryAfterMs : 0,
+        paced.kind === 'retry' ? paced.reason : '',
+      ],
+      ['retry', 600, 'rateLimited'],
+    );
     assert.equal((await s.send(withNamespace(oneEvent(2), 'b'))).kind, 'ok', 'another channel goes at once');
     await s.clock.advance(600);
     assert.equal((await s.send(withNamespace(oneEvent(1), 'a'))).kind, 'ok');
-    assert.deepEqual(server.requests.slice(before).map((r) => slackMessage(r).channel), ['#a', '#b', '#a'], 'the paced message never reached Slack');
+    assert.deepEqual(
+      server.requests.slice(before).map((r) => slackMessage(r).channel),
+      ['#a', '#b', '#a'],
+      'the paced message never reached Slack',
+    );
   });
 
   it('after a 429 the channel waits Retry-After before the next try', async () => {
@@ -100,7 +149,12 @@ describe('slack receiver', () => {
   });
 
   it('makes exactly one request per send whatever Slack answers (client retries off)', async () => {
-    for (const answer of [slackRateLimited(1), slackRateLimited(), slackError('internal_error'), { status: 500 }]) {
+    for (const answer of [
+      slackRateLimited(1),
+      slackRateLimited(),
+      slackError('internal_error'),
+      { status: 500 },
+    ]) {
       server.answerWith(answer);
       const s = slack(server, `token: '\${SLACK_TOKEN}'\nchannel: "#c"`);
       const before = server.requests.length;
@@ -126,7 +180,10 @@ describe('slack receiver', () => {
   });
 
   it('incoming webhook: POSTs the message JSON, classifies status and text answers, keeps the URL secret', async () => {
-    const s = slack(server, `webhookUrl: "${server.origin}${SLACK_HOOK_PATH}"\nmessage: "{{ .Reason }}"\ncolor: good`);
+    const s = slack(
+      server,
+      `webhookUrl: "${server.origin}${SLACK_HOOK_PATH}"\nmessage: "{{ .Reason }}"\ncolor: good`,
+    );
     server.answerWith(slackOk);
     const before = server.requests.length;
     assert.deepEqual(await s.send(oneEvent()), { kind: 'ok' });
@@ -139,24 +196,47 @@ describe('slack receiver', () => {
       [hookError(404, 'channel_not_found'), 'drop', 'Slack webhook: HTTP 404: channel_not_found'],
       [hookError(410, 'channel_is_archived'), 'drop', 'Slack webhook: HTTP 410: channel_is_archived'],
       [hookError(403, 'action_prohibited'), 'drop', 'Slack webhook: HTTP 403: action_prohibited'],
-      [{ ...hookError(429, 'rate_limited'), headers: { 'retry-after': '9' } }, 'retry', 'Slack webhook: HTTP 429: rate_limited'],
-      [hookError(500, `rollup_error at ${SLACK_HOOK_PATH}`), 'retry', 'Slack webhook: HTTP 500: rollup_error at [Redacted]'],
+      [
+        { ...hookError(429, 'rate_limited'), headers: { 'retry-after': '9' } },
+        'retry',
+        'Slack webhook: HTTP 429: rate_limited',
+      ],
+      [
+        hookError(500, `rollup_error at ${SLACK_HOOK_PATH}`),
+        'retry',
+        'Slack webhook: HTTP 500: rollup_error at [Redacted]',
+      ],
     ];
     for (const [answer, kind, message] of table) {
       server.answerWith(answer);
       await s.clock.advance(10_000);
       const result = await s.send(oneEvent());
-      assert.deepEqual([result.kind, result.kind === 'ok' || result.kind === 'partial' ? '' : result.error.message], [kind, message]);
+      assert.deepEqual(
+        [result.kind, result.kind === 'ok' || result.kind === 'partial' ? '' : result.error.message],
+        [kind, message],
+      );
     }
     assert.equal(s.log.lines.filter((l) => l.level === 50).length, 1, 'action_prohibited logged loudly once');
   });
 
   const invalid: [string, string, string][] = [
-    ['neither token nor webhookUrl', 'channel: "#c"', 'receivers[0].slack.token: is required (or set webhookUrl for an incoming webhook)'],
-    ['both', 'token: t\nchannel: "#c"\nwebhookUrl: "https://hooks.slack.com/services/x"', 'receivers[0].slack.webhookUrl: cannot be used with token'],
+    [
+      'neither token nor webhookUrl',
+      'channel: "#c"',
+      'receivers[0].slack.token: is required (or set webhookUrl for an incoming webhook)',
+    ],
+    [
+      'both',
+      'token: t\nchannel: "#c"\nwebhookUrl: "https://hooks.slack.com/services/x"',
+      'receivers[0].slack.webhookUrl: cannot be used with token',
+    ],
     ['token without channel', 'token: t', 'receivers[0].slack.channel: is required with token'],
     ['a bad template', 'token: t\nchannel: "{{ .Nope"', 'receivers[0].slack.channel:'],
-    ['a batch above one message', 'token: t\nchannel: c', 'receivers[0].batch.maxEvents: 5 is above the slack limit of 1'],
+    [
+      'a batch above one message',
+      'token: t\nchannel: c',
+      'receivers[0].batch.maxEvents: 5 is above the slack limit of 1',
+    ],
   ];
   for (const [what, options, problem] of invalid) {
     it(`rejects ${what} at load`, () => {

@@ -40,7 +40,12 @@ async function run(block: string, events: EnrichedEvent[]) {
   const out = collector();
   const config = receiverFromYaml(`- name: out\n  ${block}`);
   const receiver = createReceiver(config, { clock, logger, stdout: out.stream });
-  const output = createOutput(config, { receiver, deadLetter: createDeadLetterWriter({ clock, logger }), clock, logger });
+  const output = createOutput(config, {
+    receiver,
+    deadLetter: createDeadLetterWriter({ clock, logger }),
+    clock,
+    logger,
+  });
   for (const e of events) await output.push(e);
   await output.drain(clock.now() + 1000);
   return out;
@@ -55,8 +60,16 @@ describe('stdout receiver', () => {
   });
 
   const cases: { block: string; labels: string[]; annotations: string[] }[] = [
-    { block: 'stdout: { deDot: true }', labels: ['app_kubernetes_io/name', 'pod-template-hash'], annotations: ['kubectl_kubernetes_io/restartedAt'] },
-    { block: 'stdout: { deDot: false }', labels: ['app.kubernetes.io/name', 'pod-template-hash'], annotations: ['kubectl.kubernetes.io/restartedAt'] },
+    {
+      block: 'stdout: { deDot: true }',
+      labels: ['app_kubernetes_io/name', 'pod-template-hash'],
+      annotations: ['kubectl_kubernetes_io/restartedAt'],
+    },
+    {
+      block: 'stdout: { deDot: false }',
+      labels: ['app.kubernetes.io/name', 'pod-template-hash'],
+      annotations: ['kubectl.kubernetes.io/restartedAt'],
+    },
   ];
   for (const c of cases) {
     it(c.block, async () => {
@@ -64,7 +77,9 @@ describe('stdout receiver', () => {
       const lines = (await run(c.block, events)).text().trim().split('\n');
       assert.equal(lines.length, events.length);
       lines.forEach((line, i) => {
-        const doc = JSON.parse(line) as { involvedObject: { labels: Record<string, string>; annotations: Record<string, string> } };
+        const doc = JSON.parse(line) as {
+          involvedObject: { labels: Record<string, string>; annotations: Record<string, string> };
+        };
         assert.deepEqual(Object.keys(doc.involvedObject.labels), c.labels);
         assert.deepEqual(Object.keys(doc.involvedObject.annotations), c.annotations);
         assert.equal(Object.values(doc.involvedObject.labels)[0], `app-${i}`, 'values are kept');
@@ -74,9 +89,16 @@ describe('stdout receiver', () => {
 
   it('writes the layout when one is set', async () => {
     const events = someEvents(5);
-    const out = await run(`stdout:\n      layout: { reason: '{{ .Reason }}', ns: '{{ .Namespace }}' }`, events);
+    const out = await run(
+      `stdout:\n      layout: { reason: '{{ .Reason }}', ns: '{{ .Namespace }}' }`,
+      events,
+    );
     assert.deepEqual(
-      out.text().trim().split('\n').map((l) => JSON.parse(l) as unknown),
+      out
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
       events.map((e) => ({ ns: e.raw.metadata.namespace, reason: e.raw.reason })),
     );
   });

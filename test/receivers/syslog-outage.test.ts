@@ -33,7 +33,14 @@ describe('syslog: rsyslog killed mid-stream', () => {
       const receiver = createReceiver(config, { clock, logger });
       const counts = new Counts();
       const deadLetter = createDeadLetterWriter({ clock, logger });
-      const output = createOutput(config, { receiver, deadLetter, clock, logger, observer: counts, random: () => 1 });
+      const output = createOutput(config, {
+        receiver,
+        deadLetter,
+        clock,
+        logger,
+        observer: counts,
+        random: () => 1,
+      });
       const events = someEvents(60, signal === 'SIGKILL' ? 0 : 60);
       const before = rsyslog.lines().length;
 
@@ -58,12 +65,18 @@ describe('syslog: rsyslog killed mid-stream', () => {
       await output.drain(clock.now() + 1000);
       await receiver.close();
       const got = (await rsyslog.waitFor(before + events.length)).slice(before);
-      t.diagnostic(`${events.length} events, ${counts.retriedN} retried while rsyslog was down, ${got.length} messages in rsyslog's file`);
+      t.diagnostic(
+        `${events.length} events, ${counts.retriedN} retried while rsyslog was down, ${got.length} messages in rsyslog's file`,
+      );
       assert.ok(restarted && counts.retriedN >= 2, 'the outage was felt');
       assert.equal(counts.count('delivered'), events.length);
       assert.equal(counts.count('deadLettered'), 0);
       const uids = got.map((p) => (JSON.parse(p.msg) as { metadata: { uid: string } }).metadata.uid);
-      assert.deepEqual(uids, events.map((e) => e.raw.metadata.uid), 'every event arrived, in order, none twice');
+      assert.deepEqual(
+        uids,
+        events.map((e) => e.raw.metadata.uid),
+        'every event arrived, in order, none twice',
+      );
     });
   }
 });
@@ -81,7 +94,10 @@ describe('syslog: run with the replay source', () => {
   });
 
   it('routes 200 real events to rsyslog over TCP: each arrives once, parsed, with its severity', async () => {
-    const lines = readFileSync(EVENTS_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 200);
+    const lines = readFileSync(EVENTS_FILE, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 200);
     const events = join(dir, 'events.ndjson');
     writeFileSync(events, `${lines.join('\n')}\n`);
     const configPath = join(dir, 'config.yaml');
@@ -103,7 +119,12 @@ describe('syslog: run with the replay source', () => {
       ].join('\n'),
     );
     const silent = new Writable({ write: (_chunk, _enc, done) => done() });
-    const app = await startApp({ configPath, source: { kind: 'replay', path: events }, metricsAddress: '', logDestination: silent });
+    const app = await startApp({
+      configPath,
+      source: { kind: 'replay', path: events },
+      metricsAddress: '',
+      logDestination: silent,
+    });
     const result = await app.done;
     assert.ok(result.accepted > 150, `accepted ${result.accepted}`);
     assert.equal(result.delivered, result.accepted);
@@ -121,7 +142,10 @@ describe('syslog: run with the replay source', () => {
       assert.ok(!seen.has(msg.uid), `${msg.uid} twice`);
       seen.add(msg.uid);
       assert.equal(byUid.get(msg.uid)?.type, msg.type);
-      assert.deepEqual([p.version, p.facility, p.appName, p.msgId], ['1', 'local0', 'kube-events', msg.reason.slice(0, 32) || '-']);
+      assert.deepEqual(
+        [p.version, p.facility, p.appName, p.msgId],
+        ['1', 'local0', 'kube-events', msg.reason.slice(0, 32) || '-'],
+      );
       assert.equal(p.severity, msg.type === 'Warning' ? 'warning' : 'info');
     }
   });

@@ -43,7 +43,9 @@ export function takeFrames(buffer: Buffer, out: string[], errors: string[]): Buf
 }
 
 function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
 }
 
 export async function startFrameServer(tls?: { pki: Pki; requestCert?: boolean }): Promise<FrameServer> {
@@ -60,7 +62,10 @@ export async function startFrameServer(tls?: { pki: Pki; requestCert?: boolean }
     const peer = (socket as TLSSocket).getPeerCertificate?.();
     if (tls?.requestCert && peer?.subject?.CN) clientNames.push(String(peer.subject.CN));
     let pending: Buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => (pending = takeFrames(Buffer.concat([pending, chunk]), messages, errors)));
+    socket.on(
+      'data',
+      (chunk: Buffer) => (pending = takeFrames(Buffer.concat([pending, chunk]), messages, errors)),
+    );
   };
   const server =
     tls === undefined
@@ -88,7 +93,8 @@ export async function startFrameServer(tls?: { pki: Pki; requestCert?: boolean }
     async waitFor(n) {
       const start = Date.now();
       while (messages.length < n) {
-        if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${n} frames (have ${messages.length})`);
+        if (Date.now() - start > 10_000)
+          throw new Error(`timed out waiting for ${n} frames (have ${messages.length})`);
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (errors.length > 0) throw new Error(errors.join('; '));

@@ -9,7 +9,12 @@ import { ConfigError } from '../../src/config/load.ts';
 import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from '../../src/receivers/registry.ts';
 import { latestEventTime } from '../../src/receivers/syslog/index.ts';
-import { formatMessage, headerField, octetCounted, timestampField } from '../../src/receivers/syslog/message.ts';
+import {
+  formatMessage,
+  headerField,
+  octetCounted,
+  timestampField,
+} from '../../src/receivers/syslog/message.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
 import { ReceiverSetupError } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
@@ -26,14 +31,21 @@ const signal = new AbortController().signal;
 
 /** Five Warning and five Normal real events, interleaved. */
 function mixedEvents() {
-  const warnings = realEvents().filter((e) => e.raw.type === 'Warning').slice(0, 5);
-  const normals = realEvents().filter((e) => e.raw.type === 'Normal').slice(0, 5);
+  const warnings = realEvents()
+    .filter((e) => e.raw.type === 'Warning')
+    .slice(0, 5);
+  const normals = realEvents()
+    .filter((e) => e.raw.type === 'Normal')
+    .slice(0, 5);
   return warnings.flatMap((w, i) => [w, normals[i] ?? w]);
 }
 
 function syslog(yaml: string): { receiver: Receiver; render: ReturnType<typeof createRenderer> } {
   const config = receiverFromYaml(yaml);
-  return { receiver: createReceiver(config, { clock, logger: memoryLogger().logger }), render: createRenderer(config) };
+  return {
+    receiver: createReceiver(config, { clock, logger: memoryLogger().logger }),
+    render: createRenderer(config),
+  };
 }
 
 async function sendOnce(yaml: string, payloads?: Payload[]): Promise<SendResult> {
@@ -47,7 +59,8 @@ async function sendOnce(yaml: string, payloads?: Payload[]): Promise<SendResult>
 
 function summary(result: SendResult): unknown[] {
   if (result.kind === 'ok') return ['ok'];
-  if (result.kind === 'partial') return ['partial', result.retry, result.drop.map((d) => [d.index, d.error.message])];
+  if (result.kind === 'partial')
+    return ['partial', result.retry, result.drop.map((d) => [d.index, d.error.message])];
   return [result.kind, result.reason];
 }
 
@@ -73,7 +86,9 @@ describe('syslog against rsyslog', () => {
   for (const network of ['tcp', 'udp'] as const) {
     it(`${network}: rsyslog parses each message as RFC 5424 with the type's severity, local0 and the event fields`, async () => {
       const address = network === 'tcp' ? rsyslog.tcpAddress : rsyslog.udpAddress;
-      const { receiver, render } = syslog(`- name: rs\n  syslog: { network: ${network}, address: "${address}", tag: kube-events }`);
+      const { receiver, render } = syslog(
+        `- name: rs\n  syslog: { network: ${network}, address: "${address}", tag: kube-events }`,
+      );
       const events = mixedEvents();
       const payloads = events.map(render);
       const before = rsyslog.lines().length;
@@ -83,36 +98,80 @@ describe('syslog against rsyslog', () => {
       const got = (await rsyslog.waitFor(before + events.length)).slice(before);
       assert.deepEqual(
         got.map((p) => [p.version, p.facility, p.severity, p.appName, p.hostname, p.procId, p.msgId]),
-        events.map((e) => ['1', 'local0', e.raw.type === 'Warning' ? 'warning' : 'info', 'kube-events', hostname(), String(process.pid), e.raw.reason]),
+        events.map((e) => [
+          '1',
+          'local0',
+          e.raw.type === 'Warning' ? 'warning' : 'info',
+          'kube-events',
+          hostname(),
+          String(process.pid),
+          e.raw.reason,
+        ]),
       );
-      assert.deepEqual(got.map((p) => p.msg), payloads.map((p) => p.body), 'MSG is the payload, byte for byte');
+      assert.deepEqual(
+        got.map((p) => p.msg),
+        payloads.map((p) => p.body),
+        'MSG is the payload, byte for byte',
+      );
       for (const [i, e] of events.entries()) {
-        const expected = latest(e.raw.lastTimestamp, e.raw.eventTime, e.raw.firstTimestamp, e.raw.series?.lastObservedTime);
-        assert.equal(Date.parse((got[i] as Parsed).timestamp), expected, 'TIMESTAMP is the latest occurrence time');
+        const expected = latest(
+          e.raw.lastTimestamp,
+          e.raw.eventTime,
+          e.raw.firstTimestamp,
+          e.raw.series?.lastObservedTime,
+        );
+        assert.equal(
+          Date.parse((got[i] as Parsed).timestamp),
+          expected,
+          'TIMESTAMP is the latest occurrence time',
+        );
       }
     });
   }
 
-  const overrides: { name: string; options: string; expected: (type: string | undefined) => [string, string] }[] = [
-    { name: 'a severity map over the defaults, facility by name', options: 'severity: { Warning: err }, facility: local3', expected: (t) => ['local3', t === 'Warning' ? 'err' : 'info'] },
-    { name: 'a severity template, facility by number', options: `severity: '{{ if eq .Type "Warning" }}crit{{ else }}notice{{ end }}', facility: 17`, expected: (t) => ['local1', t === 'Warning' ? 'crit' : 'notice'] },
-    { name: 'numeric severities and aliases', options: `severity: { Warning: "1", Normal: informational }, facility: daemon`, expected: (t) => ['daemon', t === 'Warning' ? 'alert' : 'info'] },
+  const overrides: {
+    name: string;
+    options: string;
+    expected: (type: string | undefined) => [string, string];
+  }[] = [
+    {
+      name: 'a severity map over the defaults, facility by name',
+      options: 'severity: { Warning: err }, facility: local3',
+      expected: (t) => ['local3', t === 'Warning' ? 'err' : 'info'],
+    },
+    {
+      name: 'a severity template, facility by number',
+      options: `severity: '{{ if eq .Type "Warning" }}crit{{ else }}notice{{ end }}', facility: 17`,
+      expected: (t) => ['local1', t === 'Warning' ? 'crit' : 'notice'],
+    },
+    {
+      name: 'numeric severities and aliases',
+      options: `severity: { Warning: "1", Normal: informational }, facility: daemon`,
+      expected: (t) => ['daemon', t === 'Warning' ? 'alert' : 'info'],
+    },
   ];
   for (const c of overrides) {
     it(`honours ${c.name}`, async () => {
-      const { receiver, render } = syslog(`- name: rs\n  syslog: { network: tcp, address: "${rsyslog.tcpAddress}", ${c.options} }`);
+      const { receiver, render } = syslog(
+        `- name: rs\n  syslog: { network: tcp, address: "${rsyslog.tcpAddress}", ${c.options} }`,
+      );
       const events = mixedEvents();
       const before = rsyslog.lines().length;
       assert.deepEqual(await receiver.send(events.map(render), signal), { kind: 'ok' });
       await receiver.close();
       const got = (await rsyslog.waitFor(before + events.length)).slice(before);
-      assert.deepEqual(got.map((p) => [p.facility, p.severity]), events.map((e) => c.expected(e.raw.type)));
+      assert.deepEqual(
+        got.map((p) => [p.facility, p.severity]),
+        events.map((e) => c.expected(e.raw.type)),
+      );
     });
   }
 
   it('renders hostname and msgId templates, sanitised to the header alphabet; timestampSource now uses the clock', async () => {
     const options = `hostname: '{{ .Source.Host }}', msgId: '{{ .InvolvedObject.Kind }} {{ .Reason }}', timestampSource: now`;
-    const { receiver, render } = syslog(`- name: rs\n  syslog: { network: udp, address: "${rsyslog.udpAddress}", ${options} }`);
+    const { receiver, render } = syslog(
+      `- name: rs\n  syslog: { network: udp, address: "${rsyslog.udpAddress}", ${options} }`,
+    );
     const events = mixedEvents().slice(0, 3);
     const before = rsyslog.lines().length;
     assert.deepEqual(await receiver.send(events.map(render), signal), { kind: 'ok' });
@@ -120,12 +179,18 @@ describe('syslog against rsyslog', () => {
     const got = (await rsyslog.waitFor(before + 3)).slice(before);
     assert.deepEqual(
       got.map((p) => [p.hostname, p.msgId, Date.parse(p.timestamp)]),
-      events.map((e) => [e.raw.source?.host || '-', `${e.raw.involvedObject.kind ?? ''}_${e.raw.reason ?? ''}`.slice(0, 32), clock.now()]),
+      events.map((e) => [
+        e.raw.source?.host || '-',
+        `${e.raw.involvedObject.kind ?? ''}_${e.raw.reason ?? ''}`.slice(0, 32),
+        clock.now(),
+      ]),
     );
   });
 
   it('a severity template rendering something else dead-letters that event only', async () => {
-    const { receiver, render } = syslog(`- name: rs\n  syslog: { network: tcp, address: "${rsyslog.tcpAddress}", severity: '{{ .Reason }}' }`);
+    const { receiver, render } = syslog(
+      `- name: rs\n  syslog: { network: tcp, address: "${rsyslog.tcpAddress}", severity: '{{ .Reason }}' }`,
+    );
     const events = mixedEvents().slice(0, 2);
     const result = await receiver.send(events.map(render), signal);
     await receiver.close();
@@ -148,7 +213,9 @@ describe('syslog answer → action', () => {
   // Sent right after the server's close: without the receiver's look at the socket first, the
   // message goes into a dead connection and is lost without an error.
   it('reconnects when the server closed the connection between sends', async () => {
-    const { receiver, render } = syslog(`- name: rs\n  syslog: { network: tcp, address: "127.0.0.1:${frames.port}" }`);
+    const { receiver, render } = syslog(
+      `- name: rs\n  syslog: { network: tcp, address: "127.0.0.1:${frames.port}" }`,
+    );
     const [a, b] = mixedEvents().map(render) as [Payload, Payload];
     assert.deepEqual(await receiver.send([a], signal), { kind: 'ok' });
     await frames.waitFor(1);
@@ -157,22 +224,31 @@ describe('syslog answer → action', () => {
     await frames.waitFor(2);
     await receiver.close();
     assert.equal(frames.connections, 2);
-    assert.deepEqual(frames.messages.map((m) => /^<\d+>1 \S+ \S+ \S+ \S+ \S+ - (.*)$/s.exec(m)?.[1]), [a.body, b.body]);
+    assert.deepEqual(
+      frames.messages.map((m) => /^<\d+>1 \S+ \S+ \S+ \S+ \S+ - (.*)$/s.exec(m)?.[1]),
+      [a.body, b.body],
+    );
   });
 
   it('TCP connection refused → retry (network)', async () => {
     const port = await freePort('tcp');
     const result = await sendOnce(`- name: rs\n  syslog: { network: tcp, address: "127.0.0.1:${port}" }`);
     assert.deepEqual(summary(result), ['retry', 'network']);
-    assert.match(result.kind === 'retry' ? result.error.message : '', new RegExp(`^syslog tcp 127.0.0.1:${port}: connect ECONNREFUSED`));
+    assert.match(
+      result.kind === 'retry' ? result.error.message : '',
+      new RegExp(`^syslog tcp 127.0.0.1:${port}: connect ECONNREFUSED`),
+    );
   });
 
   it('UDP port unreachable → retry (network) once the ICMP answer is in', async () => {
     const port = await freePort('udp');
-    const { receiver, render } = syslog(`- name: rs\n  syslog: { network: udp, address: "127.0.0.1:${port}" }`);
+    const { receiver, render } = syslog(
+      `- name: rs\n  syslog: { network: udp, address: "127.0.0.1:${port}" }`,
+    );
     const payload = render(realEvents()[0] as never);
     const results: SendResult[] = [];
-    for (let i = 0; i < 5 && !results.some((r) => r.kind === 'retry'); i++) results.push(await receiver.send([payload], signal));
+    for (let i = 0; i < 5 && !results.some((r) => r.kind === 'retry'); i++)
+      results.push(await receiver.send([payload], signal));
     await receiver.close();
     const retry = results.find((r) => r.kind === 'retry');
     assert.ok(retry !== undefined, JSON.stringify(results.map(summary)));
@@ -182,7 +258,9 @@ describe('syslog answer → action', () => {
 
   it('a connection that never completes the TLS handshake → retry (timeout)', async () => {
     const silent = await startSilentServer();
-    const result = await sendOnce(`- name: rs\n  syslog: { network: tls, address: "127.0.0.1:${silent.port}", timeoutMs: 150 }`);
+    const result = await sendOnce(
+      `- name: rs\n  syslog: { network: tls, address: "127.0.0.1:${silent.port}", timeoutMs: 150 }`,
+    );
     await silent.close();
     assert.deepEqual(summary(result), ['retry', 'timeout']);
     assert.match(result.kind === 'retry' ? result.error.message : '', /connect timed out after 150 ms/);
@@ -190,14 +268,19 @@ describe('syslog answer → action', () => {
 
   it('a UDP datagram too large for the network → that event dead-letters, the rest go', async () => {
     const port = await freePort('udp');
-    const { receiver, render } = syslog(`- name: rs\n  syslog: { network: udp, address: "127.0.0.1:${port}" }`);
+    const { receiver, render } = syslog(
+      `- name: rs\n  syslog: { network: udp, address: "127.0.0.1:${port}" }`,
+    );
     const small = render(realEvents()[0] as never);
     const huge: Payload = { ...small, body: 'x'.repeat(70_000), bytes: 70_000 };
     const result = await receiver.send([small, huge, small], signal);
     await receiver.close();
     assert.equal(result.kind, 'partial');
     if (result.kind !== 'partial') return;
-    assert.deepEqual(result.drop.map((d) => d.index), [1]);
+    assert.deepEqual(
+      result.drop.map((d) => d.index),
+      [1],
+    );
     assert.match(result.drop[0]?.error.message ?? '', /EMSGSIZE/);
     assert.deepEqual(result.retry, [2], 'what came after the failure is retried, what went before is not');
   });
@@ -218,7 +301,8 @@ describe('syslog over TLS', () => {
     pki.remove();
   });
 
-  const yaml = (port: number, tls: string) => `- name: rs\n  syslog: { network: tls, address: "127.0.0.1:${port}", tls: ${tls} }`;
+  const yaml = (port: number, tls: string) =>
+    `- name: rs\n  syslog: { network: tls, address: "127.0.0.1:${port}", tls: ${tls} }`;
 
   it('sends octet-counted RFC 5424 frames to a server trusted through tls.caFile', async () => {
     const before = server.messages.length;
@@ -243,7 +327,9 @@ describe('syslog over TLS', () => {
   it('fails to build when a TLS file cannot be read', () => {
     assert.throws(
       () => syslog(yaml(server.port, '{ caFile: /nonexistent/ca.pem }')),
-      (err: unknown) => err instanceof ReceiverSetupError && err.message === 'cannot read tls.caFile /nonexistent/ca.pem: ENOENT',
+      (err: unknown) =>
+        err instanceof ReceiverSetupError &&
+        err.message === 'cannot read tls.caFile /nonexistent/ca.pem: ENOENT',
     );
   });
 });
@@ -251,11 +337,23 @@ describe('syslog over TLS', () => {
 describe('syslog config', () => {
   const cases: { yaml: string; problems: string[] }[] = [
     { yaml: '{ network: tcp, address: "127.0.0.1:514", sentUpdateEvent: true }', problems: [] },
-    { yaml: '{ network: udp6, address: "[::1]:514", facility: 23, severity: { Normal: debug } }', problems: [] },
-    { yaml: '{ network: unix, address: "127.0.0.1:514" }', problems: ['network: must be one of tcp | tcp4 | tcp6 | udp | udp4 | udp6 | tls'] },
-    { yaml: '{ network: tcp, address: "syslog.example" }', problems: ['address: must be host:port (IPv6 as [addr]:port)'] },
+    {
+      yaml: '{ network: udp6, address: "[::1]:514", facility: 23, severity: { Normal: debug } }',
+      problems: [],
+    },
+    {
+      yaml: '{ network: unix, address: "127.0.0.1:514" }',
+      problems: ['network: must be one of tcp | tcp4 | tcp6 | udp | udp4 | udp6 | tls'],
+    },
+    {
+      yaml: '{ network: tcp, address: "syslog.example" }',
+      problems: ['address: must be host:port (IPv6 as [addr]:port)'],
+    },
     { yaml: '{ network: tcp, address: "h:70000" }', problems: ['address: must be host:port'] },
-    { yaml: '{ network: tcp, address: "h:514", severity: { Warning: loud } }', problems: ['severity.Warning: must be a syslog severity'] },
+    {
+      yaml: '{ network: tcp, address: "h:514", severity: { Warning: loud } }',
+      problems: ['severity.Warning: must be a syslog severity'],
+    },
     { yaml: '{ network: tcp, address: "h:514", facility: local9 }', problems: ['facility'] },
     { yaml: '{ network: tcp, address: "h:514", msgId: "{{ .Reason" }', problems: ['msgId: 1:'] },
     { yaml: '{ network: tcp, address: "h:514", severity: "{{ .Nope }}" }', problems: ['severity: '] },
@@ -264,14 +362,26 @@ describe('syslog config', () => {
     it(`${c.yaml} → ${c.problems.length === 0 ? 'valid' : c.problems.join('; ')}`, () => {
       const lines = configProblems(`- name: rs\n  syslog: ${c.yaml}`);
       assert.equal(lines.length, c.problems.length, lines.join('\n'));
-      for (const [i, expected] of c.problems.entries()) assert.ok(lines[i]?.includes(`syslog.${expected}`), `${lines[i] ?? ''} ∌ ${expected}`);
+      for (const [i, expected] of c.problems.entries())
+        assert.ok(lines[i]?.includes(`syslog.${expected}`), `${lines[i] ?? ''} ∌ ${expected}`);
     });
   }
 });
 
 describe('syslog message format', () => {
   it('octet counting counts bytes, not characters', () => {
-    const message = formatMessage({ facility: 16, severity: 4, timestamp: '2026-01-01T00:00:00Z', hostname: 'h', appName: 'a', procId: '1', msgId: 'm' }, '{"m":"ünïcødé ✓"}');
+    const message = formatMessage(
+      {
+        facility: 16,
+        severity: 4,
+        timestamp: '2026-01-01T00:00:00Z',
+        hostname: 'h',
+        appName: 'a',
+        procId: '1',
+        msgId: 'm',
+      },
+      '{"m":"ünïcødé ✓"}',
+    );
     const framed = octetCounted(message).toString('utf8');
     assert.equal(framed, `${message.length} <132>1 2026-01-01T00:00:00Z h a 1 m - {"m":"ünïcødé ✓"}`);
     assert.notEqual(message.length, message.toString('utf8').length);
@@ -285,7 +395,8 @@ describe('syslog message format', () => {
     ['x'.repeat(60), 48, 'x'.repeat(48)],
   ];
   for (const [value, max, expected] of fields) {
-    it(`header field ${JSON.stringify(value.slice(0, 12))} (max ${max}) → ${expected.slice(0, 12)}`, () => assert.equal(headerField(value, max), expected));
+    it(`header field ${JSON.stringify(value.slice(0, 12))} (max ${max}) → ${expected.slice(0, 12)}`, () =>
+      assert.equal(headerField(value, max), expected));
   }
 
   const times: [string | number, string][] = [
@@ -299,7 +410,10 @@ describe('syslog message format', () => {
   }
 
   it('picks the latest of the event times, ignoring nulls and zero times', () => {
-    assert.equal(latestEventTime('"2025-01-01T00:00:00Z" null "2025-01-01T00:00:05.5Z" "0001-01-01T00:00:00Z"'), '2025-01-01T00:00:05.5Z');
+    assert.equal(
+      latestEventTime('"2025-01-01T00:00:00Z" null "2025-01-01T00:00:05.5Z" "0001-01-01T00:00:00Z"'),
+      '2025-01-01T00:00:05.5Z',
+    );
     assert.equal(latestEventTime('null null null '), undefined);
   });
 });

@@ -14,12 +14,25 @@ export function teamsUrl(server: HttpConformanceServer, sig = '${TEAMS_SIG}'): s
 export const accepted: HttpAnswer = { status: 202, body: '' };
 
 /** An error as Power Automate answers it. */
-export function flowError(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpAnswer {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ error: { code, message } }) };
+export function flowError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify({ error: { code, message } }),
+  };
 }
 
 export function teamsRequest(req: HttpRequestSeen): Record<string, unknown> {
-  return { path: req.url.split('?')[0], contentType: req.headers['content-type'], body: JSON.parse(req.body) as unknown };
+  return {
+    path: req.url.split('?')[0],
+    contentType: req.headers['content-type'],
+    body: JSON.parse(req.body) as unknown,
+  };
 }
 
 export function startTeamsServer(): Promise<HttpConformanceServer> {

@@ -12,7 +12,10 @@ import type { Answer, Pki, TestServer } from './servers.ts';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 
-function webhook(yaml: string, env: Record<string, string> = {}): { receiver: Receiver; payloads: (n: number) => Payload[] } {
+function webhook(
+  yaml: string,
+  env: Record<string, string> = {},
+): { receiver: Receiver; payloads: (n: number) => Payload[] } {
   const config = receiverFromYaml(yaml, env);
   const receiver = createReceiver(config, { clock, logger: memoryLogger().logger });
   const render = createRenderer(config);
@@ -68,18 +71,30 @@ describe('webhook over HTTP', () => {
     const { receiver, payloads } = webhook(yaml, { API_KEY: 'k-123' });
     const events = someEvents(5);
     const before = server.received.length;
-    for (const p of payloads(5)) assert.deepEqual(await receiver.send([p], new AbortController().signal), { kind: 'ok' });
+    for (const p of payloads(5))
+      assert.deepEqual(await receiver.send([p], new AbortController().signal), { kind: 'ok' });
     await receiver.close();
     const got = server.received.slice(before);
-    assert.deepEqual(got.map((r) => r.method), ['PUT', 'PUT', 'PUT', 'PUT', 'PUT']);
-    assert.deepEqual(got.map((r) => r.headers['x-reason']), events.map((e) => e.raw.reason));
+    assert.deepEqual(
+      got.map((r) => r.method),
+      ['PUT', 'PUT', 'PUT', 'PUT', 'PUT'],
+    );
+    assert.deepEqual(
+      got.map((r) => r.headers['x-reason']),
+      events.map((e) => e.raw.reason),
+    );
     assert.ok(got.every((r) => r.headers['x-api-key'] === 'k-123'));
-    assert.ok(got.every((r) => r.headers['content-type'] === 'application/vnd.events+json'), 'a configured Content-Type replaces ours');
+    assert.ok(
+      got.every((r) => r.headers['content-type'] === 'application/vnd.events+json'),
+      'a configured Content-Type replaces ours',
+    );
   });
 
   it('sends a JSON array of payloads when batch.maxEvents > 1, even for a batch of one', async () => {
     server.handler = () => ({ status: 200 });
-    const { receiver, payloads } = webhook(`- name: hook\n  webhook: { endpoint: "${server.url}" }\n  batch: { maxEvents: 50 }`);
+    const { receiver, payloads } = webhook(
+      `- name: hook\n  webhook: { endpoint: "${server.url}" }\n  batch: { maxEvents: 50 }`,
+    );
     const batch = payloads(3);
     const before = server.received.length;
     await receiver.send(batch, new AbortController().signal);
@@ -87,7 +102,10 @@ describe('webhook over HTTP', () => {
     await receiver.close();
     const three = at(server.received, before);
     const one = at(server.received, before + 1);
-    assert.deepEqual(JSON.parse(three.body), batch.map((p) => JSON.parse(p.body) as unknown));
+    assert.deepEqual(
+      JSON.parse(three.body),
+      batch.map((p) => JSON.parse(p.body) as unknown),
+    );
     assert.deepEqual(JSON.parse(one.body), [JSON.parse(at(batch, 0).body)]);
     assert.match(three.headers['idempotency-key'] as string, /^batch-[0-9a-f]{32}$/);
     assert.equal(one.headers['idempotency-key'], at(batch, 0).id);
@@ -96,32 +114,57 @@ describe('webhook over HTTP', () => {
   const statuses: { answer: Answer; expected: unknown[] }[] = [
     { answer: { status: 200 }, expected: ['ok'] },
     { answer: { status: 202, body: 'queued' }, expected: ['ok'] },
-    { answer: { status: 400, body: '{"error":"invalid payload"}' }, expected: ['drop', 'clientError', 'HTTP 400: {"error":"invalid payload"}'] },
+    {
+      answer: { status: 400, body: '{"error":"invalid payload"}' },
+      expected: ['drop', 'clientError', 'HTTP 400: {"error":"invalid payload"}'],
+    },
     { answer: { status: 404 }, expected: ['drop', 'clientError', 'HTTP 404'] },
-    { answer: { status: 413, body: 'x'.repeat(5000) }, expected: ['drop', 'clientError', `HTTP 413: ${'x'.repeat(200)}…`] },
+    {
+      answer: { status: 413, body: 'x'.repeat(5000) },
+      expected: ['drop', 'clientError', `HTTP 413: ${'x'.repeat(200)}…`],
+    },
     { answer: { status: 408 }, expected: ['retry', 'timeout', 'HTTP 408', undefined] },
-    { answer: { status: 429, headers: { 'retry-after': '3' } }, expected: ['retry', 'rateLimited', 'HTTP 429', 3000] },
+    {
+      answer: { status: 429, headers: { 'retry-after': '3' } },
+      expected: ['retry', 'rateLimited', 'HTTP 429', 3000],
+    },
     { answer: { status: 429 }, expected: ['retry', 'rateLimited', 'HTTP 429', undefined] },
-    { answer: { status: 503, headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' } }, expected: ['retry', 'serverError', 'HTTP 503', 30000] },
-    { answer: { status: 500, body: 'boom\n  trace' }, expected: ['retry', 'serverError', 'HTTP 500: boom trace', undefined] },
-    { answer: { status: 502, headers: { 'retry-after': '9' } }, expected: ['retry', 'serverError', 'HTTP 502', undefined] },
+    {
+      answer: { status: 503, headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' } },
+      expected: ['retry', 'serverError', 'HTTP 503', 30000],
+    },
+    {
+      answer: { status: 500, body: 'boom\n  trace' },
+      expected: ['retry', 'serverError', 'HTTP 500: boom trace', undefined],
+    },
+    {
+      answer: { status: 502, headers: { 'retry-after': '9' } },
+      expected: ['retry', 'serverError', 'HTTP 502', undefined],
+    },
   ];
   for (const c of statuses) {
     it(`classifies HTTP ${c.answer.status}${c.answer.headers ? ' with Retry-After' : ''}`, async () => {
       server.handler = () => c.answer;
-      assert.deepEqual(summary(await sendOnce(`- name: hook\n  webhook: { endpoint: "${server.url}" }`)), c.expected);
+      assert.deepEqual(
+        summary(await sendOnce(`- name: hook\n  webhook: { endpoint: "${server.url}" }`)),
+        c.expected,
+      );
     });
   }
 
   it('keeps credentials from the URL and headers out of errors', async () => {
-    server.handler = (req) => ({ status: 401, body: `denied ${req.headers.authorization ?? ''} for ${req.url}` });
+    server.handler = (req) => ({
+      status: 401,
+      body: `denied ${req.headers.authorization ?? ''} for ${req.url}`,
+    });
     const endpoint = `http://user:hunter22@127.0.0.1:${server.port}/hook?token=tok-secret-1`;
     const yaml = `- name: hook\n  webhook:\n    endpoint: "${endpoint}"\n    headers: { Authorization: 'Bearer \${TOKEN}' }`;
     const result = await sendOnce(yaml, 1, { TOKEN: 'sk-live-abcdef' });
     assert.equal(result.kind, 'drop');
     const message = result.kind === 'drop' ? result.error.message : '';
     assert.match(message, /^HTTP 401: denied \[Redacted\] for \/hook\?token=\[Redacted\]$/);
-    for (const secret of ['hunter22', 'tok-secret-1', 'sk-live-abcdef']) assert.ok(!message.includes(secret), message);
+    for (const secret of ['hunter22', 'tok-secret-1', 'sk-live-abcdef'])
+      assert.ok(!message.includes(secret), message);
   });
 
   it('classifies a refused connection as a network retry', async () => {
@@ -154,7 +197,8 @@ describe('webhook over HTTPS', () => {
     pki.remove();
   });
 
-  const yaml = (url: string, tls: string) => `- name: hook\n  webhook:\n    endpoint: "${url}"\n    tls: ${tls}`;
+  const yaml = (url: string, tls: string) =>
+    `- name: hook\n  webhook:\n    endpoint: "${url}"\n    tls: ${tls}`;
 
   it('trusts the server through tls.caFile', async () => {
     assert.deepEqual(await sendOnce(yaml(server.url, `{ caFile: ${pki.files.caCert} }`)), { kind: 'ok' });
@@ -172,8 +216,14 @@ describe('webhook over HTTPS', () => {
 
   it('verifies against tls.serverName', async () => {
     const without = await sendOnce(yaml(nameOnly.url, `{ caFile: ${pki.files.caCert} }`));
-    assert.match(without.kind === 'retry' ? without.error.message : '', /ERR_TLS_CERT_ALTNAME_INVALID|altnames/);
-    assert.deepEqual(await sendOnce(yaml(nameOnly.url, `{ caFile: ${pki.files.caCert}, serverName: receiver.test }`)), { kind: 'ok' });
+    assert.match(
+      without.kind === 'retry' ? without.error.message : '',
+      /ERR_TLS_CERT_ALTNAME_INVALID|altnames/,
+    );
+    assert.deepEqual(
+      await sendOnce(yaml(nameOnly.url, `{ caFile: ${pki.files.caCert}, serverName: receiver.test }`)),
+      { kind: 'ok' },
+    );
   });
 
   it('presents the client certificate from certFile and keyFile', async () => {
@@ -186,7 +236,9 @@ describe('webhook over HTTPS', () => {
   it('fails to build when a TLS file cannot be read', () => {
     assert.throws(
       () => webhook(yaml(server.url, '{ caFile: /nonexistent/ca.pem }')),
-      (err: unknown) => err instanceof ReceiverSetupError && err.message === 'cannot read tls.caFile /nonexistent/ca.pem: ENOENT',
+      (err: unknown) =>
+        err instanceof ReceiverSetupError &&
+        err.message === 'cannot read tls.caFile /nonexistent/ca.pem: ENOENT',
     );
   });
 });

@@ -30,8 +30,28 @@ describe('wechat', () => {
   });
 
   const app = (extra = ''): string =>
-    [`- name: wx`, `  wechat:`, `    corpId: ${CORP_ID}`, `    corpSecret: "\${WX_SECRET}"`, `    agentId: 1000002`, `    apiUrl: "${wx.apiUrl}"`, ...extra.split('\n').filter(Boolean).map((l) => `    ${l}`)].join('\n');
-  const robot = (extra = ''): string => [`- name: wxbot`, `  wechat:`, `    webhookUrl: "${wx.apiUrl}/cgi-bin/webhook/send?key=\${WX_KEY}"`, ...extra.split('\n').filter(Boolean).map((l) => `    ${l}`)].join('\n');
+    [
+      `- name: wx`,
+      `  wechat:`,
+      `    corpId: ${CORP_ID}`,
+      `    corpSecret: "\${WX_SECRET}"`,
+      `    agentId: 1000002`,
+      `    apiUrl: "${wx.apiUrl}"`,
+      ...extra
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `    ${l}`),
+    ].join('\n');
+  const robot = (extra = ''): string =>
+    [
+      `- name: wxbot`,
+      `  wechat:`,
+      `    webhookUrl: "${wx.apiUrl}/cgi-bin/webhook/send?key=\${WX_KEY}"`,
+      ...extra
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `    ${l}`),
+    ].join('\n');
 
   it("sends kube-eventer's text to @all by default, fetching the token once for many sends", async () => {
     const r = rig(app('labels: ["cluster: prod"]\ntoParty: "2|3"'), env);
@@ -92,7 +112,10 @@ describe('wechat', () => {
       await r.receiver.close();
       assert.equal(wx.tokensIssued - issued, 1, 'exactly one new token');
       assert.equal(wx.messages.length, 1);
-      assert.deepEqual(wx.server.received.slice(first).map((q) => new URL(q.url, 'http://x').pathname), ['/cgi-bin/message/send', '/cgi-bin/gettoken', '/cgi-bin/message/send']);
+      assert.deepEqual(
+        wx.server.received.slice(first).map((q) => new URL(q.url, 'http://x').pathname),
+        ['/cgi-bin/message/send', '/cgi-bin/gettoken', '/cgi-bin/message/send'],
+      );
     });
   }
 
@@ -105,12 +128,36 @@ describe('wechat', () => {
   });
 
   const table: [string, Answer, unknown[]][] = [
-    ['45009 api freq out of limit', wechatErr(45009, 'api freq out of limit'), ['retry', 'rateLimited', 'WeChat errcode 45009: api freq out of limit', undefined]],
-    ['45033 too many concurrent calls', wechatErr(45033, 'api concurrent out of limit'), ['retry', 'rateLimited', 'WeChat errcode 45033: api concurrent out of limit', undefined]],
-    ['-1 system busy', wechatErr(-1, 'system busy'), ['retry', 'serverError', 'WeChat errcode -1: system busy', undefined]],
-    ['81013 user, party and tag all invalid', wechatErr(81013, 'user & party & tag all invalid'), ['drop', 'clientError', 'WeChat errcode 81013: user & party & tag all invalid']],
-    ['60020 not allow to access from your ip', wechatErr(60020, 'not allow to access from your ip'), ['drop', 'clientError', 'WeChat errcode 60020: not allow to access from your ip']],
-    ['HTTP 503 Retry-After', { status: 503, headers: { 'retry-after': '8' } }, ['retry', 'serverError', 'HTTP 503', 8000]],
+    [
+      '45009 api freq out of limit',
+      wechatErr(45009, 'api freq out of limit'),
+      ['retry', 'rateLimited', 'WeChat errcode 45009: api freq out of limit', undefined],
+    ],
+    [
+      '45033 too many concurrent calls',
+      wechatErr(45033, 'api concurrent out of limit'),
+      ['retry', 'rateLimited', 'WeChat errcode 45033: api concurrent out of limit', undefined],
+    ],
+    [
+      '-1 system busy',
+      wechatErr(-1, 'system busy'),
+      ['retry', 'serverError', 'WeChat errcode -1: system busy', undefined],
+    ],
+    [
+      '81013 user, party and tag all invalid',
+      wechatErr(81013, 'user & party & tag all invalid'),
+      ['drop', 'clientError', 'WeChat errcode 81013: user & party & tag all invalid'],
+    ],
+    [
+      '60020 not allow to access from your ip',
+      wechatErr(60020, 'not allow to access from your ip'),
+      ['drop', 'clientError', 'WeChat errcode 60020: not allow to access from your ip'],
+    ],
+    [
+      'HTTP 503 Retry-After',
+      { status: 503, headers: { 'retry-after': '8' } },
+      ['retry', 'serverError', 'HTTP 503', 8000],
+    ],
   ];
   for (const [name, answer, expected] of table) {
     it(`answer → action (app): ${name}`, async () => {
@@ -125,18 +172,26 @@ describe('wechat', () => {
 
   it('keeps corpSecret and the access token out of errors, even when WeChat echoes the URL', async () => {
     wx.server.handler = (req, i) =>
-      req.url.startsWith('/cgi-bin/message/send') ? { status: 200, body: JSON.stringify({ errcode: 40056, errmsg: `invalid agentid for ${req.url}` }) } : defaultHandler(req, i);
+      req.url.startsWith('/cgi-bin/message/send')
+        ? { status: 200, body: JSON.stringify({ errcode: 40056, errmsg: `invalid agentid for ${req.url}` }) }
+        : defaultHandler(req, i);
     const r = rig(app(), env);
     const result = await r.send(someEvents(1));
     await r.receiver.close();
     const message = result.kind === 'drop' ? result.error.message : '';
-    assert.match(message, /^WeChat errcode 40056: invalid agentid for \/cgi-bin\/message\/send\?access_token=\[Redacted\]$/);
+    assert.match(
+      message,
+      /^WeChat errcode 40056: invalid agentid for \/cgi-bin\/message\/send\?access_token=\[Redacted\]$/,
+    );
     assert.ok(!message.includes('wx-token-'), message);
     assert.ok(!r.log.text().includes('wx-token-') && !r.log.text().includes(SECRET));
   });
 
   it('robot: text with mentions, key checked, key never in errors', async () => {
-    const r = rig(robot('mentionedList: ["@all"]\nmentionedMobileList: ["13800001111"]\nlabels: ["cluster: prod"]'), env);
+    const r = rig(
+      robot('mentionedList: ["@all"]\nmentionedMobileList: ["13800001111"]\nlabels: ["cluster: prod"]'),
+      env,
+    );
     const event = at(someEvents(1), 0);
     assert.deepEqual(await r.send([event]), { kind: 'ok' });
     await r.receiver.close();
@@ -145,7 +200,11 @@ describe('wechat', () => {
     assert.match(String(msg.text.content), /^cluster: prod\nLevel:Normal \nKind:Pod \n/);
     assert.deepEqual([msg.text.mentioned_list, msg.text.mentioned_mobile_list], [['@all'], ['13800001111']]);
     const wrong = await sendOnce(robot(), someEvents(1), { WX_KEY: 'wrong-robot-key-0000' });
-    assert.deepEqual(summary(wrong), ['drop', 'clientError', 'WeChat errcode 93000: invalid webhook url, hint: [1700000000_5]']);
+    assert.deepEqual(summary(wrong), [
+      'drop',
+      'clientError',
+      'WeChat errcode 93000: invalid webhook url, hint: [1700000000_5]',
+    ]);
   });
 
   it('cuts text to 2,048 bytes and markdown to 4,096 with a marker, never inside a character', async () => {
@@ -154,24 +213,44 @@ describe('wechat', () => {
     await text.send(someEvents(1));
     await md.send(someEvents(1));
     await Promise.all([text.receiver.close(), md.receiver.close()]);
-    const [t, m] = [at(wx.messages, 0), at(wx.messages, 1)] as { text?: { content: string }; markdown?: { content: string } }[];
+    const [t, m] = [at(wx.messages, 0), at(wx.messages, 1)] as {
+      text?: { content: string };
+      markdown?: { content: string };
+    }[];
     const tc = t?.text?.content ?? '';
     const mc = m?.markdown?.content ?? '';
-    assert.ok(Buffer.byteLength(tc) <= 2048 && Buffer.byteLength(tc) > 2040 && tc.endsWith('…'), String(Buffer.byteLength(tc)));
+    assert.ok(
+      Buffer.byteLength(tc) <= 2048 && Buffer.byteLength(tc) > 2040 && tc.endsWith('…'),
+      String(Buffer.byteLength(tc)),
+    );
     assert.ok(Buffer.byteLength(mc) <= 4096 && mc.endsWith('…'));
     assert.ok(!tc.includes('\uFFFD'));
   });
 
   const configErrors: [string, string, RegExp][] = [
-    ['both modes', `webhookUrl: "https://h/cgi-bin/webhook/send?key=k"\ncorpId: c`, /wechat\.webhookUrl: use either webhookUrl/],
+    [
+      'both modes',
+      `webhookUrl: "https://h/cgi-bin/webhook/send?key=k"\ncorpId: c`,
+      /wechat\.webhookUrl: use either webhookUrl/,
+    ],
     ['app without agentId', `corpId: c\ncorpSecret: s`, /wechat\.agentId: is required/],
     ['nothing at all', `toUser: "@all"`, /wechat\.corpId: is required \(or set webhookUrl/],
-    ['robot URL without key', `webhookUrl: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"`, /wechat\.webhookUrl: must be an http\(s\) URL with a key parameter/],
+    [
+      'robot URL without key',
+      `webhookUrl: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"`,
+      /wechat\.webhookUrl: must be an http\(s\) URL with a key parameter/,
+    ],
   ];
   for (const [name, block, expected] of configErrors) {
     it(`config error: ${name}`, () => {
-      const text = `route: {}\nreceivers:\n  - name: w\n    wechat:\n${block.split('\n').map((l) => `      ${l}`).join('\n')}\n`;
-      assert.throws(() => loadConfigText(text, { fileName: 'c.yaml', env: {} }), (err: unknown) => err instanceof ConfigError && expected.test(err.lines.join('\n')));
+      const text = `route: {}\nreceivers:\n  - name: w\n    wechat:\n${block
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}\n`;
+      assert.throws(
+        () => loadConfigText(text, { fileName: 'c.yaml', env: {} }),
+        (err: unknown) => err instanceof ConfigError && expected.test(err.lines.join('\n')),
+      );
     });
   }
 });

@@ -39,7 +39,10 @@ export function rawEvent(spec: EventSpec): RawEvent {
   if (spec.reason !== undefined) raw.reason = spec.reason;
   if (spec.message !== undefined) raw.message = spec.message;
   if (spec.component !== undefined || spec.host !== undefined) {
-    raw.source = { ...(spec.component === undefined ? {} : { component: spec.component }), ...(spec.host === undefined ? {} : { host: spec.host }) };
+    raw.source = {
+      ...(spec.component === undefined ? {} : { component: spec.component }),
+      ...(spec.host === undefined ? {} : { host: spec.host }),
+    };
   }
   if (spec.reportingComponent !== undefined) raw.reportingComponent = spec.reportingComponent;
   if (spec.count !== undefined) raw.count = spec.count;
@@ -55,8 +58,19 @@ export function enrich(raw: RawEvent, spec: EventSpec = {}): EnrichedEvent {
   const object: InvolvedObjectMeta | undefined =
     spec.object === false
       ? undefined
-      : { labels: spec.labels ?? {}, annotations: spec.annotations ?? {}, ownerReferences: [], deleted: false };
-  return { raw, object, occurrence: spec.occurrence ?? 1, clusterName: spec.clusterName ?? 'test', environment: {} };
+      : {
+          labels: spec.labels ?? {},
+          annotations: spec.annotations ?? {},
+          ownerReferences: [],
+          deleted: false,
+        };
+  return {
+    raw,
+    object,
+    occurrence: spec.occurrence ?? 1,
+    clusterName: spec.clusterName ?? 'test',
+    environment: {},
+  };
 }
 
 const FIXTURE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RegexSyntaxError, compileRe2, globToRegex, looksLikeGlob, translateRe2 } from '../../src/route/re2.ts';
+import {
+  RegexSyntaxError,
+  compileRe2,
+  globToRegex,
+  looksLikeGlob,
+  translateRe2,
+} from '../../src/route/re2.ts';
 
 describe('translateRe2', () => {
   const cases: [pattern: string, source: string, flags: string][] = [
@@ -148,8 +154,14 @@ describe('compileRe2 errors', () => {
     ['\\', 'invalid regular expression "\\": trailing backslash at end of expression'],
     ['\\xZZ', 'invalid regular expression "\\xZZ": invalid escape sequence: \\xZZ'],
     ['\\x{110000}', 'invalid regular expression "\\x{110000}": invalid escape sequence: \\x{110000}'],
-    ['\\p{Klingon}', 'invalid regular expression "\\p{Klingon}": invalid character class range: \\p{Klingon}'],
-    ['[[:word:][:nope:]]', 'invalid regular expression "[[:word:][:nope:]]": invalid character class range: [:nope:]'],
+    [
+      '\\p{Klingon}',
+      'invalid regular expression "\\p{Klingon}": invalid character class range: \\p{Klingon}',
+    ],
+    [
+      '[[:word:][:nope:]]',
+      'invalid regular expression "[[:word:][:nope:]]": invalid character class range: [:nope:]',
+    ],
     ['[z-a]', 'invalid regular expression "[z-a]": invalid character class range: z-a'],
     ['[a-\\d]', 'invalid regular expression "[a-\\d]": invalid character class range: a-\\d'],
     [

@@ -13,7 +13,10 @@ const ctx: RouteContext = {
 
 function tree(yaml: string): CompiledRoute {
   const result = compileRoute(parse(yaml), ctx);
-  assert.deepEqual(result.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    result.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.ok(result.route);
   return result.route;
 }
@@ -30,14 +33,16 @@ const TREES: Record<string, string> = {
   - match: [{kind: "Pod|Deployment|ReplicaSet", labels: {version: dev}, receiver: slack}]`,
   E: 'drop: [{namespace: kube-system}]\nmatch: [{receiver: osman}]',
   labelDrop: 'drop: [{labels: {team: noisy}}]\nmatch: [{type: Warning, receiver: slack}]',
-  labelGate: 'match: [{labels: {tier: prod}}]\nroutes:\n  - drop: [{type: Normal}]\n    match: [{receiver: pager}]',
+  labelGate:
+    'match: [{labels: {tier: prod}}]\nroutes:\n  - drop: [{type: Normal}]\n    match: [{receiver: pager}]',
   notLabels: 'match: [{reason: BackOff, not: {labels: {ignore: "true"}}, receiver: slack}]',
   dropNotAnnotation: 'drop: [{not: {annotations: {alert: "on"}}}]\nmatch: [{kind: "^Pod$", receiver: pager}]',
   deadBeforeLabels: 'drop: [{kind: Pod}]\nmatch: [{labels: {a: b}, receiver: slack}]',
   annotationKey: 'match: [{kind: "^Node$", annotations: {owner: null}, receiver: pager}]',
   doubleNot: 'match: [{not: {reason: Pulled, not: {labels: {x: "^y$"}}}, receiver: dump}]',
   presetLabels: 'match: [{preset: pod_crashloop, labels: {team: a}, receiver: slack}]',
-  labelDropNormal: 'drop: [{type: Normal, labels: {keep: null}}]\nmatch: [{reason: "Pulled|Created|BackOff", receiver: dump}]',
+  labelDropNormal:
+    'drop: [{type: Normal, labels: {keep: null}}]\nmatch: [{reason: "Pulled|Created|BackOff", receiver: dump}]',
   firstOnly: 'repeats: first\nmatch: [{type: Warning, labels: {tier: prod}, receiver: pager}]',
   gateThenDrop: `match: [{namespace: default}, {labels: {tier: prod}}]
 routes:
@@ -98,13 +103,18 @@ describe('mayReachWithoutObject: sound for every label set', () => {
           skipped++;
           for (const set of LABEL_SETS) {
             const receivers = route.evaluate(withObject(base, set));
-            assert.deepEqual(receivers, [], `${name}: ${JSON.stringify(raw.involvedObject)} ${raw.reason} with ${JSON.stringify(set)}`);
+            assert.deepEqual(
+              receivers,
+              [],
+              `${name}: ${JSON.stringify(raw.involvedObject)} ${raw.reason} with ${JSON.stringify(set)}`,
+            );
           }
         }
       }
       // Every tree here except C and the unconditional ones can skip some event; a tree that
       // never skips would make this test vacuous.
-      if (!['C', 'D', 'dropNotAnnotation', 'doubleNot'].includes(name)) assert.ok(skipped > 0, `${name} never skipped`);
+      if (!['C', 'D', 'dropNotAnnotation', 'doubleNot'].includes(name))
+        assert.ok(skipped > 0, `${name} never skipped`);
     });
   }
 });
@@ -131,7 +141,12 @@ describe('mayReachWithoutObject: decisions', () => {
     ['annotationKey', { kind: 'Pod' }, false, 'kind fails'],
     ['doubleNot', { reason: 'Pulled' }, true, 'not(Pulled ∧ not unknown) is unknown'],
     ['doubleNot', { reason: 'Created' }, true, 'inner conjunction is false, so the not is true'],
-    ['presetLabels', { reason: 'BackOff', message: 'Back-off restarting failed container' }, true, 'preset holds, labels unknown'],
+    [
+      'presetLabels',
+      { reason: 'BackOff', message: 'Back-off restarting failed container' },
+      true,
+      'preset holds, labels unknown',
+    ],
     ['presetLabels', { reason: 'BackOff', message: 'Back-off pulling image' }, false, 'preset fails'],
     ['labelDropNormal', { type: 'Normal', reason: 'Pulled' }, true, 'drop depends on a label'],
     ['firstOnly', { type: 'Warning', occurrence: 2 }, false, 'repeats: first'],

@@ -12,7 +12,10 @@ const ctx: RouteContext = {
 
 function tree(yaml: string, context: RouteContext = ctx): CompiledRoute {
   const result = compileRoute(parse(yaml), context);
-  assert.deepEqual(result.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    result.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.ok(result.route);
   return result.route;
 }
@@ -78,10 +81,25 @@ describe('worked examples (spec/routing.md)', () => {
     ['B (kube-public reaches the grandchild)', B, { namespace: 'kube-public' }, ['osman', 'any']],
     ['C', C, { namespace: 'kube-system' }, ['osman', 'any']],
     ['C (other namespace)', C, { namespace: 'default' }, ['any']],
-    ['D', D, { type: 'Warning', namespace: 'app-test', kind: 'Pod', labels: { version: 'dev' } }, ['dump', 'slack']],
-    ['D2', D, { type: 'Normal', namespace: 'prod', kind: 'PodDisruptionBudget', labels: { version: 'dev' } }, ['dump', 'slack']],
+    [
+      'D',
+      D,
+      { type: 'Warning', namespace: 'app-test', kind: 'Pod', labels: { version: 'dev' } },
+      ['dump', 'slack'],
+    ],
+    [
+      'D2',
+      D,
+      { type: 'Normal', namespace: 'prod', kind: 'PodDisruptionBudget', labels: { version: 'dev' } },
+      ['dump', 'slack'],
+    ],
     ['D (Warning in prod)', D, { type: 'Warning', namespace: 'prod', kind: 'Service' }, ['dump', 'critical']],
-    ['D (unknown object: labels absent)', D, { type: 'Warning', namespace: 'prod', kind: 'Pod', object: false }, ['dump', 'critical']],
+    [
+      'D (unknown object: labels absent)',
+      D,
+      { type: 'Warning', namespace: 'prod', kind: 'Pod', object: false },
+      ['dump', 'critical'],
+    ],
     ['E', E, { namespace: 'kube-system' }, []],
     ['E (other namespace)', E, { namespace: 'default' }, ['osman']],
   ];
@@ -162,7 +180,10 @@ routes:
   });
 
   it('repeats: first at the root, from the route or the context', () => {
-    for (const route of [tree('{repeats: first, match: [{receiver: dump}]}'), tree('match: [{receiver: dump}]', { ...ctx, repeats: 'first' })]) {
+    for (const route of [
+      tree('{repeats: first, match: [{receiver: dump}]}'),
+      tree('match: [{receiver: dump}]', { ...ctx, repeats: 'first' }),
+    ]) {
       assert.deepEqual(route.evaluate(event({ occurrence: 1 })), ['dump']);
       assert.deepEqual(route.evaluate(event({ occurrence: 3 })), []);
     }
@@ -174,22 +195,38 @@ routes:
   });
 
   it('presets route', () => {
-    const route = tree('match: [{preset: node_notready, receiver: pager}, {preset: pod_crashloop, receiver: slack}]');
+    const route = tree(
+      'match: [{preset: node_notready, receiver: pager}, {preset: pod_crashloop, receiver: slack}]',
+    );
     assert.deepEqual(route.evaluate(event({ kind: 'Node', reason: 'NodeNotReady' })), ['pager']);
   });
 });
 
 describe('trace', () => {
   it('example D, Warning in app-test', () => {
-    const trace = tree(D).trace(event({ type: 'Warning', namespace: 'app-test', kind: 'Pod', labels: { version: 'dev' } }));
+    const trace = tree(D).trace(
+      event({ type: 'Warning', namespace: 'app-test', kind: 'Pod', labels: { version: 'dev' } }),
+    );
     assert.deepEqual(trace, {
       receivers: ['dump', 'slack'],
       hits: { dump: 1, slack: 1 },
       steps: [
         { route: 'root', action: 'match', matches: [], receivers: [], gated: false },
-        { route: 'root/0', action: 'match', matches: [{ rule: 0, matched: true, receiver: 'dump' }], receivers: ['dump'], gated: false },
+        {
+          route: 'root/0',
+          action: 'match',
+          matches: [{ rule: 0, matched: true, receiver: 'dump' }],
+          receivers: ['dump'],
+          gated: false,
+        },
         { route: 'root/1', action: 'drop', rule: 0 },
-        { route: 'root/2', action: 'match', matches: [{ rule: 0, matched: true, receiver: 'slack' }], receivers: ['slack'], gated: false },
+        {
+          route: 'root/2',
+          action: 'match',
+          matches: [{ rule: 0, matched: true, receiver: 'slack' }],
+          receivers: ['slack'],
+          gated: false,
+        },
       ],
     });
   });
@@ -197,24 +234,42 @@ describe('trace', () => {
   it('example B shows the gate, the drop and nested ids', () => {
     assert.deepEqual(tree(B).trace(event({ namespace: 'kube-system' })).steps, [
       { route: 'root', action: 'match', matches: [{ rule: 0, matched: true }], receivers: [], gated: false },
-      { route: 'root/0', action: 'match', matches: [{ rule: 0, matched: true, receiver: 'osman' }], receivers: ['osman'], gated: false },
+      {
+        route: 'root/0',
+        action: 'match',
+        matches: [{ rule: 0, matched: true, receiver: 'osman' }],
+        receivers: ['osman'],
+        gated: false,
+      },
       { route: 'root/0/0', action: 'drop', rule: 0 },
     ]);
     assert.deepEqual(tree(B).trace(event({ namespace: 'default' })), {
       receivers: [],
       hits: {},
-      steps: [{ route: 'root', action: 'match', matches: [{ rule: 0, matched: false }], receivers: [], gated: true }],
+      steps: [
+        {
+          route: 'root',
+          action: 'match',
+          matches: [{ rule: 0, matched: false }],
+          receivers: [],
+          gated: true,
+        },
+      ],
     });
   });
 
   it('counts extra hits and sorts receivers', () => {
-    const trace = tree('match: [{receiver: slack}, {receiver: dump}]\nroutes: [{match: [{receiver: slack}]}]').trace(event({}));
+    const trace = tree(
+      'match: [{receiver: slack}, {receiver: dump}]\nroutes: [{match: [{receiver: slack}]}]',
+    ).trace(event({}));
     assert.deepEqual(trace.receivers, ['dump', 'slack']);
     assert.deepEqual(trace.hits, { slack: 2, dump: 1 });
   });
 
   it('shows a repeats skip', () => {
-    const trace = tree('routes: [{repeats: first, match: [{receiver: dump}]}]').trace(event({ occurrence: 2 }));
+    const trace = tree('routes: [{repeats: first, match: [{receiver: dump}]}]').trace(
+      event({ occurrence: 2 }),
+    );
     assert.deepEqual(trace.steps[1], { route: 'root/0', action: 'skip', reason: 'repeats', occurrence: 2 });
     assert.deepEqual(trace.receivers, []);
   });
@@ -232,22 +287,54 @@ describe('trace', () => {
 describe('route validation', () => {
   const cases: [title: string, yaml: string, expected: string[]][] = [
     ['not a map', '[a]', ['error : expected a map (a route with drop, match, routes), got a list']],
-    ['unknown key with suggestion', 'rotues: []', ['error rotues: unknown key "rotues" in route; did you mean "routes"?']],
-    ['rule key on a route', 'receiver: slack', ['error receiver: unknown key "receiver" in route; rule keys such as "receiver" go in an item of a "match" or "drop" list']],
-    ['unknown key', 'foo: 1', ['error foo: unknown key "foo" in route; valid keys: drop, match, routes, repeats']],
+    [
+      'unknown key with suggestion',
+      'rotues: []',
+      ['error rotues: unknown key "rotues" in route; did you mean "routes"?'],
+    ],
+    [
+      'rule key on a route',
+      'receiver: slack',
+      [
+        'error receiver: unknown key "receiver" in route; rule keys such as "receiver" go in an item of a "match" or "drop" list',
+      ],
+    ],
+    [
+      'unknown key',
+      'foo: 1',
+      ['error foo: unknown key "foo" in route; valid keys: drop, match, routes, repeats'],
+    ],
     ['match not a list', 'match: {receiver: slack}', ['error match: expected a list of rules, got a map']],
     ['routes not a list', 'routes: {match: []}', ['error routes: expected a list of routes, got a map']],
-    ['route item not a map', 'routes: [slack]', ['error routes[0]: expected a map (a route with drop, match, routes), got a string ("slack")']],
+    [
+      'route item not a map',
+      'routes: [slack]',
+      ['error routes[0]: expected a map (a route with drop, match, routes), got a string ("slack")'],
+    ],
     ['repeats value', 'repeats: once', ['error repeats: expected "all" or "first", got a string ("once")']],
     [
       'nested rule errors carry the full path',
       'routes: [{}, {drop: [{namespace: "*test*"}]}]',
-      ['error routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)'],
+      [
+        'error routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
+      ],
     ],
-    ['typo in a drop rule', 'drop: [{nmae: x}]', ['error drop[0].nmae: unknown key "nmae" in rule; did you mean "name"?']],
-    ['undefined receiver', 'match: [{receiver: slak}]', ['error match[0].receiver: receiver "slak" is not defined; did you mean "slack"?']],
+    [
+      'typo in a drop rule',
+      'drop: [{nmae: x}]',
+      ['error drop[0].nmae: unknown key "nmae" in rule; did you mean "name"?'],
+    ],
+    [
+      'undefined receiver',
+      'match: [{receiver: slak}]',
+      ['error match[0].receiver: receiver "slak" is not defined; did you mean "slack"?'],
+    ],
     ['null lists are empty', 'drop: null\nmatch: null\nroutes: null', []],
-    ['empty drop rule', 'drop: [{}]', ['warning drop[0]: this drop rule has no conditions, so it drops every event here and below']],
+    [
+      'empty drop rule',
+      'drop: [{}]',
+      ['warning drop[0]: this drop rule has no conditions, so it drops every event here and below'],
+    ],
     [
       'mixed filter and receiver items',
       'match:\n  - namespace: prod\n  - receiver: slack',
@@ -268,24 +355,48 @@ describe('route validation', () => {
     it(title, () => {
       const result = compileRoute(parse(yaml), ctx);
       assert.deepEqual(shown(result.problems), expected);
-      assert.equal(result.route === undefined, expected.some((line) => line.startsWith('error')));
+      assert.equal(
+        result.route === undefined,
+        expected.some((line) => line.startsWith('error')),
+      );
     });
   }
 
   it('example D warns about the unanchored kind', () => {
     const { problems } = compileRoute(parse(D), ctx);
-    assert.deepEqual(problems.map((p) => `${p.severity} ${formatPath(p.path)}`), ['warning routes[2].match[0].kind']);
+    assert.deepEqual(
+      problems.map((p) => `${p.severity} ${formatPath(p.path)}`),
+      ['warning routes[2].match[0].kind'],
+    );
   });
 
   it('reports every problem of the tree', () => {
-    const { problems } = compileRoute(parse('drop: [{nmae: x}]\nroutes: [{match: [{reason: "(", receiver: nope}]}, {rotues: []}]'), ctx);
-    assert.deepEqual(problems.map((p) => formatPath(p.path)), ['drop[0].nmae', 'routes[0].match[0].reason', 'routes[0].match[0].receiver', 'routes[1].rotues']);
+    const { problems } = compileRoute(
+      parse('drop: [{nmae: x}]\nroutes: [{match: [{reason: "(", receiver: nope}]}, {rotues: []}]'),
+      ctx,
+    );
+    assert.deepEqual(
+      problems.map((p) => formatPath(p.path)),
+      ['drop[0].nmae', 'routes[0].match[0].reason', 'routes[0].match[0].receiver', 'routes[1].rotues'],
+    );
   });
 });
 
 describe('routeSummary', () => {
   it('counts routes, rules and receivers', () => {
-    assert.deepEqual(routeSummary(tree(D)), { routes: 4, dropRules: 2, matchRules: 3, rules: 5, receivers: ['critical', 'dump', 'slack'] });
-    assert.deepEqual(routeSummary(tree('{}')), { routes: 1, dropRules: 0, matchRules: 0, rules: 0, receivers: [] });
+    assert.deepEqual(routeSummary(tree(D)), {
+      routes: 4,
+      dropRules: 2,
+      matchRules: 3,
+      rules: 5,
+      receivers: ['critical', 'dump', 'slack'],
+    });
+    assert.deepEqual(routeSummary(tree('{}')), {
+      routes: 1,
+      dropRules: 0,
+      matchRules: 0,
+      rules: 0,
+      receivers: [],
+    });
   });
 });

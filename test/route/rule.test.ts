@@ -25,16 +25,46 @@ describe('rule matching', () => {
     ['message unanchored', { message: 'OOM' }, { message: 'container was OOMKilled' }, true],
     ['message miss', { message: 'OOM' }, { message: 'fine' }, false],
     ['apiVersion', { apiVersion: '^apps/' }, { apiVersion: 'apps/v1' }, true],
-    ['kind contains: Pod matches PodDisruptionBudget', { kind: 'Pod' }, { kind: 'PodDisruptionBudget' }, true],
+    [
+      'kind contains: Pod matches PodDisruptionBudget',
+      { kind: 'Pod' },
+      { kind: 'PodDisruptionBudget' },
+      true,
+    ],
     ['kind anchored', { kind: '^Pod$' }, { kind: 'PodDisruptionBudget' }, false],
-    ['namespace is the Event namespace', { namespace: '^default$' }, { namespace: 'default', objectNamespace: 'other' }, true],
-    ['namespace ignores the object namespace', { namespace: '^other$' }, { namespace: 'default', objectNamespace: 'other' }, false],
-    ['objectNamespace', { objectNamespace: '^other$' }, { namespace: 'default', objectNamespace: 'other' }, true],
+    [
+      'namespace is the Event namespace',
+      { namespace: '^default$' },
+      { namespace: 'default', objectNamespace: 'other' },
+      true,
+    ],
+    [
+      'namespace ignores the object namespace',
+      { namespace: '^other$' },
+      { namespace: 'default', objectNamespace: 'other' },
+      false,
+    ],
+    [
+      'objectNamespace',
+      { objectNamespace: '^other$' },
+      { namespace: 'default', objectNamespace: 'other' },
+      true,
+    ],
     ['reason', { reason: 'BackOff' }, { reason: 'BackOff' }, true],
     ['type', { type: 'Warning' }, { type: 'Normal' }, false],
     ['component is source.component', { component: 'kubelet' }, { component: 'kubelet' }, true],
-    ['component ignores reportingComponent', { component: 'kubelet' }, { reportingComponent: 'kubelet' }, false],
-    ['reportingController', { reportingController: '^default-scheduler$' }, { reportingComponent: 'default-scheduler' }, true],
+    [
+      'component ignores reportingComponent',
+      { component: 'kubelet' },
+      { reportingComponent: 'kubelet' },
+      false,
+    ],
+    [
+      'reportingController',
+      { reportingController: '^default-scheduler$' },
+      { reportingComponent: 'default-scheduler' },
+      true,
+    ],
     ['host', { host: 'node-1' }, { host: 'node-12' }, true],
     ['name', { name: '^web-' }, { name: 'web-7d9f' }, true],
     ['name miss', { name: '^web-' }, { name: 'api-7d9f' }, false],
@@ -44,7 +74,12 @@ describe('rule matching', () => {
     ['missing field fails a non-empty pattern', { reason: '.' }, {}, false],
     ['empty-string field is skipped', { reason: '', kind: '' }, { reason: 'X' }, true],
     ['null field is skipped', { reason: null }, { reason: 'X' }, true],
-    ['all fields must match', { type: 'Warning', reason: 'BackOff' }, { type: 'Warning', reason: 'Failed' }, false],
+    [
+      'all fields must match',
+      { type: 'Warning', reason: 'BackOff' },
+      { type: 'Warning', reason: 'Failed' },
+      false,
+    ],
     ['(?i) prefix', { type: '(?i)^warning$' }, { type: 'Warning' }, true],
     ['minCount met', { minCount: 5 }, { count: 5 }, true],
     ['minCount not met', { minCount: 5 }, { count: 4 }, false],
@@ -58,19 +93,49 @@ describe('rule matching', () => {
     ['labels all keys needed', { labels: { a: '', b: '' } }, { labels: { a: '1' } }, false],
     ['labels null value: key must exist', { labels: { team: null } }, { labels: { team: '' } }, true],
     ['labels "" value: key must exist', { labels: { team: '' } }, { labels: { other: 'x' } }, false],
-    ['labels with unknown object compare as absent', { labels: { version: 'dev' } }, { object: false }, false],
+    [
+      'labels with unknown object compare as absent',
+      { labels: { version: 'dev' } },
+      { object: false },
+      false,
+    ],
     ['labels existence with unknown object', { labels: { team: null } }, { object: false }, false],
     ['labels inherited names are not labels', { labels: { constructor: null } }, { labels: {} }, false],
     ['empty labels map is skipped', { labels: {} }, { object: false }, true],
-    ['annotations', { annotations: { 'owner.io/team': 'payments' } }, { annotations: { 'owner.io/team': 'payments' } }, true],
+    [
+      'annotations',
+      { annotations: { 'owner.io/team': 'payments' } },
+      { annotations: { 'owner.io/team': 'payments' } },
+      true,
+    ],
     ['annotations with unknown object', { annotations: { a: null } }, { object: false }, false],
     ['not inverts', { not: { namespace: '^kube-' } }, { namespace: 'kube-system' }, false],
     ['not passes', { not: { namespace: '^kube-' } }, { namespace: 'default' }, true],
-    ['not with other fields', { type: 'Warning', not: { reason: 'BackOff' } }, { type: 'Warning', reason: 'Failed' }, true],
+    [
+      'not with other fields',
+      { type: 'Warning', not: { reason: 'BackOff' } },
+      { type: 'Warning', reason: 'Failed' },
+      true,
+    ],
     ['nested not', { not: { not: { reason: 'X' } } }, { reason: 'X' }, true],
-    ['preset', { preset: 'pod_crashloop' }, { kind: 'Pod', reason: 'BackOff', message: 'Back-off restarting failed container app' }, true],
-    ['preset miss', { preset: 'pod_crashloop' }, { kind: 'Pod', reason: 'BackOff', message: 'Back-off pulling image "x"' }, false],
-    ['preset and field', { preset: 'pod_unhealthy', namespace: '^prod$' }, { kind: 'Pod', reason: 'Unhealthy', namespace: 'dev' }, false],
+    [
+      'preset',
+      { preset: 'pod_crashloop' },
+      { kind: 'Pod', reason: 'BackOff', message: 'Back-off restarting failed container app' },
+      true,
+    ],
+    [
+      'preset miss',
+      { preset: 'pod_crashloop' },
+      { kind: 'Pod', reason: 'BackOff', message: 'Back-off pulling image "x"' },
+      false,
+    ],
+    [
+      'preset and field',
+      { preset: 'pod_unhealthy', namespace: '^prod$' },
+      { kind: 'Pod', reason: 'Unhealthy', namespace: 'dev' },
+      false,
+    ],
   ];
   for (const [title, raw, spec, expected] of cases) {
     it(title, () => assert.equal(rule(raw).matches(event(spec)), expected));
@@ -88,9 +153,24 @@ describe('rule validation', () => {
     ['not a map', 'kind: Pod', 'match', ['error r: expected a map (a rule), got a string ("kind: Pod")']],
     ['null', null, 'match', ['error r: expected a map (a rule), got null']],
     ['a list', [], 'match', ['error r: expected a map (a rule), got a list']],
-    ['typo with suggestion', { nmae: 'x' }, 'drop', ['error r.nmae: unknown key "nmae" in rule; did you mean "name"?']],
-    ['case typo', { Namespace: 'x' }, 'match', ['error r.Namespace: unknown key "Namespace" in rule; did you mean "namespace"?']],
-    ['plural typo', { label: { a: 'b' } }, 'match', ['error r.label: unknown key "label" in rule; did you mean "labels"?']],
+    [
+      'typo with suggestion',
+      { nmae: 'x' },
+      'drop',
+      ['error r.nmae: unknown key "nmae" in rule; did you mean "name"?'],
+    ],
+    [
+      'case typo',
+      { Namespace: 'x' },
+      'match',
+      ['error r.Namespace: unknown key "Namespace" in rule; did you mean "namespace"?'],
+    ],
+    [
+      'plural typo',
+      { label: { a: 'b' } },
+      'match',
+      ['error r.label: unknown key "label" in rule; did you mean "labels"?'],
+    ],
     [
       'unknown key without suggestion',
       { severity: 'high' },
@@ -99,37 +179,141 @@ describe('rule validation', () => {
         'error r.severity: unknown key "severity" in rule; valid keys: message, apiVersion, kind, namespace, reason, type, component, host, labels, annotations, minCount, receiver, name, objectNamespace, reportingController, clusterName, not, preset',
       ],
     ],
-    ['glob', { namespace: '*test*' }, 'drop', ['error r.namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)']],
-    ['bad regex', { reason: '(' }, 'match', ['error r.reason: invalid regular expression "(": missing closing )']],
-    ['number', { reason: 42 }, 'match', ['error r.reason: expected a string (a regular expression), got a number (42)']],
-    ['boolean', { message: true }, 'match', ['error r.message: expected a string (a regular expression), got a boolean (true)']],
-    ['map for string', { kind: { a: 1 } }, 'match', ['error r.kind: expected a string (a regular expression), got a map']],
-    ['labels not a map', { labels: 'app=web' }, 'match', ['error r.labels: expected a map of labels to regular expressions, got a string ("app=web")']],
-    ['labels list', { annotations: ['a'] }, 'match', ['error r.annotations: expected a map of annotations to regular expressions, got a list']],
-    ['labels value type', { labels: { a: 1 } }, 'match', ['error r.labels.a: expected a string (a regular expression) or null, got a number (1)']],
-    ['labels bad regex', { labels: { a: '[' } }, 'match', ['error r.labels.a: invalid regular expression "[": missing closing ]']],
-    ['minCount string', { minCount: '3' }, 'match', ['error r.minCount: expected a non-negative integer, got a string ("3")']],
-    ['minCount negative', { minCount: -1 }, 'match', ['error r.minCount: expected a non-negative integer, got a number (-1)']],
-    ['minCount fraction', { minCount: 1.5 }, 'match', ['error r.minCount: expected a non-negative integer, got a number (1.5)']],
-    ['receiver undefined with suggestion', { receiver: 'slak' }, 'match', ['error r.receiver: receiver "slak" is not defined; did you mean "slack"?']],
+    [
+      'glob',
+      { namespace: '*test*' },
+      'drop',
+      [
+        'error r.namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
+      ],
+    ],
+    [
+      'bad regex',
+      { reason: '(' },
+      'match',
+      ['error r.reason: invalid regular expression "(": missing closing )'],
+    ],
+    [
+      'number',
+      { reason: 42 },
+      'match',
+      ['error r.reason: expected a string (a regular expression), got a number (42)'],
+    ],
+    [
+      'boolean',
+      { message: true },
+      'match',
+      ['error r.message: expected a string (a regular expression), got a boolean (true)'],
+    ],
+    [
+      'map for string',
+      { kind: { a: 1 } },
+      'match',
+      ['error r.kind: expected a string (a regular expression), got a map'],
+    ],
+    [
+      'labels not a map',
+      { labels: 'app=web' },
+      'match',
+      ['error r.labels: expected a map of labels to regular expressions, got a string ("app=web")'],
+    ],
+    [
+      'labels list',
+      { annotations: ['a'] },
+      'match',
+      ['error r.annotations: expected a map of annotations to regular expressions, got a list'],
+    ],
+    [
+      'labels value type',
+      { labels: { a: 1 } },
+      'match',
+      ['error r.labels.a: expected a string (a regular expression) or null, got a number (1)'],
+    ],
+    [
+      'labels bad regex',
+      { labels: { a: '[' } },
+      'match',
+      ['error r.labels.a: invalid regular expression "[": missing closing ]'],
+    ],
+    [
+      'minCount string',
+      { minCount: '3' },
+      'match',
+      ['error r.minCount: expected a non-negative integer, got a string ("3")'],
+    ],
+    [
+      'minCount negative',
+      { minCount: -1 },
+      'match',
+      ['error r.minCount: expected a non-negative integer, got a number (-1)'],
+    ],
+    [
+      'minCount fraction',
+      { minCount: 1.5 },
+      'match',
+      ['error r.minCount: expected a non-negative integer, got a number (1.5)'],
+    ],
+    [
+      'receiver undefined with suggestion',
+      { receiver: 'slak' },
+      'match',
+      ['error r.receiver: receiver "slak" is not defined; did you mean "slack"?'],
+    ],
     [
       'receiver undefined without suggestion',
       { receiver: 'pagerduty' },
       'match',
       ['error r.receiver: receiver "pagerduty" is not defined; defined receivers: dump, elastic, slack'],
     ],
-    ['receiver type', { receiver: ['slack'] }, 'match', ['error r.receiver: expected a string (a receiver name), got a list']],
-    ['receiver in drop', { receiver: 'slack', type: 'Normal' }, 'drop', ['warning r.receiver: receiver "slack" has no effect in a drop rule; drop rules only stop events']],
-    ['receiver in not', { not: { receiver: 'slack' } }, 'match', ['error r.not.receiver: a "not" rule cannot have a receiver']],
-    ['not not a map', { not: 'kube-system' }, 'match', ['error r.not: expected a map (a rule), got a string ("kube-system")']],
-    ['not nested error', { not: { nmae: 'x' } }, 'match', ['error r.not.nmae: unknown key "nmae" in rule; did you mean "name"?']],
-    ['empty not', { not: {} }, 'match', ['warning r.not: "not" of a rule without conditions never matches, so this rule never matches']],
-    ['preset type', { preset: ['a'] }, 'match', ['error r.preset: expected a string (a preset name), got a list']],
+    [
+      'receiver type',
+      { receiver: ['slack'] },
+      'match',
+      ['error r.receiver: expected a string (a receiver name), got a list'],
+    ],
+    [
+      'receiver in drop',
+      { receiver: 'slack', type: 'Normal' },
+      'drop',
+      ['warning r.receiver: receiver "slack" has no effect in a drop rule; drop rules only stop events'],
+    ],
+    [
+      'receiver in not',
+      { not: { receiver: 'slack' } },
+      'match',
+      ['error r.not.receiver: a "not" rule cannot have a receiver'],
+    ],
+    [
+      'not not a map',
+      { not: 'kube-system' },
+      'match',
+      ['error r.not: expected a map (a rule), got a string ("kube-system")'],
+    ],
+    [
+      'not nested error',
+      { not: { nmae: 'x' } },
+      'match',
+      ['error r.not.nmae: unknown key "nmae" in rule; did you mean "name"?'],
+    ],
+    [
+      'empty not',
+      { not: {} },
+      'match',
+      ['warning r.not: "not" of a rule without conditions never matches, so this rule never matches'],
+    ],
+    [
+      'preset type',
+      { preset: ['a'] },
+      'match',
+      ['error r.preset: expected a string (a preset name), got a list'],
+    ],
     [
       'unanchored kind',
       { kind: 'Pod' },
       'match',
-      ['warning r.kind: "Pod" also matches HorizontalPodAutoscaler, PodDisruptionBudget, PodTemplate, VerticalPodAutoscaler (a pattern matches anywhere in the value); use "^Pod$" to match only Pod'],
+      [
+        'warning r.kind: "Pod" also matches HorizontalPodAutoscaler, PodDisruptionBudget, PodTemplate, VerticalPodAutoscaler (a pattern matches anywhere in the value); use "^Pod$" to match only Pod',
+      ],
     ],
     [
       'unanchored kind alternation',
@@ -151,30 +335,48 @@ describe('rule validation', () => {
       'half-anchored kind',
       { kind: '^Pod' },
       'match',
-      ['warning r.kind: "^Pod" also matches PodDisruptionBudget, PodTemplate (a pattern matches anywhere in the value); use "^Pod$" to match only Pod'],
+      [
+        'warning r.kind: "^Pod" also matches PodDisruptionBudget, PodTemplate (a pattern matches anywhere in the value); use "^Pod$" to match only Pod',
+      ],
     ],
     [
       'clusterName that never matches',
       { clusterName: '^staging$' },
       'match',
-      ['warning r.clusterName: "^staging$" does not match the configured clusterName "prod-eu", so this rule never matches'],
+      [
+        'warning r.clusterName: "^staging$" does not match the configured clusterName "prod-eu", so this rule never matches',
+      ],
     ],
-    ['several problems at once', { nmae: 'x', reason: '(', receiver: 'nope' }, 'match', [
-      'error r.nmae: unknown key "nmae" in rule; did you mean "name"?',
-      'error r.reason: invalid regular expression "(": missing closing )',
-      'error r.receiver: receiver "nope" is not defined; defined receivers: dump, elastic, slack',
-    ]],
+    [
+      'several problems at once',
+      { nmae: 'x', reason: '(', receiver: 'nope' },
+      'match',
+      [
+        'error r.nmae: unknown key "nmae" in rule; did you mean "name"?',
+        'error r.reason: invalid regular expression "(": missing closing )',
+        'error r.receiver: receiver "nope" is not defined; defined receivers: dump, elastic, slack',
+      ],
+    ],
   ];
   for (const [title, raw, role, expected] of cases) {
     it(title, () => {
       const result = compileRule(raw, ['r'], ctx, role);
       assert.deepEqual(shown(result.problems), expected);
-      assert.equal(result.rule === undefined, expected.some((line) => line.startsWith('error')));
+      assert.equal(
+        result.rule === undefined,
+        expected.some((line) => line.startsWith('error')),
+      );
     });
   }
 
   it('no warning for anchored or partial patterns', () => {
-    for (const raw of [{ kind: '^Pod$' }, { kind: 'Deploy' }, { type: 'Warning' }, { reason: 'BackOff' }, { kind: '(?i)^pod$' }]) {
+    for (const raw of [
+      { kind: '^Pod$' },
+      { kind: 'Deploy' },
+      { type: 'Warning' },
+      { reason: 'BackOff' },
+      { kind: '(?i)^pod$' },
+    ]) {
       assert.deepEqual(compileRule(raw, ['r'], ctx).problems, [], JSON.stringify(raw));
     }
   });
@@ -182,7 +384,10 @@ describe('rule validation', () => {
   it('unknown preset lists the valid ones', () => {
     const [problem] = compileRule({ preset: 'node_notredy' }, ['r'], ctx).problems;
     assert.ok(problem);
-    assert.match(problem.message, /^unknown preset "node_notredy"; did you mean "node_notready"\? valid presets: node_notready, node_notschedulable, .*pod_crashloop/);
+    assert.match(
+      problem.message,
+      /^unknown preset "node_notredy"; did you mean "node_notready"\? valid presets: node_notready, node_notschedulable, .*pod_crashloop/,
+    );
     const [other] = compileRule({ preset: 'everything' }, ['r'], ctx).problems;
     assert.match(other?.message ?? '', /^unknown preset "everything"; valid presets: node_notready, /);
   });

@@ -20,7 +20,11 @@ export async function conformanceEntries(): Promise<Map<string, ConformanceEntry
   return entries;
 }
 
-export function buildReceiver(started: StartedEntry, config: ReceiverConfig, logger: ReturnType<typeof createLogger>): Receiver {
+export function buildReceiver(
+  started: StartedEntry,
+  config: ReceiverConfig,
+  logger: ReturnType<typeof createLogger>,
+): Receiver {
   const ctx = { clock: new ManualClock(), logger: logger.child({ receiver: config.name }) };
   return started.create?.(config, ctx) ?? createReceiver(config, ctx);
 }

@@ -15,7 +15,8 @@ import type { ConformanceEntry } from '../receivers/conformance/harness.ts';
 import { receiverFromYaml } from '../output/helpers.ts';
 import { buildReceiver, conformanceEntries } from './entries.ts';
 
-const HOSTILE = '"}, "x": {"</script><script>alert(1)</script>\n\r\t{{ .Reason }}{{ env "HOME" }}\u001b[31mred\u001b[0m\u0000nul\u2028\u2029\\\'`$(id)';
+const HOSTILE =
+  '"}, "x": {"</script><script>alert(1)</script>\n\r\t{{ .Reason }}{{ env "HOME" }}\u001b[31mred\u001b[0m\u0000nul\u2028\u2029\\\'`$(id)';
 /** Each field gets its own tag so a value is checked at its place, not just somewhere. */
 const at = (field: string): string => `${field}:${HOSTILE}`;
 
@@ -24,7 +25,14 @@ function hostileEvent(): EnrichedEvent {
     raw: {
       kind: 'Event',
       apiVersion: 'v1',
-      metadata: { name: at('name'), namespace: 'default', uid: 'uid-injection', creationTimestamp: '2024-01-01T00:00:00Z', labels: { team: at('eventLabel') }, annotations: { note: at('eventAnnotation') } },
+      metadata: {
+        name: at('name'),
+        namespace: 'default',
+        uid: 'uid-injection',
+        creationTimestamp: '2024-01-01T00:00:00Z',
+        labels: { team: at('eventLabel') },
+        annotations: { note: at('eventAnnotation') },
+      },
       involvedObject: { kind: 'Pod', name: at('objectName'), namespace: 'default' },
       reason: at('reason'),
       message: at('message'),
@@ -34,14 +42,28 @@ function hostileEvent(): EnrichedEvent {
       lastTimestamp: '2024-01-01T00:00:00Z',
       source: { component: at('component') },
     },
-    object: { labels: { app: at('objectLabel') }, annotations: { doc: at('objectAnnotation') }, ownerReferences: [], deleted: false },
+    object: {
+      labels: { app: at('objectLabel') },
+      annotations: { doc: at('objectAnnotation') },
+      ownerReferences: [],
+      deleted: false,
+    },
     occurrence: 1,
     clusterName: 'c',
     environment: {},
   };
 }
 
-const LAYOUT_YAML = ['- name: layout', '  stdout:', '    layout:', '      msg: "{{ .Message }}"', '      why: "{{ .Reason }}"', '      obj: "{{ .InvolvedObject.Name }}"', '      app: "{{ index .InvolvedObject.Labels \\"app\\" }}"', '      all: "{{ toJson .InvolvedObject.Labels }}"'].join('\n');
+const LAYOUT_YAML = [
+  '- name: layout',
+  '  stdout:',
+  '    layout:',
+  '      msg: "{{ .Message }}"',
+  '      why: "{{ .Reason }}"',
+  '      obj: "{{ .InvolvedObject.Name }}"',
+  '      app: "{{ index .InvolvedObject.Labels \\"app\\" }}"',
+  '      all: "{{ toJson .InvolvedObject.Labels }}"',
+].join('\n');
 
 /** Every object node in what arrived (bodies may be JSON text inside JSON: parsed too). */
 function objects(value: unknown, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -63,7 +85,11 @@ function objects(value: unknown, out: Record<string, unknown>[] = []): Record<st
 }
 
 function get(obj: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), obj);
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
+    obj,
+  );
 }
 
 function strings(value: unknown, out: string[] = []): string[] {
@@ -78,16 +104,27 @@ function withoutControls(text: string): string {
 }
 
 function unescapeMarkup(text: string): string {
-  return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
+  return text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&');
 }
 
 function assertNoInjectedKey(type: string, nodes: readonly Record<string, unknown>[]): void {
-  for (const node of nodes) assert.ok(!Object.keys(node).includes('x'), `${type}: an injected key "x" in ${JSON.stringify(node).slice(0, 300)}`);
+  for (const node of nodes)
+    assert.ok(
+      !Object.keys(node).includes('x'),
+      `${type}: an injected key "x" in ${JSON.stringify(node).slice(0, 300)}`,
+    );
 }
 
 /** Templated HTTP headers rendered plain (they are checked on their own below); every other templated option keeps the hostile text. */
 function safeHeaders(templated: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(templated).map(([key, value]) => [key, key.startsWith('headers.') ? 'plain' : value]));
+  return Object.fromEntries(
+    Object.entries(templated).map(([key, value]) => [key, key.startsWith('headers.') ? 'plain' : value]),
+  );
 }
 
 const silent = new Writable({ write: (_c, _e, done) => done() });
@@ -108,12 +145,16 @@ describe('security: event text is data in every receiver', () => {
     for (const mode of ['default payload', 'layout'] as const) {
       it(`${spec.type}: ${mode}`, async () => {
         const entry = entries.get(spec.type);
-        assert.ok(entry, `${spec.type} has no conformance entry (test/receivers/conformance/${spec.type}.ts), so its wire format cannot be checked`);
+        assert.ok(
+          entry,
+          `${spec.type} has no conformance entry (test/receivers/conformance/${spec.type}.ts), so its wire format cannot be checked`,
+        );
         const started = await entry.start();
         try {
           started.answer('ok');
           const loaded = receiverFromYaml(started.receiverYaml, { ...entry.env });
-          const config: ReceiverConfig = mode === 'layout' ? { ...loaded, layout } : { ...loaded, layout: undefined };
+          const config: ReceiverConfig =
+            mode === 'layout' ? { ...loaded, layout } : { ...loaded, layout: undefined };
           const receiver = buildReceiver(started, config, logger);
           // Templated headers are checked below; here the body and the other templated options are.
           const rendered = createRenderer(config)(hostileEvent());
@@ -125,8 +166,23 @@ describe('security: event text is data in every receiver', () => {
           assertNoInjectedKey(spec.type, nodes);
           const checks: [string[], string][] =
             mode === 'layout'
-              ? [[['msg'], at('message')], [['why'], at('reason')], [['obj'], at('objectName')], [['app'], at('objectLabel')]]
-              : [[['message'], at('message')], [['reason'], at('reason')], [['metadata', 'name'], at('name')], [['involvedObject', 'name'], at('objectName')], [['source', 'component'], at('component')], [['involvedObject', 'labels', 'app'], at('objectLabel')], [['involvedObject', 'annotations', 'doc'], at('objectAnnotation')], [['metadata', 'labels', 'team'], at('eventLabel')], [['metadata', 'annotations', 'note'], at('eventAnnotation')]];
+              ? [
+                  [['msg'], at('message')],
+                  [['why'], at('reason')],
+                  [['obj'], at('objectName')],
+                  [['app'], at('objectLabel')],
+                ]
+              : [
+                  [['message'], at('message')],
+                  [['reason'], at('reason')],
+                  [['metadata', 'name'], at('name')],
+                  [['involvedObject', 'name'], at('objectName')],
+                  [['source', 'component'], at('component')],
+                  [['involvedObject', 'labels', 'app'], at('objectLabel')],
+                  [['involvedObject', 'annotations', 'doc'], at('objectAnnotation')],
+                  [['metadata', 'labels', 'team'], at('eventLabel')],
+                  [['metadata', 'annotations', 'note'], at('eventAnnotation')],
+                ];
           // The node that carries the payload (an envelope, e.g. syslog's, may hold it under the same key).
           const payload = nodes.find((n) => checks.every(([path]) => typeof get(n, path) === 'string'));
           if (payload === undefined) {
@@ -135,10 +191,18 @@ describe('security: event text is data in every receiver', () => {
             // Control characters may be stripped by a text format; everything else must stay.
             const texts = strings(nodes).map((t) => withoutControls(unescapeMarkup(t)));
             textChecked.push(`${spec.type} (${mode})`);
-            assert.ok(texts.some((t) => t.includes(withoutControls(at('message')))), `${spec.type}: the message is not whole in what arrived: ${JSON.stringify(nodes[0]).slice(0, 500)}`);
+            assert.ok(
+              texts.some((t) => t.includes(withoutControls(at('message')))),
+              `${spec.type}: the message is not whole in what arrived: ${JSON.stringify(nodes[0]).slice(0, 500)}`,
+            );
             return;
           }
-          for (const [path, value] of checks) assert.equal(get(payload, path), value, `${spec.type}: ${path.join('.')} is not the hostile text, whole and unevaluated`);
+          for (const [path, value] of checks)
+            assert.equal(
+              get(payload, path),
+              value,
+              `${spec.type}: ${path.join('.')} is not the hostile text, whole and unevaluated`,
+            );
           if (mode === 'layout') {
             // toJson output is itself JSON data inside a string: parsed, the label is still whole.
             assert.deepEqual(JSON.parse(String(payload['all'])), { app: at('objectLabel') });
@@ -152,7 +216,9 @@ describe('security: event text is data in every receiver', () => {
 });
 
 after(() => {
-  console.log(`# injection: ${RECEIVER_SPECS.length} receiver types; checked as text (own wire format): ${textChecked.join(', ') || 'none'}`);
+  console.log(
+    `# injection: ${RECEIVER_SPECS.length} receiver types; checked as text (own wire format): ${textChecked.join(', ') || 'none'}`,
+  );
   silent.destroy();
 });
 
@@ -164,9 +230,15 @@ describe('security: event text in a templated HTTP header', () => {
     try {
       started.answer('ok');
       const config = receiverFromYaml(started.receiverYaml, { ...entry.env });
-      assert.ok(Object.keys(config.templates).some((k) => k.startsWith('headers.')), 'the webhook entry has a templated header');
+      assert.ok(
+        Object.keys(config.templates).some((k) => k.startsWith('headers.')),
+        'the webhook entry has a templated header',
+      );
       const receiver = buildReceiver(started, config, logger);
-      const result = await receiver.send([createRenderer(config)(hostileEvent())], new AbortController().signal);
+      const result = await receiver.send(
+        [createRenderer(config)(hostileEvent())],
+        new AbortController().signal,
+      );
       await receiver.close();
       // Dead-lettered at once: retrying a request that cannot be formed only delays that.
       assert.equal(result.kind, 'drop');

@@ -64,7 +64,12 @@ describe('security: no secret in logs, errors, dead letters, metrics or check ou
       const started = await entry.start();
       const row = refusingRow(entry);
       if (row >= 0) started.answer(row);
-      running.push({ entry, started, name: `sec-${spec.type}`, deadLetterPath: join(dir, `${spec.type}.dead.ndjson`) });
+      running.push({
+        entry,
+        started,
+        name: `sec-${spec.type}`,
+        deadLetterPath: join(dir, `${spec.type}.dead.ndjson`),
+      });
       env = { ...env, ...entry.env };
       secrets = [...secrets, ...entry.secrets];
     }
@@ -104,10 +109,19 @@ describe('security: no secret in logs, errors, dead letters, metrics or check ou
         done();
       },
     });
-    const app = await startApp({ configPath, source: { kind: 'replay', path: join(dir, 'events.ndjson') }, metricsAddress: '', env, logDestination: logs, stdout: new Writable({ write: (_c, _e, done) => done() }) });
+    const app = await startApp({
+      configPath,
+      source: { kind: 'replay', path: join(dir, 'events.ndjson') },
+      metricsAddress: '',
+      env,
+      logDestination: logs,
+      stdout: new Writable({ write: (_c, _e, done) => done() }),
+    });
     const result = await app.done;
     const metrics = await app.metrics.text();
-    console.log(`# secrets: ${running.length} receivers (${running.map((r) => r.entry.type).join(', ')}), ${secrets.length} secrets; accepted ${result.accepted}, delivered ${result.delivered}, dead-lettered ${result.deadLettered}`);
+    console.log(
+      `# secrets: ${running.length} receivers (${running.map((r) => r.entry.type).join(', ')}), ${secrets.length} secrets; accepted ${result.accepted}, delivered ${result.delivered}, dead-lettered ${result.deadLettered}`,
+    );
     assert.ok(result.deadLettered > 0, 'the refusals reached the dead letters');
     assert.ok(logText.length > 0);
     assert.deepEqual(leaks(secrets, logText), [], 'a secret in a log line');
@@ -124,7 +138,10 @@ describe('security: no secret in logs, errors, dead letters, metrics or check ou
     const [varName] = Object.keys(env);
     assert.ok(varName !== undefined);
     const broken = join(dir, 'broken.yaml');
-    writeFileSync(broken, `kubeQPS: "\${${varName}}"\nclusterName: ["\${${varName}}"]\n${readFileSync(configPath, 'utf8')}`);
+    writeFileSync(
+      broken,
+      `kubeQPS: "\${${varName}}"\nclusterName: ["\${${varName}}"]\n${readFileSync(configPath, 'utf8')}`,
+    );
     const childEnv = { ...process.env, ...env };
     // Both at once: each is a process start-up.
     const [ok, failed] = await Promise.all([
@@ -141,7 +158,8 @@ describe('security: no secret in logs, errors, dead letters, metrics or check ou
     // The same through the loader's error object.
     assert.throws(
       () => loadConfigText(readFileSync(broken, 'utf8'), { fileName: 'broken.yaml', env }),
-      (err: unknown) => err instanceof ConfigError && leaks(secrets, `${err.message}\n${err.stack ?? ''}`).length === 0,
+      (err: unknown) =>
+        err instanceof ConfigError && leaks(secrets, `${err.message}\n${err.stack ?? ''}`).length === 0,
     );
   });
 });

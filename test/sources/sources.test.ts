@@ -15,21 +15,29 @@ describe('demo source', () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 15, 9, 30));
     const got: { atMs: number; change: EventChange }[] = [];
     const start = clock.now();
-    const run = createDemoSource({ clock, speed: 10 }).run(
-      (change) => {
-        got.push({ atMs: clock.now() - start, change });
-      },
-      new AbortController().signal,
-    );
+    const run = createDemoSource({ clock, speed: 10 }).run((change) => {
+      got.push({ atMs: clock.now() - start, change });
+    }, new AbortController().signal);
     await clock.advance(60_000);
     await run;
     const steps = demoScenario(start);
     assert.equal(got.length, steps.length);
     got.forEach((g, i) => assert.equal(g.atMs, Math.ceil((steps[i]?.atMs ?? 0) / 10)));
     const deduper = new Deduper({ now: () => clock.now() });
-    assert.ok(got.every((g) => deduper.observe(g.change).kind === 'new'), 'every demo step is a new occurrence');
+    assert.ok(
+      got.every((g) => deduper.observe(g.change).kind === 'new'),
+      'every demo step is a new occurrence',
+    );
     const reasons = new Set(got.map((g) => g.change.event.reason));
-    for (const r of ['BackOff', 'OOMKilling', 'FailedScheduling', 'NodeNotReady', 'Failed', 'ScalingReplicaSet']) assert.ok(reasons.has(r), r);
+    for (const r of [
+      'BackOff',
+      'OOMKilling',
+      'FailedScheduling',
+      'NodeNotReady',
+      'Failed',
+      'ScalingReplicaSet',
+    ])
+      assert.ok(reasons.has(r), r);
   });
 
   it('stops when aborted', async () => {

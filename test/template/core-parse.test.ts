@@ -26,7 +26,12 @@ const syntaxErrors: readonly { source: string; detail: string; line: number; col
   { source: '{{if}}{{end}}', detail: 'missing value for if', line: 1, column: 5 },
   { source: 'x{{end}}', detail: 'unexpected {{end}}', line: 1, column: 7 },
   { source: '{{if .B}}{{else}}{{else}}{{end}}', detail: 'expected end; found {{else}}', line: 1, column: 24 },
-  { source: '{{ 99999999999999999999 }}', detail: 'integer overflow: "99999999999999999999"', line: 1, column: 4 },
+  {
+    source: '{{ 99999999999999999999 }}',
+    detail: 'integer overflow: "99999999999999999999"',
+    line: 1,
+    column: 4,
+  },
   { source: '{{ 1.S }}', detail: 'bad number syntax: "1.S"', line: 1, column: 4 },
   { source: '{{ "x".y }}', detail: 'unexpected . after term "\\"x\\""', line: 1, column: 9 },
   { source: '{{ "\\q" }}', detail: 'invalid syntax', line: 1, column: 4 },
@@ -34,22 +39,30 @@ const syntaxErrors: readonly { source: string; detail: string; line: number; col
   { source: '{{ $x := }}', detail: 'missing value for command', line: 1, column: 10 },
   { source: '{{ with $x, $y := .L }}{{end}}', detail: 'too many declarations in with', line: 1, column: 11 },
   { source: '{{define "x"}}abc', detail: 'unexpected EOF', line: 1, column: 18 },
-  { source: 'main{{define "t"}}other{{end}}', detail: 'template: multiple definition of template "t"', line: 1, column: 31 },
+  {
+    source: 'main{{define "t"}}other{{end}}',
+    detail: 'template: multiple definition of template "t"',
+    line: 1,
+    column: 31,
+  },
   { source: '{{template .S}}', detail: 'unexpected ".S" in template clause', line: 1, column: 12 },
   { source: '{{ .S "abcdefghijklmnop" ( }}', detail: 'unclosed left paren', line: 1, column: 28 },
 ];
 
 for (const c of syntaxErrors) {
   test(`syntax error ${JSON.stringify(c.source)}`, () => {
-    assert.throws(() => parse(c.source), (e: unknown) => {
-      assert.ok(e instanceof TemplateSyntaxError);
-      assert.equal(e.code, 'E_TEMPLATE');
-      assert.equal(e.detail, c.detail);
-      assert.deepEqual({ line: e.line, column: e.column }, { line: c.line, column: c.column });
-      assert.equal(e.template, c.source);
-      assert.equal(e.message, `template: t:${c.line}: ${c.detail}`);
-      return true;
-    });
+    assert.throws(
+      () => parse(c.source),
+      (e: unknown) => {
+        assert.ok(e instanceof TemplateSyntaxError);
+        assert.equal(e.code, 'E_TEMPLATE');
+        assert.equal(e.detail, c.detail);
+        assert.deepEqual({ line: e.line, column: e.column }, { line: c.line, column: c.column });
+        assert.equal(e.template, c.source);
+        assert.equal(e.message, `template: t:${c.line}: ${c.detail}`);
+        return true;
+      },
+    );
   });
 }
 
@@ -76,10 +89,27 @@ for (const source of valid) {
 
 test('lexer: trim markers remove the surrounding spaces, a minus without space is a number', () => {
   const kinds = (s: string): string[] => lex(s).map((t) => `${t.type}:${t.val}`);
-  assert.deepEqual(kinds('a {{- 3 -}} b'), ['text:a', 'leftDelim:{{', 'number:3', 'rightDelim:}}', 'text:b', 'eof:']);
+  assert.deepEqual(kinds('a {{- 3 -}} b'), [
+    'text:a',
+    'leftDelim:{{',
+    'number:3',
+    'rightDelim:}}',
+    'text:b',
+    'eof:',
+  ]);
   assert.deepEqual(kinds('{{-3}}'), ['leftDelim:{{', 'number:-3', 'rightDelim:}}', 'eof:']);
   assert.deepEqual(kinds('{{ $x := .A.b }}'), [
-    'leftDelim:{{', 'space: ', 'variable:$x', 'space: ', 'declare::=', 'space: ', 'field:.A', 'field:.b', 'space: ', 'rightDelim:}}', 'eof:',
+    'leftDelim:{{',
+    'space: ',
+    'variable:$x',
+    'space: ',
+    'declare::=',
+    'space: ',
+    'field:.A',
+    'field:.b',
+    'space: ',
+    'rightDelim:}}',
+    'eof:',
   ]);
 });
 

@@ -19,7 +19,13 @@ export const TEST_FUNCS: ReadonlyMap<string, TemplateFunction> = new Map<string,
 ]);
 
 const UNITS: Readonly<Record<string, bigint>> = {
-  ns: 1n, us: 1000n, 'µs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
 
 /** time.ParseDuration for the forms cases use (e.g. "1h2m0.5s", "-1.5ms"). */
@@ -76,7 +82,8 @@ export function toGoValue(v: unknown): GoValue {
   if (Array.isArray(v)) return v.map(toGoValue);
   if (typeof v === 'object') {
     const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0]?.startsWith('$')) return typed(keys[0], (v as Record<string, unknown>)[keys[0]]);
+    if (keys.length === 1 && keys[0]?.startsWith('$'))
+      return typed(keys[0], (v as Record<string, unknown>)[keys[0]]);
     const out: Record<string, GoValue> = {};
     for (const k of keys) out[k] = toGoValue((v as Record<string, unknown>)[k]);
     return new GoMap(out);

@@ -54,7 +54,11 @@ export function compareCase(c: DifferentialCase, ours: CaseResult, golden: Golde
     assert.equal(ours.output, golden.output);
     return;
   }
-  assert.notEqual(ours.error, undefined, `Go failed with ${JSON.stringify(golden.error)} but we rendered ${JSON.stringify(ours.output)}`);
+  assert.notEqual(
+    ours.error,
+    undefined,
+    `Go failed with ${JSON.stringify(golden.error)} but we rendered ${JSON.stringify(ours.output)}`,
+  );
   const mode = c.errorMatch ?? 'exact';
   if (mode === 'exact') assert.equal(ours.error, golden.error);
   else if (mode === 'detail') assert.equal(detailOf(ours.error as string), detailOf(golden.error));
@@ -63,7 +67,9 @@ export function compareCase(c: DifferentialCase, ours: CaseResult, golden: Golde
 /** Registers one node:test test per case of casesFile, checked against goldenFile. */
 export function runDifferentialCases(casesFile: string, goldenFile: string, functions: FunctionTable): void {
   const cases = JSON.parse(readFileSync(casesFile, 'utf8')) as DifferentialCase[];
-  const goldens = new Map((JSON.parse(readFileSync(goldenFile, 'utf8')) as GoldenResult[]).map((g) => [g.name, g]));
+  const goldens = new Map(
+    (JSON.parse(readFileSync(goldenFile, 'utf8')) as GoldenResult[]).map((g) => [g.name, g]),
+  );
   for (const c of cases) {
     test(`go differential: ${c.name}`, () => {
       const golden = goldens.get(c.name);

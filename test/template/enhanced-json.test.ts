@@ -7,26 +7,67 @@ import type { RawEvent } from '../../src/event/event.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { enriched, realEvents } from './fixtures.ts';
 
-const ORDER = ['metadata', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related', 'reportingComponent', 'reportingInstance', 'clusterName', 'involvedObject'];
+const ORDER = [
+  'metadata',
+  'reason',
+  'message',
+  'source',
+  'firstTimestamp',
+  'lastTimestamp',
+  'count',
+  'type',
+  'eventTime',
+  'series',
+  'action',
+  'related',
+  'reportingComponent',
+  'reportingInstance',
+  'clusterName',
+  'involvedObject',
+];
 
 test('every real event encodes, in the exporter’s field order', () => {
   for (const event of realEvents()) {
     const json = enhancedEventJson(event);
     const keys = Object.keys(JSON.parse(json) as object);
-    assert.deepEqual(keys, ORDER.filter((k) => keys.includes(k)));
-    for (const always of ['metadata', 'source', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'reportingComponent', 'reportingInstance', 'clusterName', 'involvedObject']) {
+    assert.deepEqual(
+      keys,
+      ORDER.filter((k) => keys.includes(k)),
+    );
+    for (const always of [
+      'metadata',
+      'source',
+      'firstTimestamp',
+      'lastTimestamp',
+      'eventTime',
+      'reportingComponent',
+      'reportingInstance',
+      'clusterName',
+      'involvedObject',
+    ]) {
       assert.ok(keys.includes(always), `${always} missing in ${json}`);
     }
   }
 });
 
 test('equals Go’s json.Marshal of the EnhancedEvent for the sampled real events', () => {
-  const cases = JSON.parse(readFileSync(new URL('./cases/event-cases.json', import.meta.url), 'utf8')) as { events: { event: RawEvent; object: null; clusterName: string }[] };
-  const goldens = (JSON.parse(readFileSync(new URL('./golden/event-view.json', import.meta.url), 'utf8')) as { event: number; name: string; output: string }[]).filter((g) => g.name === 'json.Marshal');
+  const cases = JSON.parse(readFileSync(new URL('./cases/event-cases.json', import.meta.url), 'utf8')) as {
+    events: { event: RawEvent; object: null; clusterName: string }[];
+  };
+  const goldens = (
+    JSON.parse(readFileSync(new URL('./golden/event-view.json', import.meta.url), 'utf8')) as {
+      event: number;
+      name: string;
+      output: string;
+    }[]
+  ).filter((g) => g.name === 'json.Marshal');
   assert.equal(goldens.length, cases.events.length);
   for (const g of goldens) {
     const s = cases.events[g.event] as { event: RawEvent; object: null; clusterName: string };
-    assert.equal(enhancedEventJson(enriched(s.event, { object: s.object ?? undefined, clusterName: s.clusterName })), g.output);
+    assert.equal(
+      enhancedEventJson(enriched(s.event, { object: s.object ?? undefined, clusterName: s.clusterName })),
+      g.output,
+    );
   }
 });
 
@@ -36,7 +77,8 @@ const table: { name: string; raw: RawEvent; expected: string }[] = [
   {
     name: 'unset times are null, empty source is {}, omitempty fields are omitted',
     raw: minimal,
-    expected: '{"metadata":{"name":"a","namespace":"ns","creationTimestamp":null},"source":{},"firstTimestamp":null,"lastTimestamp":null,"eventTime":null,"reportingComponent":"","reportingInstance":"","clusterName":"","involvedObject":{"deleted":false}}',
+    expected:
+      '{"metadata":{"name":"a","namespace":"ns","creationTimestamp":null},"source":{},"firstTimestamp":null,"lastTimestamp":null,"eventTime":null,"reportingComponent":"","reportingInstance":"","clusterName":"","involvedObject":{"deleted":false}}',
   },
   {
     name: 'HTML characters and U+2028 are escaped as Go does',
@@ -45,13 +87,24 @@ const table: { name: string; raw: RawEvent; expected: string }[] = [
   },
   {
     name: 'times are re-encoded: seconds for metav1.Time (UTC), microseconds for eventTime',
-    raw: { ...minimal, firstTimestamp: '2019-11-21T20:25:07.5+02:00', eventTime: '2019-11-21T18:25:07.1234567Z' },
-    expected: '"firstTimestamp":"2019-11-21T18:25:07Z","lastTimestamp":null,"eventTime":"2019-11-21T18:25:07.123456Z"',
+    raw: {
+      ...minimal,
+      firstTimestamp: '2019-11-21T20:25:07.5+02:00',
+      eventTime: '2019-11-21T18:25:07.1234567Z',
+    },
+    expected:
+      '"firstTimestamp":"2019-11-21T18:25:07Z","lastTimestamp":null,"eventTime":"2019-11-21T18:25:07.123456Z"',
   },
   {
     name: 'count 0 is omitted, series and related appear when set',
-    raw: { ...minimal, count: 0, series: { count: 2, lastObservedTime: '2020-01-01T00:00:00.000000Z' }, related: { kind: 'Node' } },
-    expected: '"eventTime":null,"series":{"count":2,"lastObservedTime":"2020-01-01T00:00:00.000000Z"},"related":{"kind":"Node"},',
+    raw: {
+      ...minimal,
+      count: 0,
+      series: { count: 2, lastObservedTime: '2020-01-01T00:00:00.000000Z' },
+      related: { kind: 'Node' },
+    },
+    expected:
+      '"eventTime":null,"series":{"count":2,"lastObservedTime":"2020-01-01T00:00:00.000000Z"},"related":{"kind":"Node"},',
   },
   {
     name: 'unparseable timestamps are null rather than a crash',
@@ -71,8 +124,20 @@ test('the enricher’s labels, owner references and deletion appear in involvedO
   const json = enhancedEventJson(
     enriched(minimal, {
       clusterName: 'prod',
-      object: { labels: { b: '2', a: '1' }, annotations: {}, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }], deleted: true },
+      object: {
+        labels: { b: '2', a: '1' },
+        annotations: {},
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true },
+        ],
+        deleted: true,
+      },
     }),
   );
-  assert.ok(json.endsWith('"clusterName":"prod","involvedObject":{"labels":{"a":"1","b":"2"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"rs","uid":"u","controller":true}],"deleted":true}}'), json);
+  assert.ok(
+    json.endsWith(
+      '"clusterName":"prod","involvedObject":{"labels":{"a":"1","b":"2"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"rs","uid":"u","controller":true}],"deleted":true}}',
+    ),
+    json,
+  );
 });

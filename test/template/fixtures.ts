@@ -6,11 +6,22 @@ import { normalizeEvent } from '../../src/event/normalize.ts';
 const REAL_EVENTS = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
 
 export function realEventLines(): string[] {
-  return readFileSync(REAL_EVENTS, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return readFileSync(REAL_EVENTS, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }
 
-export function enriched(raw: RawEvent, extra: Partial<Omit<EnrichedEvent, 'raw'>> & { object?: InvolvedObjectMeta } = {}): EnrichedEvent {
-  return { raw, object: extra.object, occurrence: extra.occurrence ?? 1, clusterName: extra.clusterName ?? '', environment: extra.environment ?? {} };
+export function enriched(
+  raw: RawEvent,
+  extra: Partial<Omit<EnrichedEvent, 'raw'>> & { object?: InvolvedObjectMeta } = {},
+): EnrichedEvent {
+  return {
+    raw,
+    object: extra.object,
+    occurrence: extra.occurrence ?? 1,
+    clusterName: extra.clusterName ?? '',
+    environment: extra.environment ?? {},
+  };
 }
 
 /** Every real event, normalised, without enrichment. */

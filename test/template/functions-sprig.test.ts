@@ -6,4 +6,8 @@ import { runDifferentialCases } from './differential.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-runDifferentialCases(here('./cases/sprig-cases.json'), here('./golden/sprig-cases.golden.json'), createFunctionTable());
+runDifferentialCases(
+  here('./cases/sprig-cases.json'),
+  here('./golden/sprig-cases.golden.json'),
+  createFunctionTable(),
+);

@@ -1,7 +1,13 @@
 // The Handlebars dialect: same event view, same functions as helpers, Go printing of values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileEventTemplate, compileLayout, enhancedEventJson, TemplateExecError, TemplateSyntaxError } from '../../src/template/index.ts';
+import {
+  compileEventTemplate,
+  compileLayout,
+  enhancedEventJson,
+  TemplateExecError,
+  TemplateSyntaxError,
+} from '../../src/template/index.ts';
 import { enriched } from './fixtures.ts';
 
 const hb = { syntax: 'handlebars' } as const;
@@ -15,7 +21,10 @@ const event = enriched(
     count: 3,
     firstTimestamp: '2019-11-21T18:25:07Z',
   },
-  { clusterName: 'eu', object: { labels: { app: 'web', tier: 'fe' }, annotations: {}, ownerReferences: [], deleted: false } },
+  {
+    clusterName: 'eu',
+    object: { labels: { app: 'web', tier: 'fe' }, annotations: {}, ownerReferences: [], deleted: false },
+  },
 );
 const render = (t: string): string => compileEventTemplate(t, hb).execute(event);
 
@@ -25,7 +34,10 @@ const cases: [string, string][] = [
   ['{{InvolvedObject.Labels}}', 'map[app:web tier:fe]'],
   ['{{#each InvolvedObject.Labels}}{{@key}}={{this}};{{/each}}', 'app=web;tier=fe;'],
   ['{{upper Reason}} {{lower (upper Type)}} {{trunc 3 Message}}', 'BACKOFF warning a <'],
-  ['{{toJson InvolvedObject.Labels}} {{toJson FirstTimestamp}}', '{"app":"web","tier":"fe"} "2019-11-21T18:25:07Z"'],
+  [
+    '{{toJson InvolvedObject.Labels}} {{toJson FirstTimestamp}}',
+    '{"app":"web","tier":"fe"} "2019-11-21T18:25:07Z"',
+  ],
   ['{{#if (eq Type "Warning")}}W{{else}}N{{/if}}', 'W'],
   ['{{default "none" Action}} {{add Count 1}}', 'none 4'],
   ['{{InvolvedObject.Labels.app}}', 'web'],
@@ -41,7 +53,10 @@ test('toJson of the root is the enhanced event JSON', () => {
 
 test('syntax errors and unknown helpers are TemplateSyntaxError at compile time', () => {
   assert.throws(() => compileEventTemplate('{{#if}}', hb), TemplateSyntaxError);
-  assert.throws(() => compileEventTemplate('{{nosuch Name}}', hb), (e: unknown) => e instanceof TemplateSyntaxError && /nosuch/.test(e.message));
+  assert.throws(
+    () => compileEventTemplate('{{nosuch Name}}', hb),
+    (e: unknown) => e instanceof TemplateSyntaxError && /nosuch/.test(e.message),
+  );
 });
 
 test('helper failures are TemplateExecError', () => {
@@ -49,7 +64,14 @@ test('helper failures are TemplateExecError', () => {
 });
 
 test('handlebars layouts render and keep native values when typed', () => {
-  const { layout, problems } = compileLayout({ reason: '{{Reason}}', count: '{{Count}}', labels: '{{InvolvedObject.Labels}}' }, { ...hb, typed: true });
+  const { layout, problems } = compileLayout(
+    { reason: '{{Reason}}', count: '{{Count}}', labels: '{{InvolvedObject.Labels}}' },
+    { ...hb, typed: true },
+  );
   assert.deepEqual(problems, []);
-  assert.deepEqual(layout?.render(event), { reason: 'BackOff', count: 3, labels: { app: 'web', tier: 'fe' } });
+  assert.deepEqual(layout?.render(event), {
+    reason: 'BackOff',
+    count: 3,
+    labels: { app: 'web', tier: 'fe' },
+  });
 });

@@ -8,9 +8,34 @@ import { EVENT_TEMPLATES } from './go/event-templates.ts';
 import { enriched, realEventLines } from './fixtures.ts';
 
 const SPEC_FIELDS = [
-  'Name', 'Namespace', 'UID', 'ResourceVersion', 'CreationTimestamp', 'Labels', 'Annotations', 'GenerateName', 'Reason', 'Message', 'Type',
-  'Count', 'Action', 'FirstTimestamp', 'LastTimestamp', 'EventTime', 'Source', 'ReportingController', 'ReportingInstance', 'Series',
-  'Related', 'InvolvedObject', 'ClusterName', 'GetTimestampMs', 'GetTimestampISO8601', 'Occurrence', 'Preset', 'Environment',
+  'Name',
+  'Namespace',
+  'UID',
+  'ResourceVersion',
+  'CreationTimestamp',
+  'Labels',
+  'Annotations',
+  'GenerateName',
+  'Reason',
+  'Message',
+  'Type',
+  'Count',
+  'Action',
+  'FirstTimestamp',
+  'LastTimestamp',
+  'EventTime',
+  'Source',
+  'ReportingController',
+  'ReportingInstance',
+  'Series',
+  'Related',
+  'InvolvedObject',
+  'ClusterName',
+  'GetTimestampMs',
+  'GetTimestampISO8601',
+  'Occurrence',
+  'Preset',
+  'Environment',
   'Suppressed',
 ];
 
@@ -19,7 +44,13 @@ test('the root view has every field of the spec’s table', () => {
 });
 
 const base: RawEvent = {
-  metadata: { name: 'web-1.17', namespace: 'prod', uid: 'u1', creationTimestamp: '2019-11-21T18:25:07Z', labels: { team: 'a' } },
+  metadata: {
+    name: 'web-1.17',
+    namespace: 'prod',
+    uid: 'u1',
+    creationTimestamp: '2019-11-21T18:25:07Z',
+    labels: { team: 'a' },
+  },
   involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'prod' },
   reason: 'BackOff',
   message: 'Back-off restarting failed container',
@@ -34,7 +65,13 @@ const event = enriched(base, {
   clusterName: 'eu-1',
   occurrence: 2,
   environment: { env: 'prod' },
-  object: { labels: { 'app.kubernetes.io/name': 'web' }, annotations: {}, ownerReferences: [], deleted: false, owner: { kind: 'Deployment', name: 'web' } },
+  object: {
+    labels: { 'app.kubernetes.io/name': 'web' },
+    annotations: {},
+    ownerReferences: [],
+    deleted: false,
+    owner: { kind: 'Deployment', name: 'web' },
+  },
 });
 
 const cases: [string, string][] = [
@@ -62,14 +99,26 @@ for (const [template, expected] of cases) {
 }
 
 test('a field not in the table is a compile error with the nearest name', () => {
-  assert.throws(() => compileEventTemplate('{{ .Reasn }}'), (err: unknown) => err instanceof TemplateSyntaxError && /did you mean "Reason"/.test(err.message));
+  assert.throws(
+    () => compileEventTemplate('{{ .Reasn }}'),
+    (err: unknown) => err instanceof TemplateSyntaxError && /did you mean "Reason"/.test(err.message),
+  );
   assert.throws(() => compileEventTemplate('{{ .InvolvedObject.Knd }}'), TemplateSyntaxError);
 });
 
 test('odd raw values never crash: literal "null" timestamps, garbage, missing parts', () => {
-  const odd = { metadata: { creationTimestamp: 'null' }, firstTimestamp: 'not a time', eventTime: 'null' } as unknown as RawEvent;
+  const odd = {
+    metadata: { creationTimestamp: 'null' },
+    firstTimestamp: 'not a time',
+    eventTime: 'null',
+  } as unknown as RawEvent;
   const e = enriched(odd);
-  assert.equal(compileEventTemplate('{{ .FirstTimestamp }}|{{ .Name }}|{{ .InvolvedObject.Kind }}|{{ toJson .EventTime }}').execute(e), '0001-01-01 00:00:00 +0000 UTC|||null');
+  assert.equal(
+    compileEventTemplate(
+      '{{ .FirstTimestamp }}|{{ .Name }}|{{ .InvolvedObject.Kind }}|{{ toJson .EventTime }}',
+    ).execute(e),
+    '0001-01-01 00:00:00 +0000 UTC|||null',
+  );
 });
 
 test('every table template renders every raw real event (not normalised) without crashing', () => {

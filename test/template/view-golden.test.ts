@@ -23,16 +23,26 @@ interface Golden {
 }
 
 const read = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
-const cases = read<{ templates: { name: string; template: string }[]; events: Sample[] }>('./cases/event-cases.json');
+const cases = read<{ templates: { name: string; template: string }[]; events: Sample[] }>(
+  './cases/event-cases.json',
+);
 const goldens = read<Golden[]>('./golden/event-view.json');
 
 export function sampleEvent(s: Sample): EnrichedEvent {
-  return { raw: s.event, object: s.object ?? undefined, occurrence: s.occurrence, clusterName: s.clusterName, environment: s.environment };
+  return {
+    raw: s.event,
+    object: s.object ?? undefined,
+    occurrence: s.occurrence,
+    clusterName: s.clusterName,
+    environment: s.environment,
+  };
 }
 
 const events = cases.events.map(sampleEvent);
 
-const templates = new Map<string, CompiledTemplate>(cases.templates.map((t) => [t.name, compileEventTemplate(t.template)]));
+const templates = new Map<string, CompiledTemplate>(
+  cases.templates.map((t) => [t.name, compileEventTemplate(t.template)]),
+);
 
 function render(g: Golden): { output?: string; error?: string } {
   const event = events[g.event] as EnrichedEvent;
@@ -55,7 +65,14 @@ test('every template renders Go’s bytes for every sampled real event', () => {
   for (const g of goldens) {
     const got = render(g);
     const ok = g.error !== undefined ? got.error !== undefined : got.output === g.output;
-    if (!ok) mismatches.push(`event ${g.event} (line ${cases.events[g.event]?.line}) ${g.name}:\n  go:  ${JSON.stringify(g.output ?? g.error)}\n  ts:  ${JSON.stringify(got.output ?? got.error)}`);
+    if (!ok)
+      mismatches.push(
+        `event ${g.event} (line ${cases.events[g.event]?.line}) ${g.name}:\n  go:  ${JSON.stringify(g.output ?? g.error)}\n  ts:  ${JSON.stringify(got.output ?? got.error)}`,
+      );
   }
-  assert.equal(mismatches.length, 0, `${mismatches.length}/${goldens.length} differ:\n${mismatches.slice(0, 20).join('\n')}`);
+  assert.equal(
+    mismatches.length,
+    0,
+    `${mismatches.length}/${goldens.length} differ:\n${mismatches.slice(0, 20).join('\n')}`,
+  );
 });

@@ -54,7 +54,9 @@ export function bulkLines(batch: readonly Payload[], shape: BulkShape, nowMs: nu
   const lines: string[] = [];
   for (const payload of batch) {
     const eventMs = eventTimeMs(payload.templated[EVENT_TIME_TEMPLATE_KEY]) ?? nowMs;
-    const meta: Record<string, string> = { _index: shape.namer.nameAt(shape.indexTimeSource === 'event' ? eventMs : nowMs) };
+    const meta: Record<string, string> = {
+      _index: shape.namer.nameAt(shape.indexTimeSource === 'event' ? eventMs : nowMs),
+    };
     const id = documentId(payload, shape.idSource);
     if (id !== undefined) meta['_id'] = id;
     if (shape.type !== undefined && shape.type !== '') meta['_type'] = shape.type;
@@ -80,7 +82,11 @@ export interface BulkResponseBody {
   readonly items?: readonly Record<string, ItemResult | undefined>[];
 }
 
-const MAPPING_ERRORS: ReadonlySet<string> = new Set(['mapper_parsing_exception', 'document_parsing_exception', 'strict_dynamic_mapping_exception']);
+const MAPPING_ERRORS: ReadonlySet<string> = new Set([
+  'mapper_parsing_exception',
+  'document_parsing_exception',
+  'strict_dynamic_mapping_exception',
+]);
 const DEDOT_HINT =
   ' (label or annotation keys with dots, such as app and app.kubernetes.io/name, clash in the index mapping: set deDot: true, or install the index template with indexTemplate.install)';
 const MAX_REASON_CHARS = 300;
@@ -109,9 +115,14 @@ export function classifyItem(item: ItemResult | undefined, ctx: ItemContext): It
   if (status >= 200 && status < 300) return { kind: 'ok' };
   const { type, text } = errorText(item?.error);
   // With `create`, a conflict means an earlier attempt already stored this id: the retry is done.
-  if (status === 409 && ctx.opType === 'create' && type === 'version_conflict_engine_exception') return { kind: 'ok' };
-  let message = redactSecrets(text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text, ctx.secrets);
-  const error = (): SendError => new SendError(`item HTTP ${status}${message === '' ? '' : ` ${message}`}`, status);
+  if (status === 409 && ctx.opType === 'create' && type === 'version_conflict_engine_exception')
+    return { kind: 'ok' };
+  let message = redactSecrets(
+    text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text,
+    ctx.secrets,
+  );
+  const error = (): SendError =>
+    new SendError(`item HTTP ${status}${message === '' ? '' : ` ${message}`}`, status);
   if (status === 429) return { kind: 'retry', reason: 'rateLimited', error: error() };
   if (status === 408) return { kind: 'retry', reason: 'timeout', error: error() };
   if (status >= 500 || status === 0) return { kind: 'retry', reason: 'serverError', error: error() };
@@ -120,13 +131,21 @@ export function classifyItem(item: ItemResult | undefined, ctx: ItemContext): It
 }
 
 /** The whole answer of a `_bulk` that returned 200. */
-export function classifyBulkBody(body: BulkResponseBody | undefined, size: number, ctx: ItemContext): SendResult {
+export function classifyBulkBody(
+  body: BulkResponseBody | undefined,
+  size: number,
+  ctx: ItemContext,
+): SendResult {
   if (body?.errors === false) return { kind: 'ok' };
   const items = body?.items;
   // The body is the server's word: check its shape before trusting an index in it.
   if (!Array.isArray(items) || items.length !== size) {
     const got = Array.isArray(items) ? `${items.length} items` : 'no items';
-    return { kind: 'retry', reason: 'serverError', error: new SendError(`bulk answer has ${got} for ${size} documents`) };
+    return {
+      kind: 'retry',
+      reason: 'serverError',
+      error: new SendError(`bulk answer has ${got} for ${size} documents`),
+    };
   }
   const retry: number[] = [];
   const drop: { index: number; error: Error; reason: FailureReason }[] = [];
@@ -146,7 +165,11 @@ export function classifyBulkBody(body: BulkResponseBody | undefined, size: numbe
   // Whole-batch verdicts stay whole: the output reports them as one retry or one dead letter.
   if (retry.length === size) {
     const first = retryError?.message ?? '';
-    return { kind: 'retry', reason, error: new SendError(size === 1 ? first : `${size} of ${size} items failed (first: ${first})`) };
+    return {
+      kind: 'retry',
+      reason,
+      error: new SendError(size === 1 ? first : `${size} of ${size} items failed (first: ${first})`),
+    };
   }
   const only = drop[0];
   if (size === 1 && only !== undefined) return { kind: 'drop', reason: only.reason, error: only.error };

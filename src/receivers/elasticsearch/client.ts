@@ -30,7 +30,9 @@ function readPem(path: string | undefined, what: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ReceiverSetupError(`cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new ReceiverSetupError(
+      `cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
 }
 
@@ -52,7 +54,11 @@ interface ClientError {
   readonly name?: string;
   readonly message?: string;
   readonly statusCode?: number;
-  readonly meta?: { readonly statusCode?: number; readonly headers?: Record<string, unknown>; readonly body?: unknown };
+  readonly meta?: {
+    readonly statusCode?: number;
+    readonly headers?: Record<string, unknown>;
+    readonly body?: unknown;
+  };
   readonly body?: unknown;
   readonly headers?: Record<string, unknown>;
 }
@@ -74,12 +80,18 @@ export function classifyClientError(err: unknown, secrets: readonly string[], no
     const headers = e.meta?.headers ?? e.headers ?? {};
     const retryAfter = headers['retry-after'];
     const excerpt = redactSecrets(errorExcerpt(e.meta?.body ?? e.body), secrets);
-    return { kind: 'failed', status, result: classifyStatus(status, typeof retryAfter === 'string' ? retryAfter : undefined, excerpt, nowMs) };
+    return {
+      kind: 'failed',
+      status,
+      result: classifyStatus(status, typeof retryAfter === 'string' ? retryAfter : undefined, excerpt, nowMs),
+    };
   }
   const message = redactSecrets(`${e.name ?? 'Error'}: ${e.message ?? String(err)}`, secrets);
-  if (e.name === 'TimeoutError') return { kind: 'failed', result: { kind: 'retry', reason: 'timeout', error: new SendError(message) } };
+  if (e.name === 'TimeoutError')
+    return { kind: 'failed', result: { kind: 'retry', reason: 'timeout', error: new SendError(message) } };
   // The server is not the product the client expects: no retry fixes that.
-  if (e.name === 'ProductNotSupportedError') return { kind: 'failed', result: { kind: 'drop', reason: 'clientError', error: new SendError(message) } };
+  if (e.name === 'ProductNotSupportedError')
+    return { kind: 'failed', result: { kind: 'drop', reason: 'clientError', error: new SendError(message) } };
   return { kind: 'failed', result: { kind: 'retry', reason: 'network', error: new SendError(message) } };
 }
 
@@ -88,7 +100,11 @@ interface Raw {
   readonly body: unknown;
 }
 
-async function exchange(call: () => Promise<Raw>, secrets: readonly string[], now: () => number): Promise<Answer | Failure> {
+async function exchange(
+  call: () => Promise<Raw>,
+  secrets: readonly string[],
+  now: () => number,
+): Promise<Answer | Failure> {
   try {
     const res = await call();
     return { kind: 'answer', status: res.statusCode ?? 0, body: res.body };
@@ -115,11 +131,25 @@ function elasticsearch(options: BulkOptions, secrets: readonly string[], now: ()
     requestTimeout: options.timeoutMs,
   });
   // Per request: given to the constructor, the client sends each configured header twice.
-  const request = { requestTimeout: options.timeoutMs, maxRetries: 0, meta: true, headers: { ...options.headers } } as const;
+  const request = {
+    requestTimeout: options.timeoutMs,
+    maxRetries: 0,
+    meta: true,
+    headers: { ...options.headers },
+  } as const;
   return {
-    bulk: (lines, signal) => exchange(() => client.bulk<string>({ operations: lines }, { ...request, signal }), secrets, now),
+    bulk: (lines, signal) =>
+      exchange(() => client.bulk<string>({ operations: lines }, { ...request, signal }), secrets, now),
     putIndexTemplate: (name, body, signal) =>
-      exchange(() => client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body }, { ...request, signal }), secrets, now),
+      exchange(
+        () =>
+          client.transport.request(
+            { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body },
+            { ...request, signal },
+          ),
+        secrets,
+        now,
+      ),
     close: () => client.close(),
   };
 }
@@ -136,7 +166,9 @@ function abortable<T>(start: () => Promise<T> & { abort(): void }, signal: Abort
 function opensearch(options: BulkOptions, secrets: readonly string[], now: () => number): BulkTransport {
   const client = new OsClient({
     nodes: hostsOf(options),
-    ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
+    ...(options.username !== undefined
+      ? { auth: { username: options.username, password: options.password ?? '' } }
+      : {}),
     ssl: tlsConnectionOptions(options.tls),
     maxRetries: 0,
     requestTimeout: options.timeoutMs,
@@ -145,10 +177,26 @@ function opensearch(options: BulkOptions, secrets: readonly string[], now: () =>
   return {
     // Through the transport: the typed `bulk` wants objects, and the lines are JSON already.
     bulk: (lines, signal) =>
-      exchange(() => abortable(() => client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: lines }, request), signal), secrets, now),
+      exchange(
+        () =>
+          abortable(
+            () => client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: lines }, request),
+            signal,
+          ),
+        secrets,
+        now,
+      ),
     putIndexTemplate: (name, body, signal) =>
       exchange(
-        () => abortable(() => client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body }, request), signal),
+        () =>
+          abortable(
+            () =>
+              client.transport.request(
+                { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body },
+                request,
+              ),
+            signal,
+          ),
         secrets,
         now,
       ),
@@ -156,6 +204,13 @@ function opensearch(options: BulkOptions, secrets: readonly string[], now: () =>
   };
 }
 
-export function createTransport(flavour: Flavour, options: BulkOptions, secrets: readonly string[], now: () => number): BulkTransport {
-  return flavour === 'elasticsearch' ? elasticsearch(options, secrets, now) : opensearch(options, secrets, now);
+export function createTransport(
+  flavour: Flavour,
+  options: BulkOptions,
+  secrets: readonly string[],
+  now: () => number,
+): BulkTransport {
+  return flavour === 'elasticsearch'
+    ? elasticsearch(options, secrets, now)
+    : opensearch(options, secrets, now);
 }

@@ -33,7 +33,8 @@ export function parseIndexFormat(format: string): ParsedIndexFormat {
     if (open === -1 || close < open) return { parts, problem: 'has a "}" without its "{"' };
     if (open > 0) parts.push({ literal: rest.slice(0, open) });
     const layout = rest.slice(open + 1, close);
-    if (layout === '') return { parts, problem: 'has an empty "{}" (put a Go time layout inside, e.g. {2006-01-02})' };
+    if (layout === '')
+      return { parts, problem: 'has an empty "{}" (put a Go time layout inside, e.g. {2006-01-02})' };
     if (layout.includes('{')) return { parts, problem: 'has a "{" inside a "{...}" layout' };
     parts.push({ layout });
     rest = rest.slice(close + 1);
@@ -42,7 +43,8 @@ export function parseIndexFormat(format: string): ParsedIndexFormat {
   if (sample !== sample.toLowerCase()) {
     return { parts, problem: `gives upper-case index names (e.g. "${sample}"), which Elasticsearch refuses` };
   }
-  if (FORBIDDEN.test(sample)) return { parts, problem: `gives index names with forbidden characters (e.g. "${sample}")` };
+  if (FORBIDDEN.test(sample))
+    return { parts, problem: `gives index names with forbidden characters (e.g. "${sample}")` };
   return { parts };
 }
 
@@ -67,7 +69,8 @@ export class IndexNamer {
     private readonly index: string,
     indexFormat: string | undefined,
   ) {
-    this.parts = indexFormat === undefined || indexFormat === '' ? undefined : parseIndexFormat(indexFormat).parts;
+    this.parts =
+      indexFormat === undefined || indexFormat === '' ? undefined : parseIndexFormat(indexFormat).parts;
   }
 
   get isStatic(): boolean {
@@ -90,7 +93,8 @@ export class IndexNamer {
 export const EVENT_TIME_KEY = '@eventTime';
 export const EVENT_TIME_TEMPLATES = {
   go: '{{ with .Series }}{{ .LastObservedTime }}{{ end }}|{{ .LastTimestamp }}|{{ .EventTime }}|{{ .FirstTimestamp }}|{{ .CreationTimestamp }}',
-  handlebars: '{{#with Series}}{{LastObservedTime}}{{/with}}|{{LastTimestamp}}|{{EventTime}}|{{FirstTimestamp}}|{{CreationTimestamp}}',
+  handlebars:
+    '{{#with Series}}{{LastObservedTime}}{{/with}}|{{LastTimestamp}}|{{EventTime}}|{{FirstTimestamp}}|{{CreationTimestamp}}',
 } as const;
 
 const GO_TIME_STRING = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/;

@@ -20,7 +20,9 @@ function baseTemplate(): { [key: string]: Json } {
 /** The patterns a template needs to match every index the options can name. */
 export function defaultIndexPatterns(index: string | undefined, indexFormat: string | undefined): string[] {
   if (indexFormat !== undefined && indexFormat !== '') {
-    const pattern = parseIndexFormat(indexFormat).parts.map((p) => ('literal' in p ? p.literal : '*')).join('');
+    const pattern = parseIndexFormat(indexFormat)
+      .parts.map((p) => ('literal' in p ? p.literal : '*'))
+      .join('');
     return [pattern.replace(/\*+/g, '*')];
   }
   return [index ?? ''];
@@ -32,7 +34,10 @@ function forFlavour(value: Json, flavour: Flavour): Json {
   if (value === null || typeof value !== 'object') return value;
   const out: { [key: string]: Json } = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = key === 'type' && v === 'flattened' && flavour === 'opensearch' ? 'flat_object' : forFlavour(v, flavour);
+    out[key] =
+      key === 'type' && v === 'flattened' && flavour === 'opensearch'
+        ? 'flat_object'
+        : forFlavour(v, flavour);
   }
   return out;
 }

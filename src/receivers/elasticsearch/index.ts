@@ -12,8 +12,10 @@ export const BULK_BATCH_DEFAULTS = { maxEvents: 500, maxBytes: 5_242_880, flushI
 /** documentId (when set) and the event time (when the index or `@timestamp` needs it). */
 export function bulkTemplatedOptions(opts: BulkOptions): readonly TemplatedOption[] {
   const out: TemplatedOption[] = [];
-  if (opts.documentId !== undefined && opts.documentId !== '') out.push({ path: ['documentId'], source: opts.documentId });
-  if (opts.indexTimeSource === 'event' || opts.opType === 'create') out.push({ path: [EVENT_TIME_KEY], source: opts.eventTimeTemplate });
+  if (opts.documentId !== undefined && opts.documentId !== '')
+    out.push({ path: ['documentId'], source: opts.documentId });
+  if (opts.indexTimeSource === 'event' || opts.opType === 'create')
+    out.push({ path: [EVENT_TIME_KEY], source: opts.eventTimeTemplate });
   return out;
 }
 

@@ -59,7 +59,9 @@ export const bulkShape = {
  * The receiver renders the event's time through a templated option; its source must be in the
  * block's template dialect, which only the whole block knows (the spec sees its own keys).
  */
-function withEventTimeTemplate<T extends { templateSyntax: 'go' | 'handlebars' }>(opts: T): T & { eventTimeTemplate: string } {
+function withEventTimeTemplate<T extends { templateSyntax: 'go' | 'handlebars' }>(
+  opts: T,
+): T & { eventTimeTemplate: string } {
   return { ...opts, eventTimeTemplate: EVENT_TIME_TEMPLATES[opts.templateSyntax] };
 }
 

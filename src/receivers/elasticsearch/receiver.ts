@@ -86,8 +86,15 @@ export class BulkReceiver implements Receiver {
 
   private async installTemplate(signal: AbortSignal): Promise<SendResult | undefined> {
     const { name, priority } = this.options.indexTemplate;
-    const indexPatterns = this.options.indexTemplate.indexPatterns ?? defaultIndexPatterns(this.options.index, this.options.indexFormat);
-    const body = indexTemplateBody({ indexPatterns, priority, opType: this.options.opType, flavour: this.flavour });
+    const indexPatterns =
+      this.options.indexTemplate.indexPatterns ??
+      defaultIndexPatterns(this.options.index, this.options.indexFormat);
+    const body = indexTemplateBody({
+      indexPatterns,
+      priority,
+      opType: this.options.opType,
+      flavour: this.flavour,
+    });
     const answer: Answer | Failure = await this.transport.putIndexTemplate(name, body, signal);
     if (answer.kind === 'answer') {
       this.templatePending = false;
@@ -95,13 +102,19 @@ export class BulkReceiver implements Receiver {
       return undefined;
     }
     if (answer.result.kind === 'retry') {
-      this.logger.warn({ template: name, error: answer.result.error.message }, 'Cannot install the index template yet; events wait and it is tried again.');
+      this.logger.warn(
+        { template: name, error: answer.result.error.message },
+        'Cannot install the index template yet; events wait and it is tried again.',
+      );
       return answer.result;
     }
     // Refused for good (no privilege, old server): events are worth more than the mappings.
     this.templatePending = false;
     const error = answer.result.kind === 'drop' ? answer.result.error.message : 'refused';
-    this.logger.error({ template: name, error }, 'The index template was refused; indexing without it (dynamic mappings).');
+    this.logger.error(
+      { template: name, error },
+      'The index template was refused; indexing without it (dynamic mappings).',
+    );
     return undefined;
   }
 

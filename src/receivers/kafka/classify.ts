@@ -7,8 +7,18 @@ import type { FailureReason } from '../types.ts';
 export type Scope = 'batch' | 'topic' | 'message';
 
 export type Classified =
-  | { readonly kind: 'retry'; readonly reason: FailureReason; readonly message: string; readonly reset: boolean }
-  | { readonly kind: 'drop'; readonly reason: FailureReason; readonly message: string; readonly scope: Scope };
+  | {
+      readonly kind: 'retry';
+      readonly reason: FailureReason;
+      readonly message: string;
+      readonly reset: boolean;
+    }
+  | {
+      readonly kind: 'drop';
+      readonly reason: FailureReason;
+      readonly message: string;
+      readonly scope: Scope;
+    };
 
 /** Broker answers that no retry fixes, and what they are about. */
 const PERMANENT: Readonly<Record<string, Scope>> = {
@@ -25,7 +35,13 @@ const PERMANENT: Readonly<Record<string, Scope>> = {
 };
 
 /** The idempotent producer's state is out of step with the broker: retry with a new producer id. */
-const PRODUCER_STATE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'DUPLICATE_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_ID_MAPPING']);
+const PRODUCER_STATE = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
 
 const CONNECTION_ERRORS = new Set([
   'KafkaJSConnectionError',
@@ -49,7 +65,12 @@ interface ErrorLike {
 export function causeChain(err: unknown): ErrorLike[] {
   const chain: ErrorLike[] = [];
   let current: unknown = err;
-  while (typeof current === 'object' && current !== null && chain.length < 8 && !chain.includes(current as ErrorLike)) {
+  while (
+    typeof current === 'object' &&
+    current !== null &&
+    chain.length < 8 &&
+    !chain.includes(current as ErrorLike)
+  ) {
     chain.push(current as ErrorLike);
     current = (current as ErrorLike).cause;
   }
@@ -89,12 +110,16 @@ export function classifyKafkaError(err: unknown): Classified {
     if (PRODUCER_STATE.has(type)) return { kind: 'retry', reason: 'serverError', message, reset: true };
     if (type === 'REQUEST_TIMED_OUT') return { kind: 'retry', reason: 'timeout', message, reset: false };
     const protocol = chain.find((e) => e.type === type);
-    if (protocol?.retriable === false) return { kind: 'drop', reason: 'clientError', message, scope: 'batch' };
+    if (protocol?.retriable === false)
+      return { kind: 'drop', reason: 'clientError', message, scope: 'batch' };
     return { kind: 'retry', reason: 'serverError', message, reset: false };
   }
-  if (names.has('KafkaJSSASLAuthenticationError')) return { kind: 'drop', reason: 'clientError', message, scope: 'batch' };
-  if (names.has('KafkaJSRequestTimeoutError')) return { kind: 'retry', reason: 'timeout', message, reset: false };
-  if ([...names].some((n) => CONNECTION_ERRORS.has(n))) return { kind: 'retry', reason: 'network', message, reset: true };
+  if (names.has('KafkaJSSASLAuthenticationError'))
+    return { kind: 'drop', reason: 'clientError', message, scope: 'batch' };
+  if (names.has('KafkaJSRequestTimeoutError'))
+    return { kind: 'retry', reason: 'timeout', message, reset: false };
+  if ([...names].some((n) => CONNECTION_ERRORS.has(n)))
+    return { kind: 'retry', reason: 'network', message, reset: true };
   const last = chain[chain.length - 1];
   // kafkajs's own errors say whether they are worth another try; anything else is our bug.
   if (text(last?.name).startsWith('KafkaJS') || names.has('KafkaJSError')) {

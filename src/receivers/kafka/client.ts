@@ -2,7 +2,14 @@
 // one seam tests use to put a producer double in place of kafkajs (no broker can run here).
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
-import type { KafkaConfig, LogEntry, ProducerBatch, ProducerConfig, RecordMetadata, SASLOptions } from 'kafkajs';
+import type {
+  KafkaConfig,
+  LogEntry,
+  ProducerBatch,
+  ProducerConfig,
+  RecordMetadata,
+  SASLOptions,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../http.ts';
 import { readPem } from '../pem.ts';
@@ -35,7 +42,8 @@ export interface KafkaProducerLike {
 /** Builds the producer: `new Kafka(client).producer(producer)` in production. */
 export type KafkaClientFactory = (client: KafkaConfig, producer: ProducerConfig) => KafkaProducerLike;
 
-export const kafkajsFactory: KafkaClientFactory = (client, producer) => new kafkajs.Kafka(client).producer(producer);
+export const kafkajsFactory: KafkaClientFactory = (client, producer) =>
+  new kafkajs.Kafka(client).producer(producer);
 
 let factoryOverride: KafkaClientFactory | undefined;
 
@@ -67,7 +75,11 @@ export function sslOptions(tls: KafkaTlsOptions): ConnectionOptions | false {
 
 export function saslOptions(sasl: KafkaSaslOptions): SASLOptions | undefined {
   if (!sasl.enable) return undefined;
-  return { mechanism: SASL_MECHANISMS[sasl.mechanism], username: sasl.username ?? '', password: sasl.password ?? '' };
+  return {
+    mechanism: SASL_MECHANISMS[sasl.mechanism],
+    username: sasl.username ?? '',
+    password: sasl.password ?? '',
+  };
 }
 
 const LEVEL_NAMES: Readonly<Record<number, string>> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
@@ -82,6 +94,9 @@ export function kafkajsLogCreator(logger: Logger, secrets: readonly string[]) {
       if (!logger.isLevelEnabled('debug')) return;
       const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
       const detail = redactSecrets(JSON.stringify(extra), secrets);
-      logger.debug({ kafkajs: namespace, kafkajsLevel: LEVEL_NAMES[level] ?? level, detail }, redactSecrets(`kafkajs: ${message}`, secrets));
+      logger.debug(
+        { kafkajs: namespace, kafkajsLevel: LEVEL_NAMES[level] ?? level, detail },
+        redactSecrets(`kafkajs: ${message}`, secrets),
+      );
     };
 }

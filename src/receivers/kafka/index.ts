@@ -11,7 +11,13 @@ import type { BuildContext, FailureReason, Payload, Receiver, ReceiverSpec, Send
 import { SendError } from '../types.ts';
 import { classifyKafkaError, topicProblem } from './classify.ts';
 import type { Classified } from './classify.ts';
-import { SASL_MECHANISMS, currentKafkaClientFactory, kafkajsLogCreator, saslOptions, sslOptions } from './client.ts';
+import {
+  SASL_MECHANISMS,
+  currentKafkaClientFactory,
+  kafkajsLogCreator,
+  saslOptions,
+  sslOptions,
+} from './client.ts';
 import type { KafkaClientFactory, KafkaProducerLike } from './client.ts';
 
 export { setKafkaClientFactoryForTests } from './client.ts';
@@ -30,7 +36,11 @@ const kafkaTlsSchema = options({
   .superRefine((tls, ctx) => {
     if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) {
       const [missing, given] = tls.certFile ? ['keyFile', 'certFile'] : ['certFile', 'keyFile'];
-      ctx.addIssue({ code: 'custom', path: [missing as string], message: `is required when ${given} is set` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing as string],
+        message: `is required when ${given} is set`,
+      });
     }
   })
   .prefault({});
@@ -44,7 +54,8 @@ const kafkaSaslSchema = options({
   .superRefine((sasl, ctx) => {
     if (!sasl.enable) return;
     for (const key of ['username', 'password'] as const) {
-      if (!sasl[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when sasl.enable is true' });
+      if (!sasl[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when sasl.enable is true' });
     }
   })
   .prefault({});
@@ -56,11 +67,17 @@ export const kafkaSchema = typeOptions({
   clientId: z.string().min(1).default('kube-event-router'),
   /** A template for the record key; default the event uid (as the exporter), so an event's occurrences keep one partition. */
   key: goString.default('{{ .UID }}'),
-  compressionCodec: z.enum(COMPRESSION_CODECS).default('none').superRefine((codec, ctx) => {
-    if (!NATIVE_CODECS.has(codec)) {
-      ctx.addIssue({ code: 'custom', message: `${codec} is not supported: kafkajs compresses only with gzip natively (use none or gzip)` });
-    }
-  }),
+  compressionCodec: z
+    .enum(COMPRESSION_CODECS)
+    .default('none')
+    .superRefine((codec, ctx) => {
+      if (!NATIVE_CODECS.has(codec)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${codec} is not supported: kafkajs compresses only with gzip natively (use none or gzip)`,
+        });
+      }
+    }),
   /** The exporter's sarama protocol version: accepted for compatibility, ignored (kafkajs negotiates). */
   version: goString.optional(),
   tls: kafkaTlsSchema,
@@ -77,7 +94,8 @@ interface Item {
   readonly message: Message;
 }
 
-type Outcome = { kind: 'ok' } | { kind: 'retry'; reason: FailureReason; error: Error } | { kind: 'drop'; error: Error };
+type Outcome =
+  { kind: 'ok' } | { kind: 'retry'; reason: FailureReason; error: Error } | { kind: 'drop'; error: Error };
 
 function groupByTopic(items: readonly Item[]): Map<string, Item[]> {
   const groups = new Map<string, Item[]>();
@@ -98,7 +116,8 @@ class KafkaReceiver implements Receiver {
     factory: KafkaClientFactory,
   ) {
     this.secrets = [options.sasl.password ?? '', options.sasl.username ?? ''].filter((s) => s !== '');
-    this.compression = options.compressionCodec === 'gzip' ? kafkajs.CompressionTypes.GZIP : kafkajs.CompressionTypes.None;
+    this.compression =
+      options.compressionCodec === 'gzip' ? kafkajs.CompressionTypes.GZIP : kafkajs.CompressionTypes.None;
     const sasl = saslOptions(options.sasl);
     this.producer = factory(
       {
@@ -115,7 +134,12 @@ class KafkaReceiver implements Receiver {
       },
       // Idempotent (acks = all): kafkajs's quick in-request retries, for a leader move, reuse the
       // sequence numbers, so the broker drops a repeat; the output's retries cover real outages.
-      { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, maxRetryTime: 5_000 } },
+      {
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3, maxRetryTime: 5_000 },
+      },
     );
   }
 
@@ -126,7 +150,11 @@ class KafkaReceiver implements Receiver {
       const problem = topicProblem(topic);
       if (problem !== undefined) drops.push({ index, error: new SendError(problem) });
       else {
-        const message: Message = { key: payload.templated.key ?? null, value: payload.body, headers: { 'idempotency-key': payload.id } };
+        const message: Message = {
+          key: payload.templated.key ?? null,
+          value: payload.body,
+          headers: { 'idempotency-key': payload.id },
+        };
         items.push({ index, topic, message });
       }
     });
@@ -143,8 +171,16 @@ class KafkaReceiver implements Receiver {
       return classifyKafkaError(err);
     }
     try {
-      const topicMessages: TopicMessages[] = [...groupByTopic(items)].map(([topic, group]) => ({ topic, messages: group.map((i) => i.message) }));
-      await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.options.timeoutMs, compression: this.compression });
+      const topicMessages: TopicMessages[] = [...groupByTopic(items)].map(([topic, group]) => ({
+        topic,
+        messages: group.map((i) => i.message),
+      }));
+      await this.producer.sendBatch({
+        topicMessages,
+        acks: -1,
+        timeout: this.options.timeoutMs,
+        compression: this.compression,
+      });
       return undefined;
     } catch (err) {
       const classified = classifyKafkaError(err);
@@ -169,7 +205,12 @@ class KafkaReceiver implements Receiver {
     const error = new SendError(redactSecrets(`kafka: ${failure.message}`, this.secrets));
     if (failure.kind === 'retry') return items.map(() => ({ kind: 'retry', reason: failure.reason, error }));
     const groups = groupByTopic(items);
-    const parts = groups.size > 1 ? [...groups.values()] : failure.scope === 'message' && items.length > 1 ? items.map((i) => [i]) : undefined;
+    const parts =
+      groups.size > 1
+        ? [...groups.values()]
+        : failure.scope === 'message' && items.length > 1
+          ? items.map((i) => [i])
+          : undefined;
     if (parts === undefined) return items.map(() => ({ kind: 'drop', error }));
     const outcomes: Outcome[] = [];
     for (const part of parts) outcomes.push(...(await this.deliver(part)));
@@ -209,7 +250,12 @@ class KafkaReceiver implements Receiver {
 }
 
 /** The receiver with its producer from `factory` (default: kafkajs, or the tests' override). */
-export function createKafkaReceiver(name: string, opts: KafkaOptions, ctx: BuildContext, factory = currentKafkaClientFactory()): Receiver {
+export function createKafkaReceiver(
+  name: string,
+  opts: KafkaOptions,
+  ctx: BuildContext,
+  factory = currentKafkaClientFactory(),
+): Receiver {
   return new KafkaReceiver(name, opts, ctx, factory);
 }
 

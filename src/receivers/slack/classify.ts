@@ -31,7 +31,13 @@ export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 /** `error` codes Slack documents as transient. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 
 const EXCERPT_CHARS = 200;
 
@@ -55,20 +61,38 @@ export function classifyPlatformError(code: string, retryAfterSeconds: number | 
 type Coded = Error & { code?: unknown };
 
 /** Whatever WebClient threw, classified; `secrets` are scrubbed from every message. */
-export function classifyWebClientError(err: unknown, timedOut: boolean, nowMs: number, secrets: readonly string[]): SendResult {
+export function classifyWebClientError(
+  err: unknown,
+  timedOut: boolean,
+  nowMs: number,
+  secrets: readonly string[],
+): SendResult {
   const e = err as Coded;
   switch (e.code) {
     case ErrorCode.PlatformError: {
       const data = (err as WebAPIPlatformError).data;
-      return classifyPlatformError(redactSecrets(String(data.error), secrets), data.response_metadata?.retryAfter);
+      return classifyPlatformError(
+        redactSecrets(String(data.error), secrets),
+        data.response_metadata?.retryAfter,
+      );
     }
     case ErrorCode.RateLimitedError: {
       const seconds = (err as WebAPIRateLimitedError).retryAfter;
-      return { kind: 'retry', reason: 'rateLimited', error: new SendError('Slack: HTTP 429 rate limited', 429), retryAfterMs: seconds * 1000 };
+      return {
+        kind: 'retry',
+        reason: 'rateLimited',
+        error: new SendError('Slack: HTTP 429 rate limited', 429),
+        retryAfterMs: seconds * 1000,
+      };
     }
     case ErrorCode.HTTPError: {
       const h = err as WebAPIHTTPError;
-      const result = classifyStatus(h.statusCode, h.headers['retry-after'], redactSecrets(excerpt(h.body), secrets), nowMs);
+      const result = classifyStatus(
+        h.statusCode,
+        h.headers['retry-after'],
+        redactSecrets(excerpt(h.body), secrets),
+        nowMs,
+      );
       return prefixed(result);
     }
     case ErrorCode.RequestError:
@@ -76,7 +100,11 @@ export function classifyWebClientError(err: unknown, timedOut: boolean, nowMs: n
     default:
       // A 429 without a readable Retry-After surfaces as a plain Error from the client.
       if (/rate limit|Retry header/i.test(e.message)) {
-        return { kind: 'retry', reason: 'rateLimited', error: new SendError('Slack: HTTP 429 rate limited (no Retry-After)', 429) };
+        return {
+          kind: 'retry',
+          reason: 'rateLimited',
+          error: new SendError('Slack: HTTP 429 rate limited (no Retry-After)', 429),
+        };
       }
       return prefixed(classifyError(err, timedOut, secrets));
   }

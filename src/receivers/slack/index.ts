@@ -51,10 +51,18 @@ export const slackSchema = typeOptions({
   channelIntervalMs: nonNegativeInt.default(1000),
 }).superRefine((o, ctx) => {
   if (o.token === undefined && o.webhookUrl === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['token'], message: 'is required (or set webhookUrl for an incoming webhook)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message: 'is required (or set webhookUrl for an incoming webhook)',
+    });
   }
   if (o.token !== undefined && o.webhookUrl !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'cannot be used with token: choose the Web API (token, channel) or an incoming webhook' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['webhookUrl'],
+      message: 'cannot be used with token: choose the Web API (token, channel) or an incoming webhook',
+    });
   }
   if (o.token !== undefined && o.channel === undefined) {
     ctx.addIssue({ code: 'custom', path: ['channel'], message: 'is required with token' });
@@ -64,8 +72,17 @@ export type SlackOptions = z.output<typeof slackSchema>;
 
 /** WebClient's log lines go to ours at debug level, scrubbed: the output logs every failure itself. */
 function slackLogger(logger: Logger, secrets: readonly string[]): SlackLogger {
-  const line = (...msg: unknown[]): void => logger.debug({ slackClient: redactSecrets(msg.map(String).join(' '), secrets) }, 'Slack client.');
-  return { debug: line, info: line, warn: line, error: line, setLevel: () => undefined, getLevel: () => LogLevel.DEBUG, setName: () => undefined };
+  const line = (...msg: unknown[]): void =>
+    logger.debug({ slackClient: redactSecrets(msg.map(String).join(' '), secrets) }, 'Slack client.');
+  return {
+    debug: line,
+    info: line,
+    warn: line,
+    error: line,
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined,
+  };
 }
 
 /** Combines per-message results of a batch (one message per request) into one SendResult. */
@@ -83,7 +100,13 @@ export function combine(results: readonly SendResult[]): SendResult {
       if (r.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, r.retryAfterMs);
     } else if (r.kind === 'drop') drop.push({ index, error: r.error, reason: r.reason });
   });
-  return { kind: 'partial', retry, drop, ...(reason === undefined ? {} : { reason }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  return {
+    kind: 'partial',
+    retry,
+    drop,
+    ...(reason === undefined ? {} : { reason }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 class SlackReceiver implements Receiver {
@@ -127,7 +150,10 @@ class SlackReceiver implements Receiver {
 
   // Our signal (drain deadline) and our timeout on every request the client makes.
   private readonly fetchWithSignal: FetchFunction = async (url, init) => {
-    const response = await fetch(url, { ...init, ...(this.requestSignal === undefined ? {} : { signal: this.requestSignal }) });
+    const response = await fetch(url, {
+      ...init,
+      ...(this.requestSignal === undefined ? {} : { signal: this.requestSignal }),
+    });
     return response as Awaited<ReturnType<FetchFunction>>;
   };
 
@@ -141,7 +167,10 @@ class SlackReceiver implements Receiver {
     const message = buildMessage(this.options, payload);
     const paced = this.pace(message.channel ?? '');
     if (paced !== undefined) return paced;
-    const result = this.hook !== undefined ? await this.postWebhook(this.hook, message, signal) : await this.postMessage(message, signal);
+    const result =
+      this.hook !== undefined
+        ? await this.postWebhook(this.hook, message, signal)
+        : await this.postMessage(message, signal);
     if (result.kind === 'retry' && result.retryAfterMs !== undefined) {
       this.nextAtMs.set(message.channel ?? '', this.clock.now() + result.retryAfterMs);
     }
@@ -156,7 +185,9 @@ class SlackReceiver implements Receiver {
     const now = this.clock.now();
     const nextAt = this.nextAtMs.get(channel) ?? 0;
     if (now < nextAt) {
-      const error = new SendError(`Slack: pacing channel ${channel || '(webhook)'} to one message per ${intervalMs} ms`);
+      const error = new SendError(
+        `Slack: pacing channel ${channel || '(webhook)'} to one message per ${intervalMs} ms`,
+      );
       return { kind: 'retry', reason: 'rateLimited', error, retryAfterMs: nextAt - now };
     }
     this.nextAtMs.set(channel, now + intervalMs);
@@ -189,21 +220,33 @@ class SlackReceiver implements Receiver {
     }
   }
 
-  private async postWebhook(hook: HttpClient, message: SlackMessage, signal: AbortSignal): Promise<SendResult> {
+  private async postWebhook(
+    hook: HttpClient,
+    message: SlackMessage,
+    signal: AbortSignal,
+  ): Promise<SendResult> {
     const url = this.options.webhookUrl as string;
-    const result = await hook.send({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) }, signal);
+    const result = await hook.send(
+      { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) },
+      signal,
+    );
     if (result.kind !== 'retry' && result.kind !== 'drop') return result;
-    return { ...result, error: new SendError(`Slack webhook: ${result.error.message}`, (result.error as SendError).status) };
+    return {
+      ...result,
+      error: new SendError(`Slack webhook: ${result.error.message}`, (result.error as SendError).status),
+    };
   }
 
   /** A refused token or webhook is a config problem, not an event problem: said loudly, once per code. */
   private logAuthOnce(message: string): void {
-    const code = [...SLACK_AUTH_ERRORS, 'no_service', 'action_prohibited', 'no_team'].find((c) => message.includes(c));
+    const code = [...SLACK_AUTH_ERRORS, 'no_service', 'action_prohibited', 'no_team'].find((c) =>
+      message.includes(c),
+    );
     if (code === undefined || this.loudlyLogged.has(code)) return;
     this.loudlyLogged.add(code);
     this.logger.error(
       { error: code },
-      'Slack refused this receiver\'s credentials; every message is dead-lettered until the token or webhook URL is fixed (logged once).',
+      "Slack refused this receiver's credentials; every message is dead-lettered until the token or webhook URL is fixed (logged once).",
     );
   }
 

@@ -60,7 +60,9 @@ function renderBlocks(value: unknown, path: ConfigPath, templated: Payload['temp
   if (typeof value === 'string') return templated[formatPath(path)] ?? '';
   if (Array.isArray(value)) return value.map((v, i) => renderBlocks(v, [...path, i], templated));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderBlocks(v, [...path, k], templated)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderBlocks(v, [...path, k], templated)]),
+    );
   }
   return value;
 }
@@ -70,7 +72,11 @@ function attachment(opts: MessageOptions, templated: Payload['templated']): Slac
   const out: SlackAttachment = {};
   for (const key of ATTACHMENT_KEYS) if (opts[key] !== undefined) out[key] = templated[key] ?? '';
   if (titles.length > 0) {
-    out.fields = titles.map((title) => ({ title, value: templated[formatPath(['fields', title])] ?? '', short: false }));
+    out.fields = titles.map((title) => ({
+      title,
+      value: templated[formatPath(['fields', title])] ?? '',
+      short: false,
+    }));
   }
   return Object.keys(out).length === 0 ? undefined : out;
 }

@@ -18,7 +18,13 @@ import {
   severityCode,
   timestampField,
 } from './message.ts';
-import { DatagramTransport, SYSLOG_NETWORKS, StreamTransport, TransportError, parseAddress } from './transport.ts';
+import {
+  DatagramTransport,
+  SYSLOG_NETWORKS,
+  StreamTransport,
+  TransportError,
+  parseAddress,
+} from './transport.ts';
 import type { Transport } from './transport.ts';
 
 const severityName = z.string().refine((v) => severityCode(v) !== undefined, {
@@ -27,7 +33,9 @@ const severityName = z.string().refine((v) => severityCode(v) !== undefined, {
 
 export const syslogSchema = typeOptions({
   network: z.enum(SYSLOG_NETWORKS),
-  address: z.string().refine((v) => parseAddress(v) !== undefined, { message: 'must be host:port (IPv6 as [addr]:port)' }),
+  address: z
+    .string()
+    .refine((v) => parseAddress(v) !== undefined, { message: 'must be host:port (IPv6 as [addr]:port)' }),
   /** APP-NAME (exporter: the syslog tag). */
   tag: z.string().min(1).default('kube-event-router'),
   /** HOSTNAME: a template; unset = this pod's host name. */
@@ -97,7 +105,8 @@ class SyslogReceiver implements Receiver {
         ? new DatagramTransport(endpoint, network, options.timeoutMs)
         : new StreamTransport(endpoint, network, options.tls, options.timeoutMs);
     this.facility = facilityCode(options.facility);
-    this.severityByType = typeof options.severity === 'string' ? undefined : { ...DEFAULT_SEVERITY_BY_TYPE, ...options.severity };
+    this.severityByType =
+      typeof options.severity === 'string' ? undefined : { ...DEFAULT_SEVERITY_BY_TYPE, ...options.severity };
   }
 
   private severity(payload: Payload): number | undefined {
@@ -113,7 +122,8 @@ class SyslogReceiver implements Receiver {
       const shown = JSON.stringify((payload.templated[T_SEVERITY] ?? '').slice(0, 40));
       return new SendError(`severity template rendered ${shown}, not a syslog severity`);
     }
-    const eventTime = this.options.timestampSource === 'event' ? latestEventTime(payload.templated[T_TIME] ?? '') : undefined;
+    const eventTime =
+      this.options.timestampSource === 'event' ? latestEventTime(payload.templated[T_TIME] ?? '') : undefined;
     const message = formatMessage(
       {
         facility: this.facility,
@@ -141,7 +151,8 @@ class SyslogReceiver implements Receiver {
         messages.push(message);
       }
     });
-    if (messages.length === 0) return drop.length === 0 ? { kind: 'ok' } : { kind: 'partial', retry: [], drop };
+    if (messages.length === 0)
+      return drop.length === 0 ? { kind: 'ok' } : { kind: 'partial', retry: [], drop };
     try {
       await this.transport.write(messages, signal);
       return drop.length === 0 ? { kind: 'ok' } : { kind: 'partial', retry: [], drop };
@@ -151,7 +162,11 @@ class SyslogReceiver implements Receiver {
   }
 
   /** A failed write: the unsent messages retry, except a datagram too large, which never fits. */
-  private failed(err: unknown, indexes: readonly number[], drop: { index: number; error: Error }[]): SendResult {
+  private failed(
+    err: unknown,
+    indexes: readonly number[],
+    drop: { index: number; error: Error }[],
+  ): SendResult {
     const e = err instanceof TransportError ? err : new TransportError(String(err), false);
     const sent = this.transport instanceof DatagramTransport ? this.transport.sentBeforeFailure : 0;
     const unsent = indexes.slice(sent);

@@ -2,7 +2,16 @@
 // octet-counting frame of RFC 6587 §3.4.1 used on TCP and TLS (`LEN SP MSG`).
 
 /** Severity names as rsyslog and syslog(3) spell them, in code order (0 = emerg). */
-export const SEVERITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
+export const SEVERITY_NAMES = [
+  'emerg',
+  'alert',
+  'crit',
+  'err',
+  'warning',
+  'notice',
+  'info',
+  'debug',
+] as const;
 export type SeverityName = (typeof SEVERITY_NAMES)[number];
 
 // Aliases rsyslog accepts in its config language (`panic`, `error`, `warn`), so users can type either.
@@ -58,7 +67,10 @@ export function facilityCode(value: FacilityName | number): number {
 }
 
 /** Event type → severity when the config has no `severity` (Warning → warning, Normal → info). */
-export const DEFAULT_SEVERITY_BY_TYPE: Readonly<Record<string, SeverityName>> = { Warning: 'warning', Normal: 'info' };
+export const DEFAULT_SEVERITY_BY_TYPE: Readonly<Record<string, SeverityName>> = {
+  Warning: 'warning',
+  Normal: 'info',
+};
 /** Types missing from the map (a custom type, no type) get this. */
 export const FALLBACK_SEVERITY: SeverityName = 'info';
 

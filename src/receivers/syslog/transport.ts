@@ -73,14 +73,24 @@ function asTransportError(err: unknown): TransportError {
   const e = err as NodeJS.ErrnoException;
   const code = e.code;
   const detail = e.message ?? String(err);
-  return new TransportError(code !== undefined && !detail.includes(code) ? `${code}: ${detail}` : detail, false, code);
+  return new TransportError(
+    code !== undefined && !detail.includes(code) ? `${code}: ${detail}` : detail,
+    false,
+    code,
+  );
 }
 
 /**
  * Waits for `start` to call back, failing on timeout, abort or `fail` (the socket's error).
  * Real time on purpose: a hung socket is a wall-clock matter, not the router's clock.
  */
-function guarded(start: (done: (err?: Error | null) => void) => void, what: string, timeoutMs: number, signal: AbortSignal, onGiveUp: () => void): Promise<void> {
+function guarded(
+  start: (done: (err?: Error | null) => void) => void,
+  what: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  onGiveUp: () => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err?: Error | null): void => {
@@ -94,7 +104,10 @@ function guarded(start: (done: (err?: Error | null) => void) => void, what: stri
       } else resolve();
     };
     const onAbort = (): void => finish(new TransportError(`${what} aborted`, false));
-    const timer = setTimeout(() => finish(new TransportError(`${what} timed out after ${timeoutMs} ms`, true)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new TransportError(`${what} timed out after ${timeoutMs} ms`, true)),
+      timeoutMs,
+    );
     timer.unref();
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -125,7 +138,13 @@ export class StreamTransport implements Transport {
     const current = this.socket;
     const socket = current !== undefined && !this.broken.has(current) ? current : await this.open(signal);
     const data = messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages);
-    await guarded((done) => socket.write(data, done), 'write', this.timeoutMs, signal, () => this.drop(socket));
+    await guarded(
+      (done) => socket.write(data, done),
+      'write',
+      this.timeoutMs,
+      signal,
+      () => this.drop(socket),
+    );
     if (this.broken.has(socket)) {
       // Closed while we wrote: the bytes may not have reached the server.
       this.drop(socket);
@@ -137,7 +156,8 @@ export class StreamTransport implements Transport {
     if (this.socket !== undefined) this.drop(this.socket);
     const { host, port } = this.endpoint;
     const family = this.network === 'tcp4' ? 4 : this.network === 'tcp6' ? 6 : 0;
-    const socket = this.tls === undefined ? netConnect({ host, port, family }) : tlsConnect({ host, port, ...this.tls });
+    const socket =
+      this.tls === undefined ? netConnect({ host, port, family }) : tlsConnect({ host, port, ...this.tls });
     const connected = this.tls === undefined ? 'connect' : 'secureConnect';
     let failed: ((err: Error) => void) | undefined;
     const broke = (): void => void this.broken.add(socket);
@@ -204,7 +224,13 @@ export class DatagramTransport implements Transport {
     this.sentBeforeFailure = 0;
     const socket = this.socket ?? (await this.open(signal));
     for (const message of messages) {
-      await guarded((done) => socket.send(message, (err) => done(err)), 'send', this.timeoutMs, signal, () => this.reset(socket));
+      await guarded(
+        (done) => socket.send(message, (err) => done(err)),
+        'send',
+        this.timeoutMs,
+        signal,
+        () => this.reset(socket),
+      );
       this.sentBeforeFailure++;
     }
   }

@@ -16,7 +16,14 @@ function signatureHolds(url: URL): boolean {
 
 function toPayloads(req: HttpRequestSeen): unknown[] {
   const url = new URL(req.url, 'http://local');
-  return [{ path: url.pathname, token: url.searchParams.get('access_token') === TOKEN, signed: signatureHolds(url), body: JSON.parse(req.body) as unknown }];
+  return [
+    {
+      path: url.pathname,
+      token: url.searchParams.get('access_token') === TOKEN,
+      signed: signatureHolds(url),
+      body: JSON.parse(req.body) as unknown,
+    },
+  ];
 }
 
 const errcode = (code: number, errmsg: string): HttpAnswerSpec => jsonAnswer(200, { errcode: code, errmsg });
@@ -38,14 +45,57 @@ export const entry = defineEntry<HttpConformanceServer, HttpAnswerSpec>({
   okAnswer: errcode(0, 'ok'),
   answers: [
     { scenario: 'errcode 0', serverAnswer: errcode(0, 'ok'), expected: 'ok' },
-    { scenario: 'errcode 130101 send too fast', serverAnswer: errcode(130101, 'send too fast, exceed 20 times per minute'), expected: 'retry', retryAfterMs: 60_000, reason: 'rateLimited' },
-    { scenario: 'errcode -1 system busy', serverAnswer: errcode(-1, 'system busy'), expected: 'retry', reason: 'serverError' },
-    { scenario: 'errcode 310000 sign not match', serverAnswer: errcode(310000, 'sign not match'), expected: 'drop', reason: 'clientError' },
-    { scenario: 'errcode 300005 token is not exist', serverAnswer: errcode(300005, 'token is not exist'), expected: 'drop', reason: 'clientError' },
-    { scenario: 'errcode echoing the request', serverAnswer: (req) => jsonAnswer(200, { errcode: 310000, errmsg: `keywords not in content: ${req.url}` }), expected: 'drop', reason: 'clientError' },
-    { scenario: '200 without errcode', serverAnswer: { status: 200, body: '<html>gateway</html>' }, expected: 'retry', reason: 'serverError' },
-    { scenario: 'HTTP 400 echoing the request', serverAnswer: echoAnswer(400), expected: 'drop', reason: 'clientError' },
-    { scenario: 'HTTP 429 with Retry-After: 5', serverAnswer: { status: 429, headers: { 'retry-after': '5' } }, expected: 'retry', retryAfterMs: 5000, reason: 'rateLimited' },
+    {
+      scenario: 'errcode 130101 send too fast',
+      serverAnswer: errcode(130101, 'send too fast, exceed 20 times per minute'),
+      expected: 'retry',
+      retryAfterMs: 60_000,
+      reason: 'rateLimited',
+    },
+    {
+      scenario: 'errcode -1 system busy',
+      serverAnswer: errcode(-1, 'system busy'),
+      expected: 'retry',
+      reason: 'serverError',
+    },
+    {
+      scenario: 'errcode 310000 sign not match',
+      serverAnswer: errcode(310000, 'sign not match'),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'errcode 300005 token is not exist',
+      serverAnswer: errcode(300005, 'token is not exist'),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'errcode echoing the request',
+      serverAnswer: (req) =>
+        jsonAnswer(200, { errcode: 310000, errmsg: `keywords not in content: ${req.url}` }),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: '200 without errcode',
+      serverAnswer: { status: 200, body: '<html>gateway</html>' },
+      expected: 'retry',
+      reason: 'serverError',
+    },
+    {
+      scenario: 'HTTP 400 echoing the request',
+      serverAnswer: echoAnswer(400),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'HTTP 429 with Retry-After: 5',
+      serverAnswer: { status: 429, headers: { 'retry-after': '5' } },
+      expected: 'retry',
+      retryAfterMs: 5000,
+      reason: 'rateLimited',
+    },
     { scenario: 'HTTP 502', serverAnswer: { status: 502 }, expected: 'retry', reason: 'serverError' },
   ],
 });

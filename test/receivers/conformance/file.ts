@@ -63,6 +63,11 @@ export const entry = defineEntry<DirServer, DiskAnswer>({
   okAnswer: 'writable',
   answers: [
     { scenario: 'the file is writable', serverAnswer: 'writable', expected: 'ok' },
-    { scenario: 'the path is a directory (EISDIR)', serverAnswer: 'pathIsADirectory', expected: 'retry', reason: 'ioError' },
+    {
+      scenario: 'the path is a directory (EISDIR)',
+      serverAnswer: 'pathIsADirectory',
+      expected: 'retry',
+      reason: 'ioError',
+    },
   ],
 });

@@ -139,7 +139,12 @@ export async function startHttpConformanceServer(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const seen: HttpRequestSeen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen: HttpRequestSeen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(seen);
       const a = typeof answer === 'function' ? answer(seen) : answer;
       res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });

@@ -3,7 +3,15 @@
 // headers, parsed value) and fails with kafkajs's real error classes and broker error codes.
 import { createKafkaReceiver } from '../../../src/receivers/kafka/index.ts';
 import type { KafkaOptions } from '../../../src/receivers/kafka/index.ts';
-import { CODE, ProducerDouble, brokerError, connectionError, doubleFactory, kafkajsError, retriesExhausted } from '../kafka-double.ts';
+import {
+  CODE,
+  ProducerDouble,
+  brokerError,
+  connectionError,
+  doubleFactory,
+  kafkajsError,
+  retriesExhausted,
+} from '../kafka-double.ts';
 import { defineEntry } from './harness.ts';
 import type { ConformanceServer } from './harness.ts';
 
@@ -29,7 +37,12 @@ function startDouble(): Promise<DoubleServer> {
     takeReceived() {
       const records = producer.acceptedRecords.slice(taken);
       taken += records.length;
-      return records.map((r) => ({ topic: r.topic, key: r.key, headers: r.headers, value: JSON.parse(r.value) as unknown }));
+      return records.map((r) => ({
+        topic: r.topic,
+        key: r.key,
+        headers: r.headers,
+        value: JSON.parse(r.value) as unknown,
+      }));
     },
     close: () => Promise.resolve(),
   });
@@ -52,17 +65,52 @@ export const entry = defineEntry<DoubleServer, BrokerAnswer>({
   okAnswer: 'append',
   answers: [
     { scenario: 'the broker appends', serverAnswer: 'append', expected: 'ok' },
-    { scenario: 'NOT_LEADER_FOR_PARTITION after kafkajs retries', serverAnswer: () => retriesExhausted(brokerError(CODE.NOT_LEADER_FOR_PARTITION)), expected: 'retry', reason: 'serverError' },
-    { scenario: 'REQUEST_TIMED_OUT', serverAnswer: () => retriesExhausted(brokerError(CODE.REQUEST_TIMED_OUT)), expected: 'retry', reason: 'timeout' },
-    { scenario: 'brokers unreachable', serverAnswer: () => retriesExhausted(connectionError()), expected: 'retry', reason: 'network' },
-    { scenario: 'MESSAGE_TOO_LARGE', serverAnswer: () => brokerError(CODE.MESSAGE_TOO_LARGE), expected: 'drop', reason: 'clientError' },
-    { scenario: 'TOPIC_AUTHORIZATION_FAILED', serverAnswer: () => brokerError(CODE.TOPIC_AUTHORIZATION_FAILED), expected: 'drop', reason: 'clientError' },
+    {
+      scenario: 'NOT_LEADER_FOR_PARTITION after kafkajs retries',
+      serverAnswer: () => retriesExhausted(brokerError(CODE.NOT_LEADER_FOR_PARTITION)),
+      expected: 'retry',
+      reason: 'serverError',
+    },
+    {
+      scenario: 'REQUEST_TIMED_OUT',
+      serverAnswer: () => retriesExhausted(brokerError(CODE.REQUEST_TIMED_OUT)),
+      expected: 'retry',
+      reason: 'timeout',
+    },
+    {
+      scenario: 'brokers unreachable',
+      serverAnswer: () => retriesExhausted(connectionError()),
+      expected: 'retry',
+      reason: 'network',
+    },
+    {
+      scenario: 'MESSAGE_TOO_LARGE',
+      serverAnswer: () => brokerError(CODE.MESSAGE_TOO_LARGE),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'TOPIC_AUTHORIZATION_FAILED',
+      serverAnswer: () => brokerError(CODE.TOPIC_AUTHORIZATION_FAILED),
+      expected: 'drop',
+      reason: 'clientError',
+    },
     {
       scenario: 'SASL refused, echoing the credentials',
-      serverAnswer: () => kafkajsError('KafkaJSSASLAuthenticationError', `SASL SCRAM SHA512 authentication failed for router:${PASSWORD}`),
+      serverAnswer: () =>
+        kafkajsError(
+          'KafkaJSSASLAuthenticationError',
+          `SASL SCRAM SHA512 authentication failed for router:${PASSWORD}`,
+        ),
       expected: 'drop',
       reason: 'clientError',
     },
   ],
-  create: (config, ctx, server) => createKafkaReceiver(config.name, config.options as KafkaOptions, { ...ctx, batch: config.batch }, doubleFactory(server.producer)),
+  create: (config, ctx, server) =>
+    createKafkaReceiver(
+      config.name,
+      config.options as KafkaOptions,
+      { ...ctx, batch: config.batch },
+      doubleFactory(server.producer),
+    ),
 });

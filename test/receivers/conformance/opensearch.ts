@@ -9,7 +9,15 @@ export const entry = defineEntry<BulkConformanceServer, BulkAnswer>({
   type: 'opensearch',
   start: () => BulkConformanceServer.start('opensearch', { username: 'router', password: PASSWORD }),
   receiver: (s) =>
-    ['- name: os', '  opensearch:', `    hosts: ["${s.server.url}"]`, '    username: router', '    password: "${OS_PASSWORD}"', '    indexFormat: "kube-events-{2006.01.02}"', '    deDot: true'].join('\n'),
+    [
+      '- name: os',
+      '  opensearch:',
+      `    hosts: ["${s.server.url}"]`,
+      '    username: router',
+      '    password: "${OS_PASSWORD}"',
+      '    indexFormat: "kube-events-{2006.01.02}"',
+      '    deDot: true',
+    ].join('\n'),
   env: { OS_PASSWORD: PASSWORD },
   secrets: [PASSWORD],
   okAnswer: 'ok',

@@ -40,7 +40,9 @@ async function startRelay(): Promise<RelayServer> {
   };
   let server: Server = createServer(relay);
   const listen = (port: number): Promise<number> =>
-    new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    new Promise((resolve) =>
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
   const port = await listen(0);
   return {
     port,
@@ -96,6 +98,11 @@ export const entry = defineEntry<RelayServer, RelayAnswer>({
   okAnswer: 'rsyslogUp',
   answers: [
     { scenario: 'rsyslog takes the messages', serverAnswer: 'rsyslogUp', expected: 'ok' },
-    { scenario: 'connection refused', serverAnswer: 'connectionRefused', expected: 'retry', reason: 'network' },
+    {
+      scenario: 'connection refused',
+      serverAnswer: 'connectionRefused',
+      expected: 'retry',
+      reason: 'network',
+    },
   ],
 });

@@ -10,7 +10,13 @@ const ACCESS_TOKEN = 'wx-conformance-access-token-41f2e0';
 function toPayloads(req: HttpRequestSeen): unknown[] {
   const url = new URL(req.url, 'http://local');
   if (url.pathname === '/cgi-bin/gettoken') return [];
-  return [{ path: url.pathname, token: url.searchParams.get('access_token') === ACCESS_TOKEN, body: JSON.parse(req.body) as unknown }];
+  return [
+    {
+      path: url.pathname,
+      token: url.searchParams.get('access_token') === ACCESS_TOKEN,
+      body: JSON.parse(req.body) as unknown,
+    },
+  ];
 }
 
 /** Hands out the token, answers message sends with `send`. */
@@ -18,13 +24,16 @@ function wechat(send: HttpAnswerSpec): HttpAnswerSpec {
   return (req: HttpRequestSeen): HttpAnswer => {
     if (req.url.startsWith('/cgi-bin/gettoken')) {
       const ok = new URL(req.url, 'http://local').searchParams.get('corpsecret') === CORP_SECRET;
-      return ok ? jsonAnswer(200, { errcode: 0, errmsg: 'ok', access_token: ACCESS_TOKEN, expires_in: 7200 }) : jsonAnswer(200, { errcode: 40001, errmsg: 'invalid credential' });
+      return ok
+        ? jsonAnswer(200, { errcode: 0, errmsg: 'ok', access_token: ACCESS_TOKEN, expires_in: 7200 })
+        : jsonAnswer(200, { errcode: 40001, errmsg: 'invalid credential' });
     }
     return typeof send === 'function' ? send(req) : send;
   };
 }
 
-const errcode = (code: number, errmsg: string): HttpAnswerSpec => wechat(jsonAnswer(200, { errcode: code, errmsg }));
+const errcode = (code: number, errmsg: string): HttpAnswerSpec =>
+  wechat(jsonAnswer(200, { errcode: code, errmsg }));
 
 export const entry = defineEntry<HttpConformanceServer, HttpAnswerSpec>({
   type: 'wechat',
@@ -45,12 +54,50 @@ export const entry = defineEntry<HttpConformanceServer, HttpAnswerSpec>({
   okAnswer: errcode(0, 'ok'),
   answers: [
     { scenario: 'errcode 0', serverAnswer: errcode(0, 'ok'), expected: 'ok' },
-    { scenario: 'errcode 45009 api freq out of limit', serverAnswer: errcode(45009, 'api freq out of limit'), expected: 'retry', reason: 'rateLimited' },
-    { scenario: 'errcode -1 system busy', serverAnswer: errcode(-1, 'system busy'), expected: 'retry', reason: 'serverError' },
-    { scenario: 'errcode 42001 twice (token expired, refreshed once)', serverAnswer: errcode(42001, 'access_token expired'), expected: 'retry', reason: 'clientError' },
-    { scenario: 'errcode 81013 user, party and tag all invalid', serverAnswer: errcode(81013, 'user & party & tag all invalid'), expected: 'drop', reason: 'clientError' },
-    { scenario: 'errcode echoing the request (token in the URL)', serverAnswer: wechat((req) => jsonAnswer(200, { errcode: 40056, errmsg: `invalid agentid, url ${req.url}` })), expected: 'drop', reason: 'clientError' },
-    { scenario: 'HTTP 400 echoing the request', serverAnswer: wechat(echoAnswer(400)), expected: 'drop', reason: 'clientError' },
-    { scenario: 'HTTP 503 with Retry-After: 2', serverAnswer: wechat({ status: 503, headers: { 'retry-after': '2' } }), expected: 'retry', retryAfterMs: 2000, reason: 'serverError' },
+    {
+      scenario: 'errcode 45009 api freq out of limit',
+      serverAnswer: errcode(45009, 'api freq out of limit'),
+      expected: 'retry',
+      reason: 'rateLimited',
+    },
+    {
+      scenario: 'errcode -1 system busy',
+      serverAnswer: errcode(-1, 'system busy'),
+      expected: 'retry',
+      reason: 'serverError',
+    },
+    {
+      scenario: 'errcode 42001 twice (token expired, refreshed once)',
+      serverAnswer: errcode(42001, 'access_token expired'),
+      expected: 'retry',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'errcode 81013 user, party and tag all invalid',
+      serverAnswer: errcode(81013, 'user & party & tag all invalid'),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'errcode echoing the request (token in the URL)',
+      serverAnswer: wechat((req) =>
+        jsonAnswer(200, { errcode: 40056, errmsg: `invalid agentid, url ${req.url}` }),
+      ),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'HTTP 400 echoing the request',
+      serverAnswer: wechat(echoAnswer(400)),
+      expected: 'drop',
+      reason: 'clientError',
+    },
+    {
+      scenario: 'HTTP 503 with Retry-After: 2',
+      serverAnswer: wechat({ status: 503, headers: { 'retry-after': '2' } }),
+      expected: 'retry',
+      retryAfterMs: 2000,
+      reason: 'serverError',
+    },
   ],
 });

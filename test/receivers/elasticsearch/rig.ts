@@ -19,11 +19,20 @@ export interface Rig {
 }
 
 /** A receiver of `flavour` pointed at `server`; `extra` is YAML under the type key (4 spaces). */
-export function rig(server: BulkServer, extra = '', flavour: Flavour = server.flavour, env: Record<string, string> = {}, outer = ''): Rig {
+export function rig(
+  server: BulkServer,
+  extra = '',
+  flavour: Flavour = server.flavour,
+  env: Record<string, string> = {},
+  outer = '',
+): Rig {
   const clock = new ManualClock(Date.UTC(2026, 0, 2, 3, 4, 5));
   const { logger, lines, text } = memoryLogger();
   const block = extra.includes('index') ? extra : `    index: kube-events\n${extra}`;
-  const config = receiverFromYaml(`- name: search\n  ${flavour}:\n    hosts: ["${server.url}"]\n${block}${outer}`, env);
+  const config = receiverFromYaml(
+    `- name: search\n  ${flavour}:\n    hosts: ["${server.url}"]\n${block}${outer}`,
+    env,
+  );
   const receiver = createReceiver(config, { clock, logger });
   const render = createRenderer(config);
   return {

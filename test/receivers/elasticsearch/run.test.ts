@@ -37,7 +37,11 @@ function script(server: BulkServer): Script {
       return { status: 400, type: 'document_parsing_exception', reason };
     }
     if (s.rateLimited.has(op.id) && op.seen === 1) {
-      return { status: 429, type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation [shard_detail=[kube-events][0]]' };
+      return {
+        status: 429,
+        type: 'es_rejected_execution_exception',
+        reason: 'rejected execution of coordinating operation [shard_detail=[kube-events][0]]',
+      };
     }
     return undefined;
   };
@@ -46,7 +50,14 @@ function script(server: BulkServer): Script {
 
 async function runRouter(flavour: Flavour, dir: string, server: BulkServer): Promise<RunResult> {
   const events = join(dir, 'events.ndjson');
-  writeFileSync(events, readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, SUBSET).join('\n') + '\n');
+  writeFileSync(
+    events,
+    readFileSync(EVENTS, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, SUBSET)
+      .join('\n') + '\n',
+  );
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
@@ -68,7 +79,13 @@ async function runRouter(flavour: Flavour, dir: string, server: BulkServer): Pro
   );
   const clock = new ManualClock();
   const silent = new Writable({ write: (_c, _e, done) => done() });
-  const app = await startApp({ configPath: config, source: { kind: 'replay', path: events }, metricsAddress: '', logDestination: silent, clock });
+  const app = await startApp({
+    configPath: config,
+    source: { kind: 'replay', path: events },
+    metricsAddress: '',
+    logDestination: silent,
+    clock,
+  });
   let finished = false;
   const done = app.done.finally(() => (finished = true));
   // Moves time on only while the router waits on it (a flush interval or a retry backoff).
@@ -99,7 +116,10 @@ for (const flavour of ['elasticsearch', 'opensearch'] as const) {
     it('sent every routed occurrence, some items failing with 429 and some with a mapping error', () => {
       assert.ok(result.accepted > 200, `accepted ${result.accepted}`);
       assert.equal(s.order.length, result.accepted, 'one document id per occurrence');
-      assert.ok(s.rateLimited.size >= 20 && s.mapping.size >= 20, `${s.rateLimited.size} rate-limited, ${s.mapping.size} mapping errors`);
+      assert.ok(
+        s.rateLimited.size >= 20 && s.mapping.size >= 20,
+        `${s.rateLimited.size} rate-limited, ${s.mapping.size} mapping errors`,
+      );
       assert.equal(result.delivered, result.accepted - s.mapping.size);
       assert.equal(result.deadLettered, s.mapping.size);
     });
@@ -114,7 +134,9 @@ for (const flavour of ['elasticsearch', 'opensearch'] as const) {
       const sentTimes = new Map<string, number>();
       for (const bulk of server.bulks) {
         for (const line of bulk.body.split('\n').filter((_, i) => i % 2 === 0 && _ !== '')) {
-          const id = (Object.values(JSON.parse(line) as Record<string, { _id: string }>)[0] as { _id: string })._id;
+          const id = (
+            Object.values(JSON.parse(line) as Record<string, { _id: string }>)[0] as { _id: string }
+          )._id;
           sentTimes.set(id, (sentTimes.get(id) ?? 0) + 1);
         }
       }
@@ -131,20 +153,40 @@ for (const flavour of ['elasticsearch', 'opensearch'] as const) {
       assert.deepEqual(ids.sort(), s.order.filter((id) => !s.mapping.has(id)).sort());
       // indexTimeSource: event → daily indexes named from the events' own times, not the clock's day.
       const indexes = new Set(server.store.docs().map((d) => d.index));
-      assert.ok([...indexes].every((name) => /^kube-events-\d{4}\.\d\d\.\d\d$/.test(name) && name !== 'kube-events-2026.01.01'), [...indexes].join(' '));
+      assert.ok(
+        [...indexes].every(
+          (name) => /^kube-events-\d{4}\.\d\d\.\d\d$/.test(name) && name !== 'kube-events-2026.01.01',
+        ),
+        [...indexes].join(' '),
+      );
       assert.ok(indexes.size > 1);
     });
 
     it('the mapping errors are in the dead-letter file with the item error and the deDot hint', () => {
-      const lines = readFileSync(join(dir, 'dead.ndjson'), 'utf8').split('\n').filter((l) => l !== '');
-      const records = lines.map((l) => JSON.parse(l) as { receiver: string; reason: string; error: string; attempts: number; event: { metadata: { uid: string } }; payload: unknown });
+      const lines = readFileSync(join(dir, 'dead.ndjson'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      const records = lines.map(
+        (l) =>
+          JSON.parse(l) as {
+            receiver: string;
+            reason: string;
+            error: string;
+            attempts: number;
+            event: { metadata: { uid: string } };
+            payload: unknown;
+          },
+      );
       assert.equal(records.length, s.mapping.size);
       const uids = new Set([...s.mapping].map((id) => id.slice(0, id.lastIndexOf('-'))));
       for (const r of records) {
         assert.equal(r.receiver, 'search');
         assert.equal(r.reason, 'clientError');
         assert.equal(r.attempts, 1);
-        assert.match(r.error, /^item HTTP 400 (document|mapper)_parsing_exception: .*app\.kubernetes\.io\/name/);
+        assert.match(
+          r.error,
+          /^item HTTP 400 (document|mapper)_parsing_exception: .*app\.kubernetes\.io\/name/,
+        );
         assert.match(r.error, /set deDot: true/);
         assert.ok(uids.has(r.event.metadata.uid));
         assert.equal(typeof r.payload, 'object');

@@ -105,10 +105,18 @@ export class BulkServer {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request: Request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: Request = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       this.requests.push(request);
       const answer = this.answer(request);
-      const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8', ...(answer.headers ?? {}) };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json; charset=UTF-8',
+        ...(answer.headers ?? {}),
+      };
       if (this.flavour === 'elasticsearch') headers['x-elastic-product'] = 'Elasticsearch';
       res.writeHead(answer.status, headers);
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
@@ -126,10 +134,19 @@ export class BulkServer {
     if (req.method === 'GET' && path === '/') return { status: 200, body: this.rootBody() };
     if (req.method === 'HEAD' && path === '/') return { status: 200 };
     const template = /^\/_index_template\/([^/]+)$/.exec(path);
-    if (req.method === 'PUT' && template !== null) return this.putTemplate(decodeURIComponent(template[1] as string), req.body);
+    if (req.method === 'PUT' && template !== null)
+      return this.putTemplate(decodeURIComponent(template[1] as string), req.body);
     const bulk = /^(?:\/([^/_][^/]*))?\/_bulk$/.exec(path);
-    if ((req.method === 'POST' || req.method === 'PUT') && bulk !== null) return this.bulk(req, bulk[1] === undefined ? undefined : decodeURIComponent(bulk[1]));
-    return { status: 404, body: errorBody(404, 'resource_not_found_exception', `no handler found for uri [${path}] and method [${req.method}]`) };
+    if ((req.method === 'POST' || req.method === 'PUT') && bulk !== null)
+      return this.bulk(req, bulk[1] === undefined ? undefined : decodeURIComponent(bulk[1]));
+    return {
+      status: 404,
+      body: errorBody(
+        404,
+        'resource_not_found_exception',
+        `no handler found for uri [${path}] and method [${req.method}]`,
+      ),
+    };
   }
 
   private checkAuth(req: Request): WholeAnswer | undefined {
@@ -137,18 +154,52 @@ export class BulkServer {
     if (want === undefined) return undefined;
     const given = req.headers.authorization ?? '';
     const basic = `Basic ${Buffer.from(`${want.username ?? ''}:${want.password ?? ''}`).toString('base64')}`;
-    if ((want.apiKey !== undefined && given === `ApiKey ${want.apiKey}`) || (want.username !== undefined && given === basic)) return undefined;
-    const reason = given === '' ? `missing authentication credentials for REST request [${req.url}]` : `unable to authenticate user for REST request [${req.url}]`;
-    return { status: 401, headers: { 'www-authenticate': 'Basic realm="security" charset="UTF-8"' }, body: errorBody(401, 'security_exception', reason) };
+    if (
+      (want.apiKey !== undefined && given === `ApiKey ${want.apiKey}`) ||
+      (want.username !== undefined && given === basic)
+    )
+      return undefined;
+    const reason =
+      given === ''
+        ? `missing authentication credentials for REST request [${req.url}]`
+        : `unable to authenticate user for REST request [${req.url}]`;
+    return {
+      status: 401,
+      headers: { 'www-authenticate': 'Basic realm="security" charset="UTF-8"' },
+      body: errorBody(401, 'security_exception', reason),
+    };
   }
 
   private rootBody(): unknown {
     const version =
       this.flavour === 'elasticsearch'
-        ? { number: this.version, build_flavor: 'default', build_type: 'docker', lucene_version: '9.12.0', minimum_wire_compatibility_version: '7.17.0', minimum_index_compatibility_version: '7.0.0' }
-        : { distribution: 'opensearch', number: this.version, build_type: 'tar', lucene_version: '9.12.1', minimum_wire_compatibility_version: '7.10.0', minimum_index_compatibility_version: '7.0.0' };
-    const tagline = this.flavour === 'elasticsearch' ? 'You Know, for Search' : 'The OpenSearch Project: https://opensearch.org/';
-    return { name: 'local-node', cluster_name: 'local', cluster_uuid: 'c0ffee00c0ffee00c0ffee', version, tagline };
+        ? {
+            number: this.version,
+            build_flavor: 'default',
+            build_type: 'docker',
+            lucene_version: '9.12.0',
+            minimum_wire_compatibility_version: '7.17.0',
+            minimum_index_compatibility_version: '7.0.0',
+          }
+        : {
+            distribution: 'opensearch',
+            number: this.version,
+            build_type: 'tar',
+            lucene_version: '9.12.1',
+            minimum_wire_compatibility_version: '7.10.0',
+            minimum_index_compatibility_version: '7.0.0',
+          };
+    const tagline =
+      this.flavour === 'elasticsearch'
+        ? 'You Know, for Search'
+        : 'The OpenSearch Project: https://opensearch.org/';
+    return {
+      name: 'local-node',
+      cluster_name: 'local',
+      cluster_uuid: 'c0ffee00c0ffee00c0ffee',
+      version,
+      tagline,
+    };
   }
 
   private putTemplate(name: string, text: string): WholeAnswer {
@@ -158,8 +209,19 @@ export class BulkServer {
     } catch {
       return { status: 400, body: errorBody(400, 'parse_exception', 'request body is required') };
     }
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as Record<string, unknown>)['index_patterns'])) {
-      return { status: 400, body: errorBody(400, 'action_request_validation_exception', 'Validation Failed: 1: index patterns are missing;') };
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      !Array.isArray((body as Record<string, unknown>)['index_patterns'])
+    ) {
+      return {
+        status: 400,
+        body: errorBody(
+          400,
+          'action_request_validation_exception',
+          'Validation Failed: 1: index patterns are missing;',
+        ),
+      };
     }
     this.store.templates.set(name, { name, body: body as Record<string, unknown> });
     return { status: 200, body: { acknowledged: true } };
@@ -168,10 +230,20 @@ export class BulkServer {
   private bulk(req: Request, pathIndex: string | undefined): WholeAnswer {
     const contentType = String(req.headers['content-type'] ?? '');
     if (!/application\/(x-ndjson|json|vnd\.elasticsearch\+x-ndjson)/.test(contentType)) {
-      return { status: 406, body: { error: `Content-Type header [${contentType}] is not supported`, status: 406 } };
+      return {
+        status: 406,
+        body: { error: `Content-Type header [${contentType}] is not supported`, status: 406 },
+      };
     }
     if (!req.body.endsWith('\n')) {
-      return { status: 400, body: errorBody(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]') };
+      return {
+        status: 400,
+        body: errorBody(
+          400,
+          'illegal_argument_exception',
+          'The bulk request must be terminated by a newline [\\n]',
+        ),
+      };
     }
     const lines = req.body.split('\n').slice(0, -1);
     if (this.options.acceptAll === true) return { status: 200, body: acceptedAll(lines.length / 2) };
@@ -187,23 +259,49 @@ export class BulkServer {
     return { status: 200, body: { errors, took: 3, items } };
   }
 
-  private operation(actionLine: string, sourceLine: string | undefined, pathIndex: string | undefined, line: number): { op: BulkOp } | { whole: WholeAnswer } {
-    const bad = (reason: string): { whole: WholeAnswer } => ({ whole: { status: 400, body: errorBody(400, 'illegal_argument_exception', reason) } });
+  private operation(
+    actionLine: string,
+    sourceLine: string | undefined,
+    pathIndex: string | undefined,
+    line: number,
+  ): { op: BulkOp } | { whole: WholeAnswer } {
+    const bad = (reason: string): { whole: WholeAnswer } => ({
+      whole: { status: 400, body: errorBody(400, 'illegal_argument_exception', reason) },
+    });
     let action: Record<string, Record<string, unknown>>;
     let source: Record<string, unknown>;
     try {
       action = JSON.parse(actionLine) as Record<string, Record<string, unknown>>;
       source = JSON.parse(sourceLine ?? '') as Record<string, unknown>;
     } catch {
-      return { whole: { status: 400, body: errorBody(400, 'x_content_parse_exception', `[${line}:1] Unexpected character in bulk line`) } };
+      return {
+        whole: {
+          status: 400,
+          body: errorBody(400, 'x_content_parse_exception', `[${line}:1] Unexpected character in bulk line`),
+        },
+      };
     }
     const name = Object.keys(action)[0];
-    if (name !== 'index' && name !== 'create') return bad(`Malformed action/metadata line [${line}], expected one of [create, delete, index, update] but found [${String(name)}]`);
+    if (name !== 'index' && name !== 'create')
+      return bad(
+        `Malformed action/metadata line [${line}], expected one of [create, delete, index, update] but found [${String(name)}]`,
+      );
     const meta = action[name] ?? {};
     const major = Number(this.version.split('.')[0]);
-    if (meta['_type'] !== undefined && (this.flavour === 'opensearch' || major >= 8)) return bad(`Action/metadata line [${line}] contains an unknown parameter [_type]`);
+    if (meta['_type'] !== undefined && (this.flavour === 'opensearch' || major >= 8))
+      return bad(`Action/metadata line [${line}] contains an unknown parameter [_type]`);
     const index = typeof meta['_index'] === 'string' ? meta['_index'] : pathIndex;
-    if (index === undefined) return { whole: { status: 400, body: errorBody(400, 'action_request_validation_exception', 'Validation Failed: 1: index is missing;') } };
+    if (index === undefined)
+      return {
+        whole: {
+          status: 400,
+          body: errorBody(
+            400,
+            'action_request_validation_exception',
+            'Validation Failed: 1: index is missing;',
+          ),
+        },
+      };
     const id = typeof meta['_id'] === 'string' ? meta['_id'] : randomUUID().replaceAll('-', '').slice(0, 20);
     const seen = (this.seen.get(`${index}/${id}`) ?? 0) + 1;
     this.seen.set(`${index}/${id}`, seen);
@@ -212,12 +310,32 @@ export class BulkServer {
 
   private apply(op: BulkOp): Record<string, unknown> {
     const scripted = this.itemFailure(op);
-    const result = scripted !== undefined ? { status: scripted.status, error: scripted } : this.store.write(op.action, op.index, op.id, op.source);
+    const result =
+      scripted !== undefined
+        ? { status: scripted.status, error: scripted }
+        : this.store.write(op.action, op.index, op.id, op.source);
     if (result.error !== undefined) {
-      const type = this.flavour === 'opensearch' && result.error.type === 'document_parsing_exception' ? 'mapper_parsing_exception' : result.error.type;
-      return { _index: op.index, _id: op.id, status: result.status, error: { type, reason: result.error.reason, index: op.index } };
+      const type =
+        this.flavour === 'opensearch' && result.error.type === 'document_parsing_exception'
+          ? 'mapper_parsing_exception'
+          : result.error.type;
+      return {
+        _index: op.index,
+        _id: op.id,
+        status: result.status,
+        error: { type, reason: result.error.reason, index: op.index },
+      };
     }
     const written = result as { status: number; result: string; version: number };
-    return { _index: op.index, _id: op.id, _version: written.version, result: written.result, _shards: { total: 2, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1, status: written.status };
+    return {
+      _index: op.index,
+      _id: op.id,
+      _version: written.version,
+      result: written.result,
+      _shards: { total: 2, successful: 1, failed: 0 },
+      _seq_no: 0,
+      _primary_term: 1,
+      status: written.status,
+    };
   }
 }

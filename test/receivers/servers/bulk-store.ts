@@ -35,7 +35,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Glob match as index_patterns use it (`*` only). */
 export function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(name);
 }
 
@@ -61,7 +66,8 @@ export class BulkStore {
       const patterns = (t.body['index_patterns'] as string[] | string | undefined) ?? [];
       const list = Array.isArray(patterns) ? patterns : [patterns];
       if (!list.some((p) => globMatch(p, index))) continue;
-      if (best === undefined || Number(t.body['priority'] ?? 0) > Number(best.body['priority'] ?? 0)) best = t;
+      if (best === undefined || Number(t.body['priority'] ?? 0) > Number(best.body['priority'] ?? 0))
+        best = t;
     }
     return best;
   }
@@ -71,9 +77,15 @@ export class BulkStore {
     if (state === undefined) {
       const template = this.template(index);
       const flat = new Set<string>();
-      const mappings = (template?.body['template'] as { mappings?: { properties?: unknown } } | undefined)?.mappings;
+      const mappings = (template?.body['template'] as { mappings?: { properties?: unknown } } | undefined)
+        ?.mappings;
       flatPaths(mappings?.properties, '', flat);
-      state = { docs: new Map(), fields: new Map(), flat, dataStream: template !== undefined && isObject(template.body['data_stream']) };
+      state = {
+        docs: new Map(),
+        fields: new Map(),
+        flat,
+        dataStream: template !== undefined && isObject(template.body['data_stream']),
+      };
       this.indexes.set(index, state);
     }
     return state;
@@ -82,7 +94,8 @@ export class BulkStore {
   /** The dynamic-mapping verdict for a document; commits its new fields when it fits. */
   private map(state: IndexState, source: Record<string, unknown>, id: string): ItemError | undefined {
     const added = new Map<string, 'object' | 'value'>();
-    const kindOf = (path: string): 'object' | 'value' | undefined => added.get(path) ?? state.fields.get(path);
+    const kindOf = (path: string): 'object' | 'value' | undefined =>
+      added.get(path) ?? state.fields.get(path);
     const walk = (obj: Record<string, unknown>, prefix: string): ItemError | undefined => {
       for (const [key, value] of Object.entries(obj)) {
         const parts = key.split('.');
@@ -109,13 +122,32 @@ export class BulkStore {
   }
 
   /** One index / create operation; the item's result as the bulk answer carries it. */
-  write(op: 'index' | 'create', index: string, id: string, source: Record<string, unknown>): { status: number; result?: string; version?: number; error?: ItemError } {
+  write(
+    op: 'index' | 'create',
+    index: string,
+    id: string,
+    source: Record<string, unknown>,
+  ): { status: number; result?: string; version?: number; error?: ItemError } {
     const state = this.state(index);
     if (state.dataStream && op !== 'create') {
-      return { status: 400, error: { status: 400, type: 'illegal_argument_exception', reason: `only write ops with an op_type of create are allowed in data streams` } };
+      return {
+        status: 400,
+        error: {
+          status: 400,
+          type: 'illegal_argument_exception',
+          reason: `only write ops with an op_type of create are allowed in data streams`,
+        },
+      };
     }
     if (state.dataStream && source['@timestamp'] === undefined) {
-      return { status: 400, error: { status: 400, type: 'document_parsing_exception', reason: `[1:1] failed to parse: data stream timestamp field [@timestamp] is missing` } };
+      return {
+        status: 400,
+        error: {
+          status: 400,
+          type: 'document_parsing_exception',
+          reason: `[1:1] failed to parse: data stream timestamp field [@timestamp] is missing`,
+        },
+      };
     }
     const existing = state.docs.get(id);
     if (existing !== undefined && op === 'create') {
@@ -128,17 +160,23 @@ export class BulkStore {
     state.docs.set(id, { source, version });
     const key = `${index}/${id}`;
     this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
-    return existing === undefined ? { status: 201, result: 'created', version } : { status: 200, result: 'updated', version };
+    return existing === undefined
+      ? { status: 201, result: 'created', version }
+      : { status: 200, result: 'updated', version };
   }
 
   /** Every stored document, across indexes. */
   docs(): { index: string; id: string; source: Record<string, unknown> }[] {
-    return [...this.indexes].flatMap(([index, state]) => [...state.docs].map(([id, doc]) => ({ index, id, source: doc.source })));
+    return [...this.indexes].flatMap(([index, state]) =>
+      [...state.docs].map(([id, doc]) => ({ index, id, source: doc.source })),
+    );
   }
 
   /** `<index>/<_id>` written more than once (in `index` only, when given). */
   writtenTwice(index?: string): string[] {
-    return [...this.writes].filter(([key, n]) => n > 1 && (index === undefined || key.startsWith(`${index}/`))).map(([key]) => key);
+    return [...this.writes]
+      .filter(([key, n]) => n > 1 && (index === undefined || key.startsWith(`${index}/`)))
+      .map(([key]) => key);
   }
 }
 
