@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { startApp } from '../src/app.ts';
+import { startApp } from '../src/app/app.ts';
 import { eventsToCreate } from './fixture-events.ts';
 
 export const MODES = ['watch', 'backlog'] as const;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { startApp } from '../src/app.ts';
+import { startApp } from '../src/app/app.ts';
 import { eventsToCreate } from './fixture-events.ts';
 
 export async function benchPipeline(n: number): Promise<{ pipelineEventsPerSec: number }> {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadConfigFile } from '../src/config/load.ts';
 import type { EnrichedEvent } from '../src/event/event.ts';
-import { goJsonStringify } from '../src/event/go-json.ts';
+import { goJsonStringify } from '../src/go/json.ts';
 import { normalizeEvent } from '../src/event/normalize.ts';
 import { compileLayout } from '../src/template/index.ts';
 import { benchBulk } from './bulk.ts';

@@ -1,4 +1,4 @@
-import { type App, startApp } from '../app.ts';
+import { type App, startApp } from '../app/app.ts';
 import { type CliArgs, parseSource } from './args.ts';
 import type { ExitCode } from './main.ts';
 

@@ -1,7 +1,7 @@
 // The default payload: the exporter's EnhancedEvent as Go's encoding/json writes it. Field order
 // and omitempty follow core/v1 Event (embedded, so its fields come first), then ClusterName, then
 // the EnhancedObjectReference that shadows the Event's own involvedObject.
-import { kubeTime, timeJson } from '../template/go-time.ts';
+import { kubeTime, timeJson } from '../go/time/time.ts';
 import type {
   EnrichedEvent,
   EventSeries,
@@ -10,7 +10,7 @@ import type {
   ObjectReference,
   OwnerReference,
 } from './event.ts';
-import { goJsonInt, goJsonString, goJsonStringify } from './go-json.ts';
+import { goJsonInt, goJsonString, goJsonStringify } from '../go/json.ts';
 
 type Out = string[];
 

@@ -3,7 +3,7 @@
 // options (webhook headers). Done once, at push, so a template error never reaches a receiver.
 import type { ReceiverConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
-import { goJsonStringify } from '../event/go-json.ts';
+import { goJsonStringify } from '../go/json.ts';
 import { occurrenceCount } from '../event/dedupe.ts';
 import { eventId } from '../event/normalize.ts';
 import { receiverDeDots } from '../receivers/registry.ts';

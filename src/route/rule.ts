@@ -4,7 +4,7 @@
 import type { EnrichedEvent } from '../event/event.ts';
 import { error, warning, type ConfigPath, type Problem } from '../config/problem.ts';
 import { PRESET_DEFINITIONS } from './preset-defs.ts';
-import { RegexSyntaxError, compileRe2 } from './re2.ts';
+import { RegexSyntaxError, compileRe2 } from '../go/re2/re2.ts';
 import {
   RULE_KEYS,
   STRING_FIELDS,

@@ -3,12 +3,12 @@
 // Go prints them and remember their Go value, so helpers receive the view's values unchanged.
 import Handlebars from 'handlebars';
 import type { EnrichedEvent } from '../event/event.ts';
-import { BUILTINS } from './builtins.ts';
-import { TemplateExecError, TemplateSyntaxError } from './errors.ts';
-import { createFunctionTable } from './functions.ts';
+import { BUILTINS } from '../go/template/builtins.ts';
+import { TemplateExecError, TemplateSyntaxError } from '../go/template/errors.ts';
+import { createFunctionTable } from '../go/sprig/functions.ts';
 import type { CompiledTemplate, TemplateOptions } from './index.ts';
 import { toJsonReady } from './native.ts';
-import { formatValue } from './print.ts';
+import { formatValue } from '../go/template/print.ts';
 import {
   EVENT_TYPE,
   EVENT_SOURCE_TYPE,
@@ -27,7 +27,7 @@ import {
   type GoValue,
   type StructType,
   type TemplateFunction,
-} from './value.ts';
+} from '../go/template/value.ts';
 
 const GO = Symbol('goValue');
 type Linked = { [GO]: GoValue };

@@ -3,15 +3,15 @@
 import type { Problem } from '../config/problem.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import { enhancedEventJson as writeEnhancedEventJson } from '../event/enhanced-json.ts';
-import { compileGoTemplate } from './compile.ts';
-import { createFunctionTable, templateFunctionNames } from './functions.ts';
+import { compileGoTemplate } from '../go/template/compile.ts';
+import { createFunctionTable, templateFunctionNames } from '../go/sprig/functions.ts';
 import { compileHandlebarsTemplate } from './handlebars.ts';
 import { compileLayoutWith, type CompiledLayout } from './layout.ts';
 import { toJsonReady } from './native.ts';
 import { EVENT_TYPE } from './view.ts';
-import { GoStruct } from './value.ts';
+import { GoStruct } from '../go/template/value.ts';
 
-export { TemplateSyntaxError, TemplateExecError } from './errors.ts';
+export { TemplateSyntaxError, TemplateExecError } from '../go/template/errors.ts';
 export { templateFunctionNames };
 export type { CompiledLayout };
 

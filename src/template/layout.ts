@@ -2,7 +2,7 @@
 // of closures; rendering walks it with one event view and allocates only the output.
 import { error, type ConfigPath, type Problem } from '../config/problem.ts';
 import type { EnrichedEvent } from '../event/event.ts';
-import { TemplateSyntaxError } from './errors.ts';
+import { TemplateSyntaxError } from '../go/template/errors.ts';
 import type { CompiledTemplate, TemplateOptions } from './index.ts';
 
 export interface CompiledLayout {

@@ -1,8 +1,8 @@
 // Template values as JSON-ready JS values, for typedLayout leaves that are exactly one action:
 // maps become objects, times their JSON text (null when unset), floats numbers, structs their
 // Go JSON.
-import { timeJson } from './go-time.ts';
-import { GoDuration, GoFloat, GoMap, GoStruct, GoTime, type GoValue } from './value.ts';
+import { timeJson } from '../go/time/time.ts';
+import { GoDuration, GoFloat, GoMap, GoStruct, GoTime, type GoValue } from '../go/template/value.ts';
 
 export function toJsonReady(v: GoValue): unknown {
   if (v === null || v === undefined) return null;

@@ -1,7 +1,7 @@
 // Building blocks of the Go-field event view: string maps that remember being nil, per-event
 // caches, and field-definition helpers.
-import type { NilMarker } from '../event/go-json.ts';
-import { GoMap, GoNilPointer, GoStruct, type FieldDef, type GoValue, type StructType } from './value.ts';
+import type { NilMarker } from '../go/json.ts';
+import { GoMap, GoNilPointer, GoStruct, type FieldDef, type GoValue, type StructType } from '../go/template/value.ts';
 
 /** A map[string]string; `isNil` when Go would hold a nil map (prints `map[]`, encodes `null`). */
 export class StringMap extends GoMap implements NilMarker {

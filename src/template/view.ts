@@ -9,7 +9,7 @@ import {
   objectReferenceJson,
   ownerReferenceJson,
 } from '../event/enhanced-json.ts';
-import { goJsonString } from '../event/go-json.ts';
+import { goJsonString } from '../go/json.ts';
 import { matchPresets } from '../route/presets.ts';
 import type {
   EnrichedEvent,
@@ -19,7 +19,7 @@ import type {
   OwnerReference,
   TopOwner,
 } from '../event/event.ts';
-import { formatGoTime, kubeTime, unixNanos, type KubeTime } from './go-time.ts';
+import { formatGoTime, kubeTime, unixNanos, type KubeTime } from '../go/time/time.ts';
 import {
   cached,
   field,
@@ -31,7 +31,7 @@ import {
   structType,
   type StringMap,
 } from './view-support.ts';
-import { GoMap, GoStruct, type GoValue, type StructType } from './value.ts';
+import { GoMap, GoStruct, type GoValue, type StructType } from '../go/template/value.ts';
 
 const ev = (s: unknown): EnrichedEvent => s as EnrichedEvent;
 

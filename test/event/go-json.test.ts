@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goJsonString, goJsonStringify } from '../../src/event/go-json.ts';
+import { goJsonString, goJsonStringify } from '../../src/go/json.ts';
 
 // Expected bytes are what Go 1.19's encoding/json writes for the same strings.
 const cases: { name: string; input: string; html: string; raw: string }[] = [

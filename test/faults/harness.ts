@@ -4,7 +4,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startApp, type App } from '../../src/app.ts';
+import { startApp, type App } from '../../src/app/app.ts';
 import { KubeApiServer, type KubeObject } from '../support/kube-api-server.ts';
 import { WebhookSink } from '../integration/webhook-sink.ts';
 

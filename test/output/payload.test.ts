@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EnrichedEvent } from '../../src/event/event.ts';
-import { goJsonStringify } from '../../src/event/go-json.ts';
+import { goJsonStringify } from '../../src/go/json.ts';
 import {
   RenderError,
   createRenderer,

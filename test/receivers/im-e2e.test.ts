@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { startApp } from '../../src/app.ts';
-import type { RunResult } from '../../src/app.ts';
+import { startApp } from '../../src/app/app.ts';
+import type { RunResult } from '../../src/app/app.ts';
 import { startFakeDingtalk, startFakeOpsgenie, startFakeWechat } from './im-services.ts';
 import type { FakeDingtalk, FakeOpsgenie, FakeWechat } from './im-services.ts';
 

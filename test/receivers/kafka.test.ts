@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { startApp } from '../../src/app.ts';
+import { startApp } from '../../src/app/app.ts';
 import { ConfigError } from '../../src/config/load.ts';
 import type { ReceiverConfig } from '../../src/config/schema.ts';
 import { createOutput } from '../../src/output/output.ts';

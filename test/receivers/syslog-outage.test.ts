@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { startApp } from '../../src/app.ts';
+import { startApp } from '../../src/app/app.ts';
 import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
 import { createReceiver } from '../../src/receivers/registry.ts';

@@ -6,7 +6,7 @@ import {
   globToRegex,
   looksLikeGlob,
   translateRe2,
-} from '../../src/route/re2.ts';
+} from '../../src/go/re2/re2.ts';
 
 describe('translateRe2', () => {
   const cases: [pattern: string, source: string, flags: string][] = [

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { startApp } from '../../src/app.ts';
+import { startApp } from '../../src/app/app.ts';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 import { RECEIVER_SPECS } from '../../src/receivers/registry.ts';
 import type { ConformanceEntry, StartedEntry } from '../receivers/conformance/harness.ts';

@@ -2,16 +2,16 @@
 // single-action fast path, function parameter typing, and the value-model extensions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGoTemplate } from '../../src/template/compile.ts';
-import { TemplateExecError, TemplateSyntaxError } from '../../src/template/errors.ts';
-import { GoFloat, GoMap, GoNilPointer, GoStruct, GoTime } from '../../src/template/value.ts';
+import { compileGoTemplate } from '../../src/go/template/compile.ts';
+import { TemplateExecError, TemplateSyntaxError } from '../../src/go/template/errors.ts';
+import { GoFloat, GoMap, GoNilPointer, GoStruct, GoTime } from '../../src/go/template/value.ts';
 import type {
   FieldDef,
   FunctionTable,
   GoValue,
   StructType,
   TemplateFunction,
-} from '../../src/template/value.ts';
+} from '../../src/go/template/value.ts';
 
 interface Obj {
   name: string;

@@ -1,9 +1,9 @@
 // Lexer and parser errors: Go's message, and where in the template text (1-based line:column).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGoTemplate } from '../../src/template/compile.ts';
-import { TemplateSyntaxError } from '../../src/template/errors.ts';
-import { lex } from '../../src/template/lexer.ts';
+import { compileGoTemplate } from '../../src/go/template/compile.ts';
+import { TemplateSyntaxError } from '../../src/go/template/errors.ts';
+import { lex } from '../../src/go/template/lexer.ts';
 
 const parse = (source: string): unknown => compileGoTemplate(source, { name: 't', functions: new Map() });
 

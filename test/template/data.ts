@@ -1,7 +1,7 @@
 // Converts a differential case's JSON data to the template value model exactly as
 // test/template/go/render.go converts it for Go (see the convention at the top of that file).
-import { GoDuration, GoFloat, GoFuncValue, GoMap, GoTime } from '../../src/template/value.ts';
-import type { GoValue, TemplateFunction } from '../../src/template/value.ts';
+import { GoDuration, GoFloat, GoFuncValue, GoMap, GoTime } from '../../src/go/template/value.ts';
+import type { GoValue, TemplateFunction } from '../../src/go/template/value.ts';
 
 /** The Go harness's test functions (for `call`). */
 export const TEST_FUNCS: ReadonlyMap<string, TemplateFunction> = new Map<string, TemplateFunction>([

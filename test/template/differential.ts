@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { compileGoTemplate } from '../../src/template/compile.ts';
-import type { FunctionTable } from '../../src/template/value.ts';
+import { compileGoTemplate } from '../../src/go/template/compile.ts';
+import type { FunctionTable } from '../../src/go/template/value.ts';
 import { toGoValue } from './data.ts';
 
 export interface DifferentialCase {

@@ -2,7 +2,7 @@
 // layouts count as none, problems carry the path inside the layout; typed leaves keep types.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { goJsonStringify } from '../../src/event/go-json.ts';
+import { goJsonStringify } from '../../src/go/json.ts';
 import { compileLayout, TemplateExecError } from '../../src/template/index.ts';
 import { enriched, realEvents } from './fixtures.ts';
 

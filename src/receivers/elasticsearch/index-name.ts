@@ -1,8 +1,8 @@
 // Index names: `index` as is, or `indexFormat` with Go time layouts in braces
 // (`kube-events-{2006-01-02}`), formatted in UTC at the time `indexTimeSource` picks; and the
 // event's own time, carried to the receiver as a templated option (payloads hold no event).
-import { formatGoTime } from '../../template/go-time.ts';
-import { GoTime } from '../../template/value.ts';
+import { formatGoTime } from '../../go/time/time.ts';
+import { GoTime } from '../../go/template/value.ts';
 
 export type IndexPart = { readonly literal: string } | { readonly layout: string };
 

@@ -1,11 +1,11 @@
 // Wiring (DESIGN §1): source → dedupe → enrich → route → outputs. One Router per process; the
 // outputs are built once per receiver and outlive the source, so a drain can finish their work.
 import type { Logger } from 'pino';
-import type { RouterConfig } from './config/schema.ts';
-import { Deduper, lastSeenMs, type SkipReason } from './event/dedupe.ts';
-import { occurrenceKey, type SettleTracker } from './event/settle-tracker.ts';
-import type { EnrichedEvent, RawEvent } from './event/event.ts';
-import type { EventChange, EventSource, SourceObserver } from './sources/types.ts';
+import type { RouterConfig } from '../config/schema.ts';
+import { Deduper, lastSeenMs, type SkipReason } from '../event/dedupe.ts';
+import { occurrenceKey, type SettleTracker } from '../event/settle-tracker.ts';
+import type { EnrichedEvent, RawEvent } from '../event/event.ts';
+import type { EventChange, EventSource, SourceObserver } from '../sources/types.ts';
 
 /** What the router needs of an output (src/output/output.ts). */
 export interface RouterOutput {

@@ -1,9 +1,9 @@
 // sprig's JSON, base64 and hash functions. JSON output is Go's encoding/json (HTML-escaped
 // except toRawJson); base64 decoding reports Go's CorruptInputError offsets.
 import { createHash } from 'node:crypto';
-import { GoJsonError, goJson, indentJson } from '../event/go-json.ts';
-import { fn, strings } from './functions-support.ts';
-import { GoFloat, GoMap, type GoValue, type TemplateFunction } from './value.ts';
+import { GoJsonError, goJson, indentJson } from '../json.ts';
+import { fn, strings } from './support.ts';
+import { GoFloat, GoMap, type GoValue, type TemplateFunction } from '../template/value.ts';
 
 function marshal(v: GoValue, escapeHtml: boolean): string | undefined {
   try {

@@ -2,14 +2,14 @@
 // `env` and `expandenv` only see the variables the config allow-lists in `templateEnv`, so a
 // template cannot leak the process's secrets.
 import { randomUUID } from 'node:crypto';
-import { COLLECTION_FUNCTIONS } from './functions-collections.ts';
-import { dateFunctions } from './functions-dates.ts';
-import { ENCODING_FUNCTIONS } from './functions-encoding.ts';
-import { NUMBER_FUNCTIONS } from './functions-numbers.ts';
-import { REGEX_FUNCTIONS } from './functions-regex.ts';
-import { STRING_FUNCTIONS } from './functions-strings.ts';
-import { argString, fn } from './functions-support.ts';
-import type { FunctionTable, TemplateFunction } from './value.ts';
+import { COLLECTION_FUNCTIONS } from './collections.ts';
+import { dateFunctions } from './dates.ts';
+import { ENCODING_FUNCTIONS } from './encoding.ts';
+import { NUMBER_FUNCTIONS } from './numbers.ts';
+import { REGEX_FUNCTIONS } from './regex.ts';
+import { STRING_FUNCTIONS } from './strings.ts';
+import { argString, fn } from './support.ts';
+import type { FunctionTable, TemplateFunction } from '../template/value.ts';
 
 export interface FunctionOptions {
   /** Environment variable names `env` / `expandenv` may read (default none). */

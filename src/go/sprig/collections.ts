@@ -1,7 +1,7 @@
 // sprig's list, dict, default/flow and type functions. Go map iteration is random, so `keys`
 // and `values` are given in sorted key order (one of the orders Go may produce, and stable).
 // Functions returning interface{} give undefined for a nil result, as Go prints `<no value>`.
-import { argBool, argMap, argString, empty, fn, goTypeName, strslice, strval } from './functions-support.ts';
+import { argBool, argMap, argString, empty, fn, goTypeName, strslice, strval } from './support.ts';
 import {
   GoDuration,
   GoFloat,
@@ -11,7 +11,7 @@ import {
   GoTime,
   type GoValue,
   type TemplateFunction,
-} from './value.ts';
+} from '../template/value.ts';
 
 const nilToNoValue = (v: GoValue): GoValue => (v === null ? undefined : v);
 

@@ -1,12 +1,12 @@
 // sprig's date functions. Go's Local zone is UTC here (the exporter runs in a UTC container).
 // Deviation, on purpose: Kubernetes timestamps (`.FirstTimestamp`, a metav1.Time) are accepted
 // wherever sprig wants a time; Go would silently format time.Now() for them or fail.
-import { durationString, parseDuration } from './go-duration.ts';
-import { addNanos, formatGoTime, inZone, unixNanos, unixSeconds, ZERO_TIME } from './go-time.ts';
-import { parseGoTime } from './go-time-parse.ts';
-import { loadZone, UTC_ZONE } from './go-zone.ts';
-import { argString, argTime, fn } from './functions-support.ts';
-import { GoTime, type GoValue, type TemplateFunction } from './value.ts';
+import { durationString, parseDuration } from '../time/duration.ts';
+import { addNanos, formatGoTime, inZone, unixNanos, unixSeconds, ZERO_TIME } from '../time/time.ts';
+import { parseGoTime } from '../time/parse.ts';
+import { loadZone, UTC_ZONE } from '../time/zone.ts';
+import { argString, argTime, fn } from './support.ts';
+import { GoTime, type GoValue, type TemplateFunction } from '../template/value.ts';
 
 export function timeInZone(t: GoTime, zoneName: string): GoTime {
   const zone = loadZone(zoneName) ?? UTC_ZONE;

@@ -1,8 +1,8 @@
 // Go's time package as far as templates can observe it: RFC 3339 parsing, layout formatting
 // (`2006-01-02T15:04:05Z07:00`), Time.String, and the Kubernetes metav1.Time / MicroTime
 // flavours whose JSON differs from time.Time's.
-import { formatGoTime } from './go-time-format.ts';
-import { GoTime } from './value.ts';
+import { formatGoTime } from './format.ts';
+import { GoTime } from '../template/value.ts';
 
 export { formatGoTime };
 

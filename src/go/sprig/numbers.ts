@@ -1,7 +1,7 @@
 // sprig's numeric functions: int64 arithmetic through spf13/cast conversions (failures are 0),
 // float functions returning float64, and strconv.Atoi.
-import { argInt, fn, GoPanicError, toFloat64, toInt64 } from './functions-support.ts';
-import { GoFloat, type GoValue, type TemplateFunction } from './value.ts';
+import { argInt, fn, GoPanicError, toFloat64, toInt64 } from './support.ts';
+import { GoFloat, type GoValue, type TemplateFunction } from '../template/value.ts';
 
 function atoi(v: GoValue): number {
   if (typeof v !== 'string') return argInt(v);

@@ -1,7 +1,7 @@
 // Go's layout-based time formatting (time.Time.Format): the layout is split into the same
 // "std chunks" Go's nextStdChunk finds, so odd layouts behave as in Go.
-import { civil } from './go-time.ts';
-import type { GoTime } from './value.ts';
+import { civil } from './time.ts';
+import type { GoTime } from '../template/value.ts';
 
 export type StdChunk =
   | 'Jan'

@@ -1,6 +1,6 @@
 // Shared pieces of the sprig function table: Go-typed argument checks, fmt's %v, sprig's
 // strval/empty and spf13/cast's conversions, over the template value model.
-import { formatValue, goTypeName } from './print.ts';
+import { formatValue, goTypeName } from '../template/print.ts';
 import {
   GoDuration,
   GoFloat,
@@ -10,7 +10,7 @@ import {
   type GoParamType,
   type GoValue,
   type TemplateFunction,
-} from './value.ts';
+} from '../template/value.ts';
 
 /**
  * An argument of the wrong Go type. text/template reports these without the

@@ -1,7 +1,7 @@
 // Go's encoding/json as the exporter's output observes it: map keys sorted, `<` `>` `&` escaped
 // as \u003c \u003e \u0026 (unless raw), U+2028/U+2029 always escaped, invalid UTF-16 replaced by
 // U+FFFD, floats formatted as strconv does. Used for the default payload, toJson and layouts.
-import { timeJson } from '../template/go-time.ts';
+import { timeJson } from './time/time.ts';
 import {
   GoDuration,
   GoFloat,
@@ -11,7 +11,7 @@ import {
   GoStruct,
   GoTime,
   type GoValue,
-} from '../template/value.ts';
+} from './template/value.ts';
 
 export class GoJsonError extends Error {
   readonly code = 'E_TEMPLATE_EXEC';

@@ -3,11 +3,11 @@
 // point and `\p{…}` must work. RE2-only syntax is translated, ECMAScript-only syntax
 // (lookaround, back-references, \u escapes) is kept, and anything that cannot be translated
 // faithfully is a RegexSyntaxError rather than a pattern that silently means something else.
-import { TranslateError, caseVariants, formatCodePoint } from './re2-charset.ts';
-import { RegexSyntaxError } from './re2-error.ts';
-import { codePointAt, foldError, parseClass, readCharEscape, readUnicodeClass } from './re2-lex.ts';
+import { TranslateError, caseVariants, formatCodePoint } from './charset.ts';
+import { RegexSyntaxError } from './errors.ts';
+import { codePointAt, foldError, parseClass, readCharEscape, readUnicodeClass } from './lex.ts';
 
-export { RegexSyntaxError, globToRegex, looksLikeGlob, regexErrorMessage } from './re2-error.ts';
+export { RegexSyntaxError, globToRegex, looksLikeGlob, regexErrorMessage } from './errors.ts';
 
 export interface Re2Translation {
   readonly source: string;

@@ -8,7 +8,7 @@ import {
   unicodeClass,
   type ClassText,
   type Range,
-} from './re2-charset.ts';
+} from './charset.ts';
 
 export interface CharEscape {
   readonly cp: number;

@@ -10,9 +10,9 @@ import {
   strings,
   strslice,
   strval,
-} from './functions-support.ts';
-import { goQuote } from './quote.ts';
-import { GoMap, type GoValue, type TemplateFunction } from './value.ts';
+} from './support.ts';
+import { goQuote } from '../template/quote.ts';
+import { GoMap, type GoValue, type TemplateFunction } from '../template/value.ts';
 
 // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII = /^[\x00-\x7f]*$/;

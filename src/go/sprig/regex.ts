@@ -1,9 +1,9 @@
 // sprig's regex functions over Go regexp semantics: RE2 syntax (translated by the route
 // engine's compileRe2), Go's rules for successive and empty matches, and Go's `$name` /
 // `${name}` replacement expansion.
-import { compileRe2, RegexSyntaxError } from '../route/re2.ts';
-import { argInt, argString, fn, GoPanicError, strings } from './functions-support.ts';
-import type { GoParamType, TemplateFunction } from './value.ts';
+import { compileRe2, RegexSyntaxError } from '../re2/re2.ts';
+import { argInt, argString, fn, GoPanicError, strings } from './support.ts';
+import type { GoParamType, TemplateFunction } from '../template/value.ts';
 
 interface Compiled {
   readonly re: RegExp;

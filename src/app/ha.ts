@@ -1,15 +1,15 @@
 // High availability parts of the wiring: the restart checkpoint and leader election.
 import type { Logger } from 'pino';
-import type { RouterConfig } from './config/schema.ts';
-import type { RawEvent } from './event/event.ts';
-import { SettleTracker } from './event/settle-tracker.ts';
-import { CheckpointError, type Checkpoint, type CheckpointStore } from './kube/checkpoint.ts';
-import { resumeFilter } from './kube/checkpoint-resume.ts';
-import { createConfigMapStore, createFileStore } from './kube/checkpoint-stores.ts';
-import type { KubeClient } from './kube/client.ts';
-import { createLeaderElector, type LeaderElector } from './kube/leader.ts';
-import { leaderIdentity, leaseNamespace } from './kube/lease.ts';
-import type { Clock } from './util/clock.ts';
+import type { RouterConfig } from '../config/schema.ts';
+import type { RawEvent } from '../event/event.ts';
+import { SettleTracker } from '../event/settle-tracker.ts';
+import { CheckpointError, type Checkpoint, type CheckpointStore } from '../kube/checkpoint.ts';
+import { resumeFilter } from '../kube/checkpoint-resume.ts';
+import { createConfigMapStore, createFileStore } from '../kube/checkpoint-stores.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { createLeaderElector, type LeaderElector } from '../kube/leader.ts';
+import { leaderIdentity, leaseNamespace } from '../kube/lease.ts';
+import type { Clock } from '../util/clock.ts';
 
 export interface Resume {
   readonly store: CheckpointStore;

@@ -1,9 +1,9 @@
 // time.ParseInLocation(layout, value, Local) for sprig's toDate, with Local = UTC (the zone the
 // exporter's container runs in). Follows Go's chunk-by-chunk parse, including its leniencies
 // (fraction digits after seconds the layout does not mention, spaces matching runs of spaces).
-import { daysIn, utcMs, ZERO_EPOCH_MS } from './go-time.ts';
-import { DAYS, MONTHS, parseLayout, type LayoutPart } from './go-time-format.ts';
-import { GoTime } from './value.ts';
+import { daysIn, utcMs, ZERO_EPOCH_MS } from './time.ts';
+import { DAYS, MONTHS, parseLayout, type LayoutPart } from './format.ts';
+import { GoTime } from '../template/value.ts';
 
 class ParseFailure extends Error {}
 

@@ -1,15 +1,15 @@
 // Builds one output per receiver, with its runtime (or a dry-run printer), its dead-letter
 // writer and the metrics and bookkeeping hooks.
 import type { Logger } from 'pino';
-import type { ReceiverConfig, RouterConfig } from './config/schema.ts';
-import type { EnrichedEvent } from './event/event.ts';
-import { createDeadLetterWriter, type DeadLetterWriter } from './output/dead-letter.ts';
-import { createOutput, type Output, type Outcome } from './output/output.ts';
-import { createDryRunReceiver } from './receivers/dry-run.ts';
-import { createReceiver } from './receivers/registry.ts';
-import type { FailureReason } from './receivers/types.ts';
-import type { Metrics } from './telemetry/metrics.ts';
-import type { Clock } from './util/clock.ts';
+import type { ReceiverConfig, RouterConfig } from '../config/schema.ts';
+import type { EnrichedEvent } from '../event/event.ts';
+import { createDeadLetterWriter, type DeadLetterWriter } from '../output/dead-letter.ts';
+import { createOutput, type Output, type Outcome } from '../output/output.ts';
+import { createDryRunReceiver } from '../receivers/dry-run.ts';
+import { createReceiver } from '../receivers/registry.ts';
+import type { FailureReason } from '../receivers/types.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import type { Clock } from '../util/clock.ts';
 
 export interface Tally {
   delivered: number;

@@ -2,7 +2,7 @@
 // and time.Duration.String.
 import { GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { GoValue } from './value.ts';
-import { durationString } from './go-duration.ts';
+import { durationString } from '../time/duration.ts';
 
 /** Shortest decimal digits of |f| and the decimal point position: f = 0.digits × 10^dp. */
 export function shortestDigits(f: number): { digits: string; dp: number } {
