@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../test/support/kube-api-server.ts';
 
-const FIXTURE = new URL('../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const FIXTURE = new URL('../test/fixtures/events/real-events.ndjson', import.meta.url);
 
 /** core/v1 fixture events, varied: each copy gets its own name so the server stores it anew. */
 export function eventsToCreate(n: number): KubeObject[] {

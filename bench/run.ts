@@ -12,7 +12,7 @@ import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
 import { benchPipeline } from './pipeline.ts';
 
-const FIXTURE = new URL('../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const FIXTURE = new URL('../test/fixtures/events/real-events.ndjson', import.meta.url);
 const CONFIG = new URL('../config.example.yaml', import.meta.url).pathname;
 
 // The Elasticsearch layout from kubernetes-event-exporter's README, as users copy it.

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/kube-event-router');
 const EXAMPLE = join(ROOT, 'config.example.yaml');
-const REAL_EVENTS = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url).pathname;
+const REAL_EVENTS = new URL('../fixtures/events/real-events.ndjson', import.meta.url).pathname;
 
 interface Run {
   status: number | null;

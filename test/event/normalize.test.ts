@@ -5,7 +5,7 @@ import { MalformedEventError } from '../../src/event/errors.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
 import { readEvents } from '../../src/event/read-events.ts';
 
-const FIXTURE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const FIXTURE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 describe('normalizeEvent', () => {
   it('reads every real event, mapping events.k8s.io/v1 onto core/v1 names', () => {

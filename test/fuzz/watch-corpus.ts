@@ -16,7 +16,7 @@ export interface WatchCase {
 
 type Obj = Record<string, unknown>;
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 export function realEventObjects(): Obj[] {
   return readFileSync(EVENTS_FILE, 'utf8')

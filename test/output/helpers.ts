@@ -12,7 +12,7 @@ import type { DeadLetterRecord, DeadLetterWriter } from '../../src/output/dead-l
 import type { Outcome, OutputObserver } from '../../src/output/output.ts';
 import type { FailureReason, Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 let cache: EnrichedEvent[] | undefined;
 
 /** The 934 real Events as the router hands them to outputs (occurrence = count, no object). */

@@ -25,7 +25,7 @@ import {
 } from './aws-servers.ts';
 import type { AwsAnswer, AwsServer } from './aws-servers.ts';
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const signal = new AbortController().signal;
 

@@ -12,7 +12,7 @@ import type { RunResult } from '../../src/app/app.ts';
 import { startFakeDingtalk, startFakeOpsgenie, startFakeWechat } from './im-services.ts';
 import type { FakeDingtalk, FakeOpsgenie, FakeWechat } from './im-services.ts';
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const OG_KEY = 'og-e2e-key-77f0a1';
 const DT_TOKEN = 'dt-e2e-token-31c9';
 const DT_SECRET = 'SECe2e-signing-secret-5a';

@@ -427,7 +427,7 @@ describe('kafka: run with the replay source', () => {
   });
 
   it('routes real events to kafka: every routed event in a sendBatch once, keyed by uid, on its rendered topic', async () => {
-    const file = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+    const file = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
     const lines = readFileSync(file, 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')

@@ -18,7 +18,7 @@ import { memoryLogger, realEvents, receiverFromYaml, someEvents } from '../outpu
 import { makePki, startHttpServer, startHttpsServer } from './servers.ts';
 import type { Answer, Pki, Received, TestServer } from './servers.ts';
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const NOW_MS = Date.UTC(2026, 0, 1, 12);
 const clock = new ManualClock(NOW_MS);
 const signal = new AbortController().signal;

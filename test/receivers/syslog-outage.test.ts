@@ -17,7 +17,7 @@ import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import { Rsyslog } from './rsyslog.ts';
 
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 describe('syslog: rsyslog killed mid-stream', () => {
   let rsyslog: Rsyslog;

@@ -73,7 +73,7 @@ export function enrich(raw: RawEvent, spec: EventSpec = {}): EnrichedEvent {
   };
 }
 
-const FIXTURE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const FIXTURE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 /** The real events of the shared fixture, normalised to core/v1 field names. */
 export function realEvents(): RawEvent[] {

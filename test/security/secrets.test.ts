@@ -19,7 +19,7 @@ import { conformanceEntries } from './entries.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
-const EVENTS_FILE = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 interface Running {
   readonly entry: ConformanceEntry;

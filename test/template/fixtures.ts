@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { EnrichedEvent, InvolvedObjectMeta, RawEvent } from '../../src/event/event.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
 
-const REAL_EVENTS = new URL('../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const REAL_EVENTS = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 export function realEventLines(): string[] {
   return readFileSync(REAL_EVENTS, 'utf8')

@@ -14,7 +14,7 @@ import { ManualClock } from '../../../src/util/clock.ts';
 import { BulkServer } from '../servers/bulk-server.ts';
 import type { BulkOp, Flavour } from '../servers/bulk-server.ts';
 
-const EVENTS = new URL('../../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const EVENTS = new URL('../../fixtures/events/real-events.ndjson', import.meta.url);
 const SUBSET = 300;
 
 interface Script {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { normalizeEvent } from '../../../src/event/normalize.ts';
 import { EVENT_TEMPLATES } from './event-templates.ts';
 
-const SOURCE = new URL('../../../../shared/fixtures/events/real-events.ndjson', import.meta.url);
+const SOURCE = new URL('../../fixtures/events/real-events.ndjson', import.meta.url);
 const OUT = new URL('../cases/event-cases.json', import.meta.url);
 
 const lines = readFileSync(SOURCE, 'utf8')
