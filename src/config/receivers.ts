@@ -2,15 +2,10 @@
 // one type key per item, unique names, type options and output options with defaults.
 import type { z } from 'zod';
 import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
-import type {
-  DeadLetterOptions,
-  QueueOptions,
-  RetryOptions,
-  TemplateSyntax,
-  ThrottleOptions,
-} from '../receivers/common-options.ts';
+import type { TemplateSyntax } from '../receivers/common-options.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
+import { COMMON_TYPE_OPTION_KEYS } from '../receivers/common-options.ts';
 import {
-  COMMON_TYPE_OPTION_KEYS,
   QUEUE_DEFAULTS,
   RECEIVER_SIBLING_KEYS,
   RETRY_DEFAULTS,
@@ -19,7 +14,7 @@ import {
   queueSchema,
   retrySchema,
   throttleSchema,
-} from '../receivers/common-options.ts';
+} from '../output/policy.ts';
 import {
   EXPORTER_ONLY_RECEIVER_TYPES,
   SUPPORTED_RECEIVER_TYPES,

@@ -4,13 +4,8 @@ import { z } from 'zod';
 import { REPEATS } from '../route/route.ts';
 import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
-import type {
-  DeadLetterOptions,
-  QueueOptions,
-  RetryOptions,
-  TemplateSyntax,
-  ThrottleOptions,
-} from '../receivers/common-options.ts';
+import type { TemplateSyntax } from '../receivers/common-options.ts';
+import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
 import type { BatchPolicy } from '../receivers/types.ts';
 import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
 

@@ -1,7 +1,7 @@
 // When to try a failed send again: exponential backoff with full jitter (a random delay in
 // [0, min(maxDelay, initial·2^(n-1)))), never sooner than the receiver's Retry-After, and never
 // past retry.maxAttempts attempts or retry.maxElapsedMs since the first attempt.
-import type { RetryOptions } from '../receivers/common-options.ts';
+import type { RetryOptions } from './policy.ts';
 
 export type RetryDecision =
   | { readonly kind: 'wait'; readonly delayMs: number }

@@ -4,13 +4,9 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ConfigPath } from '../config/problem.ts';
 import type { Clock } from '../util/clock.ts';
+import type { BatchPolicy } from '../output/policy.ts';
 
-/** How an output groups events before handing them to its receiver. */
-export interface BatchPolicy {
-  readonly maxEvents: number;
-  readonly maxBytes: number;
-  readonly flushIntervalMs: number;
-}
+export type { BatchPolicy };
 
 /** Why an event (or an attempt) failed; a metrics label, so the set stays small. */
 export const FAILURE_REASONS = [

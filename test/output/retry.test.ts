@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffMs, decideRetry } from '../../src/output/retry.ts';
-import { RETRY_DEFAULTS } from '../../src/receivers/common-options.ts';
+import { RETRY_DEFAULTS } from '../../src/output/policy.ts';
 
 const one = (): number => 1;
 const zero = (): number => 0;
