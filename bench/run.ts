@@ -1,6 +1,5 @@
 // npm run bench: route evaluation and layout rendering over the real events, each as events/s
 // and as a ratio to JSON.stringify of the same events measured in the same run.
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadConfigFile } from '../src/config/load.ts';
 import type { EnrichedEvent } from '../src/event/event.ts';
@@ -11,8 +10,8 @@ import { benchBulk } from './bulk.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
 import { benchPipeline } from './pipeline.ts';
+import { realEventLines } from '../test/support/real-events.ts';
 
-const FIXTURE = new URL('../test/fixtures/events/real-events.ndjson', import.meta.url);
 const CONFIG = new URL('../config.example.yaml', import.meta.url).pathname;
 
 // The Elasticsearch layout from kubernetes-event-exporter's README, as users copy it.
@@ -32,10 +31,7 @@ labels: "{{ toJson .InvolvedObject.Labels }}"
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const roundMs = Number(process.env['BENCH_ROUND_MS'] ?? 300);
 
-const raws = readFileSync(FIXTURE, 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => normalizeEvent(JSON.parse(line)));
+const raws = realEventLines().map((line) => normalizeEvent(JSON.parse(line)));
 const events: EnrichedEvent[] = raws.map((raw) => ({
   raw,
   object: {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { REAL_EVENTS_PATH, realEventLines, realEventsNdjson } from '../support/real-events.ts';
 
 // The CLI is exercised as users run it: the checked-in bin script, in a child process.
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/kube-event-router');
 const EXAMPLE = join(ROOT, 'config.example.yaml');
-const REAL_EVENTS = new URL('../fixtures/events/real-events.ndjson', import.meta.url).pathname;
 
 interface Run {
   status: number | null;
@@ -76,9 +76,9 @@ describe('kube-event-router CLI', () => {
   });
 
   it('routes the real events through the example config as its rules say', () => {
-    const run = cli(['route-test', '-c', EXAMPLE, '--events', REAL_EVENTS, '--output', 'json']);
+    const run = cli(['route-test', '-c', EXAMPLE, '--events', REAL_EVENTS_PATH, '--output', 'json']);
     assert.equal(run.status, 0, run.stderr);
-    const raws = jsonLines(readFileSync(REAL_EVENTS, 'utf8')) as Record<string, unknown>[];
+    const raws = jsonLines(realEventsNdjson()) as Record<string, unknown>[];
     const results = jsonLines(run.stdout) as { uid: string; receivers: string[]; trace: unknown[] }[];
     assert.equal(results.length, raws.length);
     let oncall = 0;
@@ -106,9 +106,7 @@ describe('kube-event-router CLI', () => {
 
   it('reads events from standard input and prints a readable trace', () => {
     const event =
-      readFileSync(REAL_EVENTS, 'utf8')
-        .split('\n')
-        .find((l) => l.includes('"reason":"BackOff"') && l.includes('"type":"Warning"')) ?? '';
+      realEventLines().find((l) => l.includes('"reason":"BackOff"') && l.includes('"type":"Warning"')) ?? '';
     const run = cli(['route-test', '-c', EXAMPLE, '--events', '-'], event);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^Warning BackOff/);
@@ -118,7 +116,7 @@ describe('kube-event-router CLI', () => {
 
   it('renders every real event for every receiver of the example config', () => {
     for (const receiver of ['dump', 'oncall', 'nodes', 'payments-team', 'archive']) {
-      const run = cli(['render', '-c', EXAMPLE, '--receiver', receiver, '--events', REAL_EVENTS]);
+      const run = cli(['render', '-c', EXAMPLE, '--receiver', receiver, '--events', REAL_EVENTS_PATH]);
       assert.equal(run.status, 0, `${receiver}: ${run.stderr}`);
       const payloads = jsonLines(run.stdout);
       assert.equal(payloads.length, 934, receiver);
@@ -141,7 +139,7 @@ describe('kube-event-router CLI', () => {
         '        short: \'{{ if eq .Reason "BackOff" }}{{ slice .Reason 5 1 }}{{ else }}{{ .Reason }}{{ end }}\'',
       ].join('\n'),
     );
-    const run = cli(['render', '-c', config, '--receiver', 'hook', '--events', REAL_EVENTS]);
+    const run = cli(['render', '-c', config, '--receiver', 'hook', '--events', REAL_EVENTS_PATH]);
     assert.equal(run.status, 1);
     const lines = jsonLines(run.stdout) as Record<string, unknown>[];
     assert.equal(lines.length, 934);

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MalformedEventError } from '../../src/event/errors.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
 import { readEvents } from '../../src/event/read-events.ts';
-
-const FIXTURE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
+import { realEventLines } from '../support/real-events.ts';
 
 describe('normalizeEvent', () => {
   it('reads every real event, mapping events.k8s.io/v1 onto core/v1 names', () => {
-    const lines = readFileSync(FIXTURE, 'utf8').trim().split('\n');
+    const lines = realEventLines();
     assert.equal(lines.length, 934);
     const events = lines.map((line) => normalizeEvent(JSON.parse(line)));
     const v1 = events.filter((e) => e.apiVersion === 'events.k8s.io/v1');

@@ -1,8 +1,9 @@
 // Generated watch-stream lines for the watch fuzz: each is `bad` (must be counted as malformed
 // and skipped), `good` (a readable Event the router must deliver once) or `ignored` (a line
 // the protocol allows and that carries no event, e.g. a BOOKMARK).
-import { readFileSync } from 'node:fs';
 import { Rng } from './rng.ts';
+
+export { realEventObjects } from '../support/real-events.ts';
 
 export type Expect = 'bad' | 'good' | 'ignored';
 
@@ -15,15 +16,6 @@ export interface WatchCase {
 }
 
 type Obj = Record<string, unknown>;
-
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
-
-export function realEventObjects(): Obj[] {
-  return readFileSync(EVENTS_FILE, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Obj);
-}
 
 export function nowStamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');

@@ -1,6 +1,5 @@
 // Shared by the output and receiver tests: real events, receivers loaded from YAML as the router
 // loads them, a scripted receiver, collectors for dead letters, observer calls and log lines.
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
@@ -11,19 +10,16 @@ import { normalizeEvent } from '../../src/event/normalize.ts';
 import type { DeadLetterRecord, DeadLetterWriter } from '../../src/output/dead-letter.ts';
 import type { Outcome, OutputObserver } from '../../src/output/output.ts';
 import type { FailureReason, Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
+import { realEventLines } from '../support/real-events.ts';
 
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 let cache: EnrichedEvent[] | undefined;
 
 /** The 934 real Events as the router hands them to outputs (occurrence = count, no object). */
 export function realEvents(): EnrichedEvent[] {
-  cache ??= readFileSync(EVENTS_FILE, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const raw = normalizeEvent(JSON.parse(line));
-      return { raw, object: undefined, occurrence: raw.count ?? 1, clusterName: 'test', environment: {} };
-    });
+  cache ??= realEventLines().map((line) => {
+    const raw = normalizeEvent(JSON.parse(line));
+    return { raw, object: undefined, occurrence: raw.count ?? 1, clusterName: 'test', environment: {} };
+  });
   return cache;
 }
 

@@ -24,8 +24,8 @@ import {
   useTestCredentials,
 } from './aws-servers.ts';
 import type { AwsAnswer, AwsServer } from './aws-servers.ts';
+import { REAL_EVENTS_PATH } from '../support/real-events.ts';
 
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const signal = new AbortController().signal;
 
@@ -369,7 +369,7 @@ describe('firehose end to end: run with the replay source', () => {
     const silent = new Writable({ write: (_chunk, _enc, done) => done() });
     const app = await startApp({
       configPath,
-      source: { kind: 'replay', path: EVENTS_FILE.pathname },
+      source: { kind: 'replay', path: REAL_EVENTS_PATH },
       metricsAddress: '',
       logDestination: silent,
     });

@@ -2,7 +2,7 @@
 // routed by reason and type, against the local stand-ins on 127.0.0.1. A NodeNotReady opens an
 // Opsgenie alert in one run; the NodeReady of a later run closes it by the same alias.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,8 +11,8 @@ import { startApp } from '../../src/app/app.ts';
 import type { RunResult } from '../../src/app/app.ts';
 import { startFakeDingtalk, startFakeOpsgenie, startFakeWechat } from './im-services.ts';
 import type { FakeDingtalk, FakeOpsgenie, FakeWechat } from './im-services.ts';
+import { realEventLines } from '../support/real-events.ts';
 
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const OG_KEY = 'og-e2e-key-77f0a1';
 const DT_TOKEN = 'dt-e2e-token-31c9';
 const DT_SECRET = 'SECe2e-signing-secret-5a';
@@ -88,9 +88,7 @@ describe('opsgenie, dingtalk, wechat: run with the replay source', () => {
   }
 
   it('opens the alert, sends every warning to DingTalk (signed) and WeChat (one token); a later NodeReady closes the alert', async () => {
-    const all = readFileSync(EVENTS_FILE, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '');
+    const all = realEventLines();
     const readyLine = all.find((l) => (JSON.parse(l) as RawLine).reason === 'NodeReady') ?? '';
     const ready = JSON.parse(readyLine) as RawLine;
     const node = ready.involvedObject.name ?? '';

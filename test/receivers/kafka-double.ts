@@ -1,4 +1,4 @@
-// No Kafka broker can run here (none in Debian, no JS broker; see ../shared/INFRA.md), so the
+// No Kafka broker can run in CI (none is packaged in Debian, and none is written in JS), so the
 // kafka receiver is tested through kafkajs's producer interface: a producer double that records
 // every sendBatch and fails with the errors kafkajs itself throws — its exported error classes,
 // and broker errors built by kafkajs's own code table (createErrorFromCode), wrapped the way

@@ -5,7 +5,6 @@
 // replay source through the test seam (setKafkaClientFactoryForTests).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -40,6 +39,7 @@ import {
   kafkajsError,
   retriesExhausted,
 } from './kafka-double.ts';
+import { realEventLines } from '../support/real-events.ts';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const signal = new AbortController().signal;
@@ -427,11 +427,7 @@ describe('kafka: run with the replay source', () => {
   });
 
   it('routes real events to kafka: every routed event in a sendBatch once, keyed by uid, on its rendered topic', async () => {
-    const file = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
-    const lines = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .slice(0, 300);
+    const lines = realEventLines().slice(0, 300);
     writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n`);
     const yaml = [
       'route:',

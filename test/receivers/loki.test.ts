@@ -17,8 +17,8 @@ import { ManualClock } from '../../src/util/clock.ts';
 import { memoryLogger, realEvents, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { makePki, startHttpServer, startHttpsServer } from './servers.ts';
 import type { Answer, Pki, Received, TestServer } from './servers.ts';
+import { realEventLines } from '../support/real-events.ts';
 
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const NOW_MS = Date.UTC(2026, 0, 1, 12);
 const clock = new ManualClock(NOW_MS);
 const signal = new AbortController().signal;
@@ -388,7 +388,7 @@ describe('loki end to end: run with the replay source', () => {
       return { status: 429, body: 'Ingestion rate limit exceeded', headers: { 'retry-after': '0' } };
     };
     const events = join(dir, 'events.ndjson');
-    writeFileSync(events, readFileSync(EVENTS_FILE, 'utf8').split('\n').slice(0, 300).join('\n'));
+    writeFileSync(events, realEventLines().slice(0, 300).join('\n'));
     const routed = join(dir, 'routed.ndjson');
     const configPath = join(dir, 'config.yaml');
     writeFileSync(

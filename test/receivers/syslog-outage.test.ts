@@ -3,7 +3,6 @@
 // `run` with the replay source over real events (startApp).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,8 +15,7 @@ import { createReceiver } from '../../src/receivers/registry.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import { Rsyslog } from './rsyslog.ts';
-
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
+import { realEventLines } from '../support/real-events.ts';
 
 describe('syslog: rsyslog killed mid-stream', () => {
   let rsyslog: Rsyslog;
@@ -94,10 +92,7 @@ describe('syslog: run with the replay source', () => {
   });
 
   it('routes 200 real events to rsyslog over TCP: each arrives once, parsed, with its severity', async () => {
-    const lines = readFileSync(EVENTS_FILE, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .slice(0, 200);
+    const lines = realEventLines().slice(0, 200);
     const events = join(dir, 'events.ndjson');
     writeFileSync(events, `${lines.join('\n')}\n`);
     const configPath = join(dir, 'config.yaml');

@@ -1,7 +1,7 @@
 // Event builders for the route tests.
-import { readFileSync } from 'node:fs';
 import type { EnrichedEvent, InvolvedObjectMeta, RawEvent } from '../../src/event/event.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
+import { realEventLines } from '../support/real-events.ts';
 
 export interface EventSpec {
   type?: string;
@@ -73,12 +73,7 @@ export function enrich(raw: RawEvent, spec: EventSpec = {}): EnrichedEvent {
   };
 }
 
-const FIXTURE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
-
-/** The real events of the shared fixture, normalised to core/v1 field names. */
+/** The real events of the fixture, normalised to core/v1 field names. */
 export function realEvents(): RawEvent[] {
-  return readFileSync(FIXTURE, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => normalizeEvent(JSON.parse(line)));
+  return realEventLines().map((line) => normalizeEvent(JSON.parse(line)));
 }

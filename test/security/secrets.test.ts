@@ -16,10 +16,10 @@ import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 import { RECEIVER_SPECS } from '../../src/receivers/registry.ts';
 import type { ConformanceEntry, StartedEntry } from '../receivers/conformance/harness.ts';
 import { conformanceEntries } from './entries.ts';
+import { realEventLines } from '../support/real-events.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 
 interface Running {
   readonly entry: ConformanceEntry;
@@ -85,7 +85,7 @@ describe('security: no secret in logs, errors, dead letters, metrics or check ou
     ].join('\n');
     configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, config);
-    const events = readFileSync(EVENTS_FILE, 'utf8').split('\n').slice(0, 3).join('\n');
+    const events = realEventLines().slice(0, 3).join('\n');
     writeFileSync(join(dir, 'events.ndjson'), `${events}\n`);
   });
 

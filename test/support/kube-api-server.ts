@@ -1,5 +1,6 @@
-// A Kubernetes API server for tests, speaking the real protocol (../shared/INFRA.md): discovery,
-// list with paging and selectors, CRUD, watch with bookmarks and 410 Expired, metadata-only GETs.
+// A Kubernetes API server for tests, speaking the real protocol (no kube-apiserver is packaged for
+// Debian or npm, so CI cannot run the real one): discovery, list with paging and selectors, CRUD,
+// watch with bookmarks and 410 Expired, metadata-only GETs.
 // Checked against kubectl and @kubernetes/client-node in kube-api-server.test.ts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,15 +1,9 @@
 // Shared test helpers: the real events as the router sees them.
-import { readFileSync } from 'node:fs';
 import type { EnrichedEvent, InvolvedObjectMeta, RawEvent } from '../../src/event/event.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
+import { realEventLines } from '../support/real-events.ts';
 
-const REAL_EVENTS = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
-
-export function realEventLines(): string[] {
-  return readFileSync(REAL_EVENTS, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-}
+export { realEventLines };
 
 export function enriched(
   raw: RawEvent,

@@ -13,8 +13,8 @@ import type { RunResult } from '../../../src/app/app.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { BulkServer } from '../servers/bulk-server.ts';
 import type { BulkOp, Flavour } from '../servers/bulk-server.ts';
+import { realEventsNdjson } from '../../support/real-events.ts';
 
-const EVENTS = new URL('../../fixtures/events/real-events.ndjson', import.meta.url);
 const SUBSET = 300;
 
 interface Script {
@@ -50,14 +50,7 @@ function script(server: BulkServer): Script {
 
 async function runRouter(flavour: Flavour, dir: string, server: BulkServer): Promise<RunResult> {
   const events = join(dir, 'events.ndjson');
-  writeFileSync(
-    events,
-    readFileSync(EVENTS, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .slice(0, SUBSET)
-      .join('\n') + '\n',
-  );
+  writeFileSync(events, realEventsNdjson(SUBSET));
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,

@@ -2,16 +2,14 @@
 // (normalised as the router sees them, with synthetic enrichment on some) and the table of
 // templates rendered over each. Run once; tools/template-goldens.sh renders the Go goldens.
 //   node --import tsx test/template/go/make-event-cases.ts
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { normalizeEvent } from '../../../src/event/normalize.ts';
 import { EVENT_TEMPLATES } from './event-templates.ts';
+import { realEventLines } from '../../support/real-events.ts';
 
-const SOURCE = new URL('../../fixtures/events/real-events.ndjson', import.meta.url);
 const OUT = new URL('../cases/event-cases.json', import.meta.url);
 
-const lines = readFileSync(SOURCE, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '');
+const lines = realEventLines();
 const picked = new Set<number>();
 lines.forEach((line, i) => {
   const e = JSON.parse(line) as Record<string, unknown>;
