@@ -10,6 +10,7 @@ import { redactSecrets } from '../http.ts';
 import type { BuildContext, FailureReason, Payload, Receiver, ReceiverSpec, SendResult } from '../types.ts';
 import { SendError } from '../types.ts';
 import { classifyKafkaError, topicProblem } from './classify.ts';
+import { COMPRESSION_CODECS, compressionType } from './codecs.ts';
 import type { Classified } from './classify.ts';
 import {
   SASL_MECHANISMS,
@@ -23,8 +24,7 @@ import type { KafkaClientFactory, KafkaProducerLike } from './client.ts';
 export { setKafkaClientFactoryForTests } from './client.ts';
 export type { KafkaClientFactory, KafkaProducerLike } from './client.ts';
 
-export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-const NATIVE_CODECS: ReadonlySet<string> = new Set(['none', 'gzip']);
+export { COMPRESSION_CODECS } from './codecs.ts';
 
 const kafkaTlsSchema = options({
   enable: z.boolean().default(false),
@@ -67,17 +67,7 @@ export const kafkaSchema = typeOptions({
   clientId: z.string().min(1).default('kube-event-router'),
   /** A template for the record key; default the event uid (as the exporter), so an event's occurrences keep one partition. */
   key: goString.default('{{ .UID }}'),
-  compressionCodec: z
-    .enum(COMPRESSION_CODECS)
-    .default('none')
-    .superRefine((codec, ctx) => {
-      if (!NATIVE_CODECS.has(codec)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${codec} is not supported: kafkajs compresses only with gzip natively (use none or gzip)`,
-        });
-      }
-    }),
+  compressionCodec: z.enum(COMPRESSION_CODECS).default('none'),
   /** The exporter's sarama protocol version: accepted for compatibility, ignored (kafkajs negotiates). */
   version: goString.optional(),
   tls: kafkaTlsSchema,
@@ -116,8 +106,7 @@ class KafkaReceiver implements Receiver {
     factory: KafkaClientFactory,
   ) {
     this.secrets = [options.sasl.password ?? '', options.sasl.username ?? ''].filter((s) => s !== '');
-    this.compression =
-      options.compressionCodec === 'gzip' ? kafkajs.CompressionTypes.GZIP : kafkajs.CompressionTypes.None;
+    this.compression = compressionType(options.compressionCodec);
     const sasl = saslOptions(options.sasl);
     this.producer = factory(
       {
