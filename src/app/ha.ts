@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RouterConfig } from '../config/schema.ts';
 import type { RawEvent } from '../event/event.ts';
 import { SettleTracker } from '../event/settle-tracker.ts';
-import { CheckpointError, type Checkpoint, type CheckpointStore } from '../kube/checkpoint.ts';
+import { CheckpointError, Checkpointer, type Checkpoint, type CheckpointStore } from '../kube/checkpoint.ts';
 import { resumeFilter } from '../kube/checkpoint-resume.ts';
 import { createConfigMapStore, createFileStore } from '../kube/checkpoint-stores.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -98,4 +98,31 @@ export function createElector(
     clock,
     logger,
   });
+}
+
+/** Writes the checkpoint periodically (only while leading, when electing) and on shutdown. */
+export function createCheckpointer(
+  resume: Resume | undefined,
+  options: {
+    readonly config: RouterConfig;
+    readonly position: () => string | undefined;
+    readonly elector: LeaderElector | undefined;
+    readonly clock: Clock;
+    readonly logger: Logger;
+  },
+): Checkpointer | undefined {
+  if (resume === undefined) return undefined;
+  const { elector } = options;
+  const checkpointer = new Checkpointer({
+    store: resume.store,
+    snapshot: () => resume.tracker.snapshot(),
+    position: options.position,
+    clock: options.clock,
+    intervalMs: options.config.checkpoint.intervalMs,
+    logger: options.logger,
+    canWrite: () => elector === undefined || elector.isLeader(),
+    ...(resume.previous === undefined ? {} : { previous: resume.previous }),
+  });
+  checkpointer.start();
+  return checkpointer;
 }

@@ -10,6 +10,9 @@ import { createReceiver } from '../receivers/registry.ts';
 import type { FailureReason } from '../receivers/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Clock } from '../util/clock.ts';
+import { occurrenceKey } from '../event/settle-tracker.ts';
+import type { Resume } from './ha.ts';
+import type { AppCore } from './types.ts';
 
 export interface Tally {
   delivered: number;
@@ -26,6 +29,25 @@ export interface OutputsOptions {
   readonly settled?: (event: EnrichedEvent, receiver: string, outcome: Outcome) => void;
   /** Shared across config reloads, so a run's totals include outputs that were replaced. */
   readonly tally: Tally;
+}
+
+/** Builds the outputs for a config: the one at start-up, then each reloaded one. */
+export type OutputsFor = (config: RouterConfig) => Map<string, Output>;
+
+/** The outputs of `run`: to stdout, dry-run or not, settling into the checkpoint's tracker. */
+export function outputsFactory(core: AppCore, tally: Tally, resume: Resume | undefined): OutputsFor {
+  const { options, clock, logger, metrics } = core;
+  return (config) =>
+    createOutputs({
+      config,
+      clock,
+      logger,
+      metrics,
+      tally,
+      stdout: options.stdout ?? process.stdout,
+      dryRun: options.dryRun ?? false,
+      settled: (event, receiver) => resume?.tracker.settled(occurrenceKey(event.raw), receiver),
+    });
 }
 
 export function createOutputs(options: OutputsOptions): Map<string, Output> {
