@@ -84,7 +84,7 @@ function compileReceiverLayout(
     templateEnv: options.templateEnv,
     typed: receiver.typedLayout,
   });
-  const base: ConfigPath = ['receivers', receiver.index, receiver.type, 'layout'];
+  const base: ConfigPath = ['receivers', receiver.index, receiver.type, receiver.spec.layoutKey ?? 'layout'];
   problems.push(...result.problems.map((problem) => placed(problem, base)));
   return result.layout;
 }

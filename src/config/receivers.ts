@@ -22,7 +22,7 @@ import {
 } from '../receivers/registry.ts';
 import { unknownKeyMessage } from './hints.ts';
 import type { ConfigPath } from './problem.ts';
-import { error, formatPath } from './problem.ts';
+import { error, formatPath, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
 import { zodProblems } from './zod-problems.ts';
 
@@ -188,14 +188,21 @@ function outputOptions(
   return out;
 }
 
-function splitCommon(block: Record<string, unknown>): {
+// `layoutKey`: the type names its layout otherwise (eventbridge `details`); it is the layout.
+function splitCommon(
+  block: Record<string, unknown>,
+  layoutKey: string | undefined,
+): {
   common: Record<string, unknown>;
   own: Record<string, unknown>;
 } {
   const common: Record<string, unknown> = {};
   const own: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(block))
-    (COMMON_TYPE_OPTION_KEYS.includes(key) ? common : own)[key] = value;
+  for (const [key, value] of Object.entries(block)) {
+    if (layoutKey !== undefined && key === 'layout') continue;
+    if (key === layoutKey) common.layout = value;
+    else (COMMON_TYPE_OPTION_KEYS.includes(key) ? common : own)[key] = value;
+  }
   return { common, own };
 }
 
@@ -229,7 +236,11 @@ function validateItem(
   if (!spec || name === undefined) return undefined;
   const rawBlock = item[spec.type] ?? {};
   const block = check(spec.schema, rawBlock, [...path, spec.type], problems);
-  const { common, own } = splitCommon(isMap(block) ? block : isMap(rawBlock) ? rawBlock : {});
+  const { common, own } = splitCommon(isMap(block) ? block : isMap(rawBlock) ? rawBlock : {}, spec.layoutKey);
+  if (spec.layoutKey !== undefined && isMap(rawBlock) && rawBlock.layout !== undefined) {
+    const message = `is ignored, as by kubernetes-event-exporter: ${spec.type} takes its layout from ${spec.layoutKey}; move it there`;
+    problems.push({ ...warning([...path, spec.type, 'layout'], message), at: 'key' });
+  }
   const { batch, queue, retry, deadLetter, throttle } = output;
   return {
     valid:

@@ -1,38 +1,17 @@
-// Shared by kinesis and firehose: the SDK client configuration (default credential chain, SDK
+// Shared by the AWS receivers: the SDK client configuration (default credential chain, SDK
 // retries off so the output's policy is the only one, HTTP/1.1 handler), the classification of
 // a failed call, per-record error codes, and splitting a batch into requests within the caps.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { z } from 'zod';
 import { redactSecrets, urlSecrets } from './http.ts';
 import { SendError } from './types.ts';
 import type { SendOutcome } from './outcome.ts';
 import type { FailureReason, SendResult } from './types.ts';
+import type { AwsOptions } from './aws-options.ts';
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** Options both AWS receivers take besides their stream name. */
-export const awsOptionShape = {
-  /** Unset: the SDK's chain (AWS_REGION, the shared config file, ...). */
-  region: z.string().min(1).optional(),
-  /** A local or compatible service (kinesalite, LocalStack, a VPC endpoint). */
-  endpoint: z.string().refine(isHttpUrl, { message: 'must be an http:// or https:// URL' }).optional(),
-  timeoutMs: z.int().min(1).default(10_000),
-};
-
-export interface AwsOptions {
-  readonly region?: string | undefined;
-  readonly endpoint?: string | undefined;
-  readonly timeoutMs: number;
-}
+export { awsOptionShape } from './aws-options.ts';
+export type { AwsOptions } from './aws-options.ts';
 
 /** What the SDK client constructors share; credentials come from the default provider chain. */
 export function awsClientConfig(opts: AwsOptions) {

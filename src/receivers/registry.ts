@@ -2,6 +2,7 @@
 import type { ReceiverConfig } from '../config/schema.ts';
 import { dingtalkSpec } from './dingtalk.ts';
 import { elasticsearchSpec } from './elasticsearch/index.ts';
+import { eventbridgeSpec } from './eventbridge/index.ts';
 import { fileSpec } from './file.ts';
 import { firehoseSpec } from './firehose.ts';
 import { kafkaSpec } from './kafka/index.ts';
@@ -33,6 +34,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   opensearchSpec,
   teamsSpec,
   kafkaSpec,
+  eventbridgeSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));

@@ -105,6 +105,8 @@ export interface ReceiverSpec<Options = unknown> {
   readonly batchDefaults: BatchPolicy;
   /** Hard caps of the service's API: a configured batch above them is a config error. */
   readonly limits?: Partial<BatchPolicy>;
+  /** The option holding the layout when the exporter names it otherwise (eventbridge: `details`). */
+  readonly layoutKey?: string;
   /** Options whose values are event templates; compiled at load so syntax errors are config errors. */
   templatedOptions?(options: Options): readonly TemplatedOption[];
   /** Whether the output replaces dots in label and annotation keys before rendering (exporter `deDot`). */

@@ -1,6 +1,7 @@
 // Local stand-ins for AWS services on 127.0.0.1: kinesalite (a real Kinesis implementation, run
-// as a child process) and a node:http server answering the JSON 1.1 protocol as Kinesis and
-// Firehose document it (X-Amz-Target, base64 Data, per-record ErrorCode, `__type` errors).
+// as a child process) and a node:http server speaking the AWS JSON protocols (X-Amz-Target,
+// `__type` errors) and the query protocol (form posts, XML answers); Kinesis' and Firehose's
+// answers are here (base64 Data, per-record ErrorCode), the other services' in aws/*.ts.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -122,9 +123,10 @@ export class Kinesalite {
 }
 
 export interface AwsRequest {
-  /** X-Amz-Target, e.g. `Kinesis_20131202.PutRecords`. */
+  /** X-Amz-Target, e.g. `Kinesis_20131202.PutRecords`; for the query protocol, the `Action`. */
   readonly target: string;
   readonly headers: IncomingMessage['headers'];
+  /** The JSON body, or the query protocol's form fields. */
   readonly body: Record<string, unknown>;
   /** The records of a PutRecords / PutRecordBatch call, Data decoded. */
   readonly records: { readonly data: string; readonly partitionKey?: string }[];
@@ -132,6 +134,7 @@ export interface AwsRequest {
 
 export interface AwsAnswer {
   readonly status: number;
+  /** JSON, or a string sent as is (the query protocol's XML). */
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -210,9 +213,14 @@ export async function startAwsServer(handler: AwsHandler = allStored): Promise<A
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const text = Buffer.concat(chunks).toString('utf8');
+      // The AWS query protocol (SNS) posts a form and names the call in `Action`.
+      const query = String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded');
+      const body = query
+        ? Object.fromEntries(new URLSearchParams(text))
+        : (JSON.parse(text || '{}') as Record<string, unknown>);
       const seen: AwsRequest = {
-        target: String(req.headers['x-amz-target'] ?? ''),
+        target: String(query ? body['Action'] : (req.headers['x-amz-target'] ?? '')),
         headers: req.headers,
         body,
         records: decodeRecords(body),
@@ -220,11 +228,10 @@ export async function startAwsServer(handler: AwsHandler = allStored): Promise<A
       requests.push(seen);
       const answer = state.handler(seen);
       if (answer === undefined) return;
-      res.writeHead(answer.status, {
-        'content-type': 'application/x-amz-json-1.1',
-        ...(answer.headers ?? {}),
-      });
-      res.end(JSON.stringify(answer.body));
+      // JSON 1.0 (SQS) and 1.1 answer in the request's content type; query answers are XML text.
+      const type = query ? 'text/xml' : String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
+      res.writeHead(answer.status, { 'content-type': type, ...(answer.headers ?? {}) });
+      res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
