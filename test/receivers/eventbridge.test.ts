@@ -13,6 +13,7 @@ import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from '../../src/receivers/registry.ts';
 import type { Payload, SendResult } from '../../src/receivers/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
+import { REAL_EVENTS_PATH } from '../support/real-events.ts';
 import { memoryLogger, realEvents, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { awsError, echoCredentials } from './aws-servers.ts';
 import { ServiceServer } from './aws/batch-service.ts';
@@ -21,7 +22,6 @@ import { EventbridgeService } from './aws/eventbridge-api.ts';
 import type { PutEntry } from './aws/eventbridge-api.ts';
 import { assertNoCredential, occurrenceOf, replay, tally } from './aws/replay.ts';
 
-const EVENTS_FILE = new URL('../fixtures/events/real-events.ndjson', import.meta.url);
 const signal = new AbortController().signal;
 
 function problems(item: string): string {
@@ -323,7 +323,7 @@ describe('eventbridge end to end: run with the replay source', () => {
     const silent = new Writable({ write: (_chunk, _enc, done) => done() });
     const app = await startApp({
       configPath,
-      source: { kind: 'replay', path: EVENTS_FILE.pathname },
+      source: { kind: 'replay', path: REAL_EVENTS_PATH },
       metricsAddress: '',
       logDestination: silent,
     });
