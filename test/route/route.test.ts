@@ -71,7 +71,7 @@ match:
   - receiver: osman
 `;
 
-describe('worked examples (spec/routing.md)', () => {
+describe('worked examples (docs/routing.md)', () => {
   const cases: [name: string, yaml: string, spec: EventSpec, receivers: string[]][] = [
     ['A', A, { type: 'Warning', reason: 'FailedCreatePodContainer' }, ['elastic']],
     ['A2', A, { type: 'Warning', reason: 'FailedCreate' }, []],
