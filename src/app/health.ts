@@ -12,6 +12,8 @@ const MAX_REASON_CHARS = 200;
 export interface Health {
   ready: boolean;
   lastActivityMs: number;
+  /** True while backpressure (a full queue, policy block) holds the source: silence is expected then. */
+  paused: () => boolean;
   /** Resolves once the first list is done (what /readyz reports). */
   readonly whenReady: Promise<void>;
   readonly markReady: () => void;
@@ -22,7 +24,7 @@ export function createHealth(clock: Clock): Health {
   const whenReady = new Promise<void>((resolve) => {
     markReady = resolve;
   });
-  return { ready: false, lastActivityMs: clock.now(), whenReady, markReady };
+  return { ready: false, lastActivityMs: clock.now(), paused: () => false, whenReady, markReady };
 }
 
 /** Turns the source's reports into health, metrics and log lines. */
@@ -65,7 +67,7 @@ export async function startHealthServer(core: AppCore, health: Health): Promise<
     logger,
     health: {
       ready: () => health.ready,
-      lastActivityMs: () => health.lastActivityMs,
+      lastActivityMs: () => (health.paused() ? clock.now() : health.lastActivityMs),
       maxSilenceMs: config.maxWatchSilenceSeconds === 0 ? 0 : config.maxWatchSilenceSeconds * 1000,
     },
   });

@@ -53,11 +53,11 @@ export function outputsFactory(core: AppCore, tally: Tally, resume: Resume | und
 export function createOutputs(options: OutputsOptions): Map<string, Output> {
   const { config, clock, logger, metrics, tally } = options;
   const writers = new Map<string, DeadLetterWriter>();
-  const writerFor = (path: string | undefined): DeadLetterWriter => {
-    const key = path ?? '';
+  const writerFor = (options: ReceiverConfig['deadLetter']): DeadLetterWriter => {
+    const key = options.path ?? '';
     let writer = writers.get(key);
     if (writer === undefined) {
-      writer = createDeadLetterWriter({ path, clock, logger });
+      writer = createDeadLetterWriter({ ...options, clock, logger });
       writers.set(key, writer);
     }
     return writer;
@@ -72,7 +72,7 @@ export function createOutputs(options: OutputsOptions): Map<string, Output> {
       : createReceiver(receiver, { clock, logger: log, stdout: options.stdout });
     const output = createOutput(receiver, {
       receiver: runtime,
-      deadLetter: writerFor(receiver.deadLetter.path),
+      deadLetter: writerFor(receiver.deadLetter),
       clock,
       logger: log,
       observer: observerFor(receiver, metrics, tally, options.settled),

@@ -62,6 +62,7 @@ export interface RouterState {
 export class Router {
   private readonly deduper: Deduper;
   private accepted = 0;
+  private waiting = 0;
   private state: RouterState;
 
   constructor(private readonly options: RouterOptions) {
@@ -123,8 +124,18 @@ export class Router {
       const output = outputs.get(name);
       if (output !== undefined) pushes.push(output.push(event));
     }
-    await Promise.all(pushes);
+    this.waiting++;
+    try {
+      await Promise.all(pushes);
+    } finally {
+      this.waiting--;
+    }
   };
+
+  /** A full queue (policy block) is holding the source back: a silent watch is then expected. */
+  get waitingOnOutputs(): boolean {
+    return this.waiting > 0;
+  }
 
   /** Runs the source until it ends or `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {

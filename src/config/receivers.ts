@@ -6,6 +6,7 @@ import type { TemplateSyntax } from '../receivers/common-options.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
 import { COMMON_TYPE_OPTION_KEYS } from '../receivers/common-options.ts';
 import {
+  DEAD_LETTER_DEFAULTS,
   QUEUE_DEFAULTS,
   RECEIVER_SIBLING_KEYS,
   RETRY_DEFAULTS,
@@ -179,9 +180,6 @@ function outputOptions(
     );
   }
   if (spec) checkOutputLimits(spec, item.batch, path, problems);
-  if (out.queue?.policy === 'deadLetter' && out.deadLetter && out.deadLetter.path === undefined) {
-    problems.push(error([...path, 'queue', 'policy'], 'deadLetter needs deadLetter.path'));
-  }
   if (out.retry && out.retry.initialDelayMs > out.retry.maxDelayMs) {
     problems.push(error([...path, 'retry', 'initialDelayMs'], 'must not be above retry.maxDelayMs'));
   }
@@ -261,7 +259,7 @@ function validateItem(
     batch: batch ?? spec.batchDefaults,
     queue: queue ?? QUEUE_DEFAULTS,
     retry: retry ?? RETRY_DEFAULTS,
-    deadLetter: deadLetter ?? {},
+    deadLetter: deadLetter ?? DEAD_LETTER_DEFAULTS,
     ...(throttle === undefined ? {} : { throttle }),
   };
 }

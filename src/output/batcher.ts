@@ -23,6 +23,7 @@ interface Batch<T> {
 export class Batcher<T extends Sized> {
   private readonly batches = new Deque<Batch<T>>();
   private count = 0;
+  private queuedBytes = 0;
 
   /** `onDue` runs when an unsealed batch's interval elapses (the output then sends it). */
   constructor(
@@ -34,6 +35,11 @@ export class Batcher<T extends Sized> {
   /** Items queued (not yet taken). */
   get size(): number {
     return this.count;
+  }
+
+  /** Their bytes (what queue.maxBytes bounds). */
+  get bytes(): number {
+    return this.queuedBytes;
   }
 
   add(item: T): void {
@@ -59,6 +65,7 @@ export class Batcher<T extends Sized> {
     batch.items.push(item);
     batch.bytes += item.bytes;
     this.count++;
+    this.queuedBytes += item.bytes;
     if (batch.items.length >= this.policy.maxEvents || batch.bytes >= this.policy.maxBytes) this.seal(batch);
     else if (batch.items.length === 1 && !batch.due) this.arm(batch);
   }
@@ -70,6 +77,7 @@ export class Batcher<T extends Sized> {
     this.batches.shift();
     head.timer?.cancel();
     this.count -= head.items.length;
+    this.queuedBytes -= head.bytes;
     return head.items;
   }
 
@@ -80,6 +88,7 @@ export class Batcher<T extends Sized> {
     if (head === undefined || item === undefined) return undefined;
     head.bytes -= item.bytes;
     this.count--;
+    this.queuedBytes -= item.bytes;
     if (head.items.length === 0) {
       head.timer?.cancel();
       this.batches.shift();
@@ -95,6 +104,7 @@ export class Batcher<T extends Sized> {
       out.push(...batch.items);
     }
     this.count = 0;
+    this.queuedBytes = 0;
     return out;
   }
 

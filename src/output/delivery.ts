@@ -134,7 +134,13 @@ export class Delivery {
     const skipped = this.failLog.pass(`dead:${reason}`);
     if (skipped === undefined) return;
     this.ctx.logger.error(
-      { reason, error, events: n, ...(skipped > 0 ? { suppressed: skipped } : {}) },
+      {
+        reason,
+        error,
+        events: n,
+        deadLetter: this.ctx.deadLetter.description,
+        ...(skipped > 0 ? { suppressed: skipped } : {}),
+      },
       'Events dead-lettered.',
     );
   }
@@ -187,7 +193,7 @@ export class Delivery {
         this.deadLetter(items, result.reason, result.error.message);
         return undefined;
       case 'retry':
-        this.failed(result.reason, items.length, result.error, true);
+        this.failed(result.reason, items.length, result.error, true, result.retryAfterMs);
         return { items, reason: result.reason, error: result.error, ...retryAfter(result.retryAfterMs) };
       case 'partial':
         return this.applyPartial(items, result, latencyMs);
@@ -217,7 +223,7 @@ export class Delivery {
     const retry = [...retrySet].sort((a, b) => a - b).map((i) => items[i] as Item);
     const reason = result.reason ?? 'serverError';
     const error = new Error(`${retry.length} of ${items.length} items failed`);
-    this.failed(reason, retry.length, error, true);
+    this.failed(reason, retry.length, error, true, result.retryAfterMs);
     return { items: retry, reason, error, ...retryAfter(result.retryAfterMs) };
   }
 
@@ -228,18 +234,26 @@ export class Delivery {
     if (observer?.settled !== undefined) for (const item of items) observer.settled(item.event, 'delivered');
   }
 
-  private failed(reason: FailureReason, n: number, error: Error, willRetry: boolean): void {
+  private failed(reason: FailureReason, n: number, error: Error, willRetry: boolean, waitMs?: number): void {
     this.ctx.observer?.failed?.(reason, n);
     const skipped = this.failLog.pass(`fail:${reason}`);
     if (skipped === undefined) return;
+    const fields = {
+      reason,
+      error: error.message,
+      events: n,
+      retry: willRetry,
+      ...(waitMs === undefined ? {} : { waitMs }),
+      ...(skipped > 0 ? { suppressed: skipped } : {}),
+    };
+    // A rate limit (or the receiver's own pacing) that says when to come back is the receiver
+    // working as designed: honouring it is routine, not a failure worth a warning.
+    if (willRetry && reason === 'rateLimited' && waitMs !== undefined) {
+      this.ctx.logger.info(fields, 'Receiver asked to wait (rate limit or pacing); sending after the wait.');
+      return;
+    }
     this.ctx.logger.warn(
-      {
-        reason,
-        error: error.message,
-        events: n,
-        retry: willRetry,
-        ...(skipped > 0 ? { suppressed: skipped } : {}),
-      },
+      fields,
       willRetry
         ? 'Send failed; retrying while retry limits allow.'
         : 'Send refused by the receiver; not retrying.',
@@ -259,7 +273,7 @@ export class Delivery {
     if (decision.kind === 'giveUp') {
       const limit =
         decision.why === 'maxAttempts'
-          ? `retry.maxAttempts (${this.retry.maxAttempts})`
+          ? `retry.maxAttempts (${String(this.retry.maxAttempts)})`
           : `retry.maxElapsedMs (${this.retry.maxElapsedMs})`;
       this.deadLetter(items, reason, `${error.message} (gave up after ${attempts} attempts: ${limit})`);
       return false;

@@ -54,6 +54,7 @@ interface Waiter {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const FULL_LOG_INTERVAL_MS = 60_000;
 
 class ReceiverOutput implements Output {
   readonly name: string;
@@ -63,6 +64,7 @@ class ReceiverOutput implements Output {
   private readonly queue: QueueOptions;
   private readonly waiters = new Deque<Waiter>();
   private readonly renderLog: LogGate;
+  private readonly fullLog: LogGate;
   private readonly throttle: Throttle | undefined;
   private readonly shutdown = new AbortController();
   private pumping = false;
@@ -81,6 +83,7 @@ class ReceiverOutput implements Output {
     this.batcher = new Batcher<Item>(config.batch, ctx.clock, () => this.kick());
     this.delivery = new Delivery(config, ctx, this.shutdown.signal);
     this.renderLog = new LogGate(ctx.clock, Number.POSITIVE_INFINITY);
+    this.fullLog = new LogGate(ctx.clock, FULL_LOG_INTERVAL_MS);
     this.throttle = config.throttle === undefined ? undefined : new Throttle(config.throttle, ctx.clock);
   }
 
@@ -104,7 +107,7 @@ class ReceiverOutput implements Output {
       this.delivery.deadLetter([item], 'shutdown', 'output already drained');
       return RESOLVED;
     }
-    if (this.batcher.size < this.queue.maxEvents && this.waiters.length === 0) {
+    if (this.hasRoom(item) && this.waiters.length === 0) {
       this.enqueue(item);
       return RESOLVED;
     }
@@ -127,13 +130,22 @@ class ReceiverOutput implements Output {
   }
 
   private whenFull(item: Item): Promise<void> {
-    const why = `queue full (queue.maxEvents ${this.queue.maxEvents}, policy ${this.queue.policy})`;
+    const why = `queue full (queue.maxEvents ${this.queue.maxEvents}, queue.maxBytes ${this.queue.maxBytes}, policy ${this.queue.policy})`;
     switch (this.queue.policy) {
       case 'block':
+        if (this.fullLog.pass('full') !== undefined) {
+          this.ctx.logger.info(
+            { queueMaxEvents: this.queue.maxEvents, queueMaxBytes: this.queue.maxBytes },
+            'Queue full; the source waits until this receiver has room (backpressure).',
+          );
+        }
         return new Promise((resolve) => this.waiters.push({ item, resolve }));
       case 'dropOldest': {
-        const oldest = this.batcher.removeOldest();
-        if (oldest !== undefined) this.delivery.deadLetter([oldest], 'queueFull', why);
+        while (!this.hasRoom(item)) {
+          const oldest = this.batcher.removeOldest();
+          if (oldest === undefined) break;
+          this.delivery.deadLetter([oldest], 'queueFull', why);
+        }
         this.enqueue(item);
         return RESOLVED;
       }
@@ -187,8 +199,14 @@ class ReceiverOutput implements Output {
     }
   }
 
+  /** Within queue.maxEvents and queue.maxBytes; an empty queue takes any one item. */
+  private hasRoom(item: Item): boolean {
+    if (this.batcher.size === 0) return true;
+    return this.batcher.size < this.queue.maxEvents && this.batcher.bytes + item.bytes <= this.queue.maxBytes;
+  }
+
   private admitWaiters(): void {
-    while (this.waiters.length > 0 && this.batcher.size < this.queue.maxEvents) {
+    while (this.waiters.length > 0 && this.hasRoom((this.waiters.peek() as Waiter).item)) {
       const waiter = this.waiters.shift() as Waiter;
       this.batcher.add(waiter.item);
       waiter.resolve();

@@ -1,6 +1,7 @@
 // When to try a failed send again: exponential backoff with full jitter (a random delay in
 // [0, min(maxDelay, initial·2^(n-1)))), never sooner than the receiver's Retry-After, and never
-// past retry.maxAttempts attempts or retry.maxElapsedMs since the first attempt.
+// past retry.maxElapsedMs since the first attempt (nor retry.maxAttempts attempts, when set).
+// Time, not attempts, is the default bound: an outage lasts minutes whatever the backoff.
 import type { RetryOptions } from './policy.ts';
 
 export type RetryDecision =
@@ -22,7 +23,8 @@ export interface RetryState {
 }
 
 export function decideRetry(state: RetryState, policy: RetryOptions, random: () => number): RetryDecision {
-  if (state.attempts >= policy.maxAttempts) return { kind: 'giveUp', why: 'maxAttempts' };
+  if (policy.maxAttempts !== undefined && state.attempts >= policy.maxAttempts)
+    return { kind: 'giveUp', why: 'maxAttempts' };
   const delayMs = Math.max(state.retryAfterMs ?? 0, backoffMs(state.attempts, policy, random));
   // Waiting past the budget only to give up then would hold the batch for nothing.
   if (state.elapsedMs + delayMs > policy.maxElapsedMs) return { kind: 'giveUp', why: 'maxElapsedMs' };

@@ -31,7 +31,7 @@ export function defineMetrics(registry: Registry, p: string, collectQueueDepths:
     sent: counter('receiver_events_sent_total', 'Events a receiver accepted.', R),
     failed: counter('receiver_events_failed_total', 'Events in a send attempt that failed, by reason (each attempt counts).', RR),
     retries: counter('receiver_retries_total', 'Send attempts scheduled again after a failure, by the failure reason.', RR),
-    deadLettered: counter('receiver_events_dead_lettered_total', 'Events given up on and written to the dead-letter file (or only logged without one), by reason.', RR),
+    deadLettered: counter('receiver_events_dead_lettered_total', 'Events given up on and dead-lettered (to the dead-letter file, or stderr when no file can be written), by reason.', RR),
     throttled: counter('receiver_events_throttled_total', "Events a receiver's throttle held back; the next message that passes for the key carries the count as .Suppressed.", R),
     receiverDrops: counter('receiver_events_dropped_total', 'Events an output discarded without dead-lettering (queue policy dropOldest), by reason.', RR),
     queueDepth: new Gauge({ name: `${p}receiver_queue_depth`, help: 'Events waiting in the output queue.', labelNames: R, registers, collect: collectQueueDepths }),

@@ -102,8 +102,8 @@ const CASES: Record<string, readonly string[]> = {
     '8:18 receivers[0].queue.maxEvents: must be at least 1 (got 0)',
     '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
   ],
+  // queue.policy deadLetter without deadLetter.path is fine: the default dead-letter file takes them.
   'dead-letter-without-path': [
-    '8:15 receivers[0].queue.policy: deadLetter needs deadLetter.path',
     '10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs',
   ],
   tls: [

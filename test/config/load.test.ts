@@ -115,14 +115,18 @@ describe('loading good configs', () => {
     assert.equal(config.repeats, 'first');
     const [archive, hook] = config.receivers;
     assert.deepEqual(archive?.batch, { maxEvents: 1000, maxBytes: 1_048_576, flushIntervalMs: 500 });
-    assert.deepEqual(archive?.queue, { maxEvents: 50_000, policy: 'deadLetter' });
+    assert.deepEqual(archive?.queue, { maxEvents: 50_000, maxBytes: 16 * 1024 * 1024, policy: 'deadLetter' });
     assert.deepEqual(archive?.retry, {
       maxAttempts: 10,
       initialDelayMs: 100,
       maxDelayMs: 1000,
       maxElapsedMs: 60_000,
     });
-    assert.deepEqual(archive?.deadLetter, { path: '/var/lib/kube-event-router/archive.dead.ndjson' });
+    assert.deepEqual(archive?.deadLetter, {
+      path: '/var/lib/kube-event-router/archive.dead.ndjson',
+      maxBytes: 100 * 1024 * 1024,
+      maxFiles: 4,
+    });
     assert.equal(archive?.typedLayout, true);
     assert.notEqual(archive?.layout, undefined);
     assert.equal(hook?.templateSyntax, 'handlebars');

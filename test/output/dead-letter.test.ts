@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { createDeadLetterWriter, deadLetterLine } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
@@ -107,54 +108,142 @@ describe('dead-letter file', () => {
     assert.deepEqual(errors, [...events.map((_, i) => String(i)), 'last']);
   });
 
-  it('logs a write failure with how many events were lost', async () => {
+  it('sends what the file cannot take to stderr, and says so once', async () => {
     const log = memoryLogger();
     const notADir = join(dir, 'plain-file');
     writeFileSync(notADir, '');
+    const stderr = new Collector();
     const writer = createDeadLetterWriter({
       path: join(notADir, 'dead.ndjson'),
       clock: new ManualClock(),
       logger: log.logger,
+      stderr,
     });
-    writer.write({
-      receiver: 'r',
-      reason: 'queueFull',
-      error: 'x',
-      attempts: 0,
-      event: oneEvent().raw,
-      payload: '{}',
+    for (const error of ['x', 'y']) {
+      writer.write({
+        receiver: 'r',
+        reason: 'queueFull',
+        error,
+        attempts: 0,
+        event: oneEvent().raw,
+        payload: '{}',
+      });
+      await writer.flush();
+    }
+    assert.deepEqual(
+      stderr.records().map((r) => [r.msg, r.receiver, r.reason, r.error]),
+      [
+        ['Dead letter.', 'r', 'queueFull', 'x'],
+        ['Dead letter.', 'r', 'queueFull', 'y'],
+      ],
+    );
+    assert.deepEqual(
+      log.lines.map((l) => l.msg),
+      ['Cannot write to the dead-letter file; writing dead letters to stderr until it works again.'],
+    );
+  });
+
+  it('rotates at maxBytes and keeps maxFiles rotated files', async () => {
+    const rotDir = mkdtempSync(join(dir, 'rotate-'));
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const writer = createDeadLetterWriter({
+      path: join(rotDir, 'dead.ndjson'),
+      maxBytes: 4000,
+      maxFiles: 2,
+      clock,
+      logger: memoryLogger().logger,
     });
-    await writer.flush();
-    assert.equal(log.lines[0]?.msg, 'Cannot write to the dead-letter file; events lost.');
-    assert.equal(log.lines[0]?.lost, 1);
+    for (const [i, e] of someEvents(40).entries()) {
+      clock.advance(1);
+      writer.write({
+        receiver: 'r',
+        reason: 'serverError',
+        error: String(i),
+        attempts: 1,
+        event: e.raw,
+        payload: '{}',
+      });
+      await writer.flush();
+    }
+    const files = readdirSync(rotDir).sort();
+    assert.equal(files.length, 3, `the current file and 2 rotated ones: ${files.join(', ')}`);
+    for (const f of files) assert.ok(statSync(join(rotDir, f)).size <= 4000, `${f} within maxBytes`);
+    const last = readFileSync(join(rotDir, 'dead.ndjson'), 'utf8').trim().split('\n');
+    assert.equal((JSON.parse(last.at(-1) ?? '{}') as { error: string }).error, '39');
   });
 });
 
 describe('dead letter without a path', () => {
-  it('logs the first event of each receiver and reason only', () => {
-    const log = memoryLogger();
-    const writer = createDeadLetterWriter({ clock: new ManualClock(), logger: log.logger });
-    const event = oneEvent().raw;
-    const records = [
-      ['a', 'queueFull'],
-      ['a', 'queueFull'],
-      ['a', 'serverError'],
-      ['b', 'queueFull'],
-      ['a', 'serverError'],
-    ] as const;
-    for (const [receiver, reason] of records)
-      writer.write({ receiver, reason, error: 'e', attempts: 1, event, payload: '{}' });
+  const record = (receiver: string, error: string) =>
+    ({
+      receiver,
+      reason: 'serverError',
+      error,
+      attempts: 3,
+      event: oneEvent().raw,
+      payload: '{"a":1}',
+    }) as const;
+
+  it('goes to the default file when the dead-letter volume is there', async () => {
+    const volume = mkdtempSync(join(dir, 'volume-'));
+    const writer = createDeadLetterWriter({
+      clock: new ManualClock(),
+      logger: memoryLogger().logger,
+      defaultDir: volume,
+    });
+    assert.equal(writer.description, `file ${join(volume, 'dead-letter.ndjson')}`);
+    writer.write(record('a', 'e1'));
+    await writer.flush();
+    const line = JSON.parse(readFileSync(join(volume, 'dead-letter.ndjson'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual([line.receiver, line.error, line.payload], ['a', 'e1', { a: 1 }]);
+  });
+
+  it('writes one JSON line per event to stderr when there is no volume', () => {
+    const stderr = new Collector();
+    const writer = createDeadLetterWriter({
+      clock: new ManualClock(),
+      logger: memoryLogger().logger,
+      defaultDir: join(dir, 'no-such-volume'),
+      stderr,
+    });
+    assert.equal(writer.description, 'stderr');
+    for (const [receiver, error] of [
+      ['a', 'e1'],
+      ['a', 'e2'],
+      ['b', 'e3'],
+    ] as const)
+      writer.write(record(receiver, error));
+    const lines = stderr.records();
     assert.deepEqual(
-      log.lines.map((l) => [l.receiver, l.reason]),
+      lines.map((l) => [l.msg, l.receiver, l.reason, l.error, l.attempts]),
       [
-        ['a', 'queueFull'],
-        ['a', 'serverError'],
-        ['b', 'queueFull'],
+        ['Dead letter.', 'a', 'serverError', 'e1', 3],
+        ['Dead letter.', 'a', 'serverError', 'e2', 3],
+        ['Dead letter.', 'b', 'serverError', 'e3', 3],
       ],
     );
     assert.ok(
-      log.lines.every((l) => !('payload' in l) && !('event' in l)),
-      'no event content in the log',
+      lines.every((l) => typeof l.event === 'object' && l.event !== null),
+      'each line holds the event',
     );
   });
 });
+
+/** A stream that keeps what is written to it, as stderr would. */
+class Collector extends Writable {
+  private text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+  records(): Record<string, unknown>[] {
+    return this.text
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}

@@ -98,6 +98,7 @@ export class HungReceiver implements Receiver {
 }
 
 export class MemoryDeadLetter implements DeadLetterWriter {
+  readonly description = 'memory';
   readonly records: DeadLetterRecord[] = [];
   write(record: DeadLetterRecord): void {
     this.records.push(record);

@@ -98,6 +98,24 @@ describe('output: push and queue', () => {
     });
   }
 
+  it('queue.maxBytes bounds the queue as well as maxEvents (block holds the caller)', async () => {
+    const events = someEvents(4);
+    const bytes = (i: number): number => Buffer.byteLength(enhancedEventJson(at(events, i)));
+    const yaml = `- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  queue: { maxEvents: 100, maxBytes: ${bytes(1) + bytes(2)} }`;
+    const { clock, receiver, dead, output } = setup(yaml);
+    receiver.hold = true;
+    for (const e of events.slice(0, 3)) await output.push(e);
+    let pushed = false;
+    const last = output.push(at(events, 3)).then(() => (pushed = true));
+    await clock.advance(0);
+    assert.equal(pushed, false, 'e1 and e2 fill maxBytes: e3 waits');
+    receiver.release();
+    await last;
+    await clock.advance(0);
+    assert.equal(receiver.bodies.length, 4);
+    assert.equal(dead.records.length, 0);
+  });
+
   it('keeps one batch in flight at a time', async () => {
     const { clock, receiver, output } = setup('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }');
     receiver.hold = true;
@@ -471,7 +489,58 @@ describe('output: independence and back-pressure at shutdown', () => {
   });
 });
 
+describe('output: defaults (no retry, queue or dead-letter option)', () => {
+  it('retries for retry.maxElapsedMs (10 min), however many attempts, then dead-letters with the reason', async () => {
+    const { clock, receiver, dead, counts, output } = setup('- name: r\n  stdout: {}', [serverError()]);
+    await output.push(oneEvent());
+    await clock.advance(540_000);
+    assert.ok(receiver.sends.length > 20, `still retrying after 9 min (${receiver.sends.length} attempts)`);
+    assert.equal(dead.records.length, 0);
+    await clock.advance(60_000);
+    assert.equal(dead.records.length, 1);
+    assert.match(
+      dead.records[0]?.error ?? '',
+      /^HTTP 503 \(gave up after \d+ attempts: retry\.maxElapsedMs \(600000\)\)$/,
+    );
+    assert.equal(counts.count('deadLettered'), 1);
+  });
+
+  it('delivers everything once a receiver comes back within the budget', async () => {
+    const down = Array.from({ length: 15 }, serverError);
+    const { clock, receiver, dead, counts, output } = setup('- name: r\n  stdout: {}', [
+      ...down,
+      { kind: 'ok' },
+    ]);
+    for (const e of someEvents(5)) await output.push(e);
+    await clock.advance(600_000);
+    assert.equal(dead.records.length, 0);
+    assert.equal(counts.count('delivered'), 5);
+    assert.ok(receiver.sends.length >= 16);
+  });
+});
+
 describe('output: logs', () => {
+  it('logs an honoured rate limit or pacing wait as info, not as a failed send', async () => {
+    const paced: SendResult = {
+      kind: 'retry',
+      reason: 'rateLimited',
+      error: new SendError('Slack: pacing channel #prod to one message per 1000 ms'),
+      retryAfterMs: 1000,
+    };
+    const { clock, log, output, counts } = setup('- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }', [
+      { kind: 'ok' },
+      paced,
+      { kind: 'ok' },
+    ]);
+    for (const e of someEvents(2)) await output.push(e);
+    await clock.advance(1000);
+    assert.equal(counts.count('delivered'), 2);
+    assert.deepEqual(
+      log.lines.map((l) => [l.level, l.msg, l.waitMs]),
+      [[30, 'Receiver asked to wait (rate limit or pacing); sending after the wait.', 1000]],
+    );
+  });
+
   it('rate-limits repeated send failures, naming the receiver once per line', async () => {
     const yaml =
       '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }\n  retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }';

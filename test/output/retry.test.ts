@@ -78,4 +78,15 @@ describe('decideRetry', () => {
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(decideRetry(c.state, policy, c.random), c.expected));
   }
+
+  // The defaults: no attempt cap; only the elapsed time ends the retries.
+  const byTime: { state: Parameters<typeof decideRetry>[0]; expected: ReturnType<typeof decideRetry> }[] = [
+    { state: { attempts: 1000, elapsedMs: 0 }, expected: { kind: 'wait', delayMs: 30_000 } },
+    { state: { attempts: 40, elapsedMs: 570_000 }, expected: { kind: 'wait', delayMs: 30_000 } },
+    { state: { attempts: 40, elapsedMs: 570_001 }, expected: { kind: 'giveUp', why: 'maxElapsedMs' } },
+  ];
+  for (const c of byTime) {
+    it(`defaults: ${c.state.attempts} attempts after ${c.state.elapsedMs} ms → ${c.expected.kind}`, () =>
+      assert.deepEqual(decideRetry(c.state, RETRY_DEFAULTS, one), c.expected));
+  }
 });
