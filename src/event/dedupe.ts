@@ -2,7 +2,7 @@ import type { EventChange } from '../sources/types.ts';
 import type { RawEvent } from './event.ts';
 import { eventId } from './normalize.ts';
 
-// Decides what counts as a new occurrence (spec/routing.md §Occurrences): the first sight of an
+// Decides what counts as a new occurrence (docs/routing.md, Occurrences): the first sight of an
 // Event, and each later sight whose count, series.count or last-seen time moved. A re-list after
 // `410 Gone` therefore yields exactly the occurrences that happened in the gap.
 

@@ -1,4 +1,4 @@
-// How far the router got, for the checkpoint (DESIGN §5): an occurrence counts as done only once
+// How far the router got, for the checkpoint (docs/architecture.md): an occurrence counts as done only once
 // every receiver it was routed to has delivered or dead-lettered it. The high-water mark is the
 // greatest last-seen time at or before which everything accepted is done; the boundary keys are
 // the done occurrences near it, so a resume repeats none of them.

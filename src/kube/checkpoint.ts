@@ -1,4 +1,4 @@
-// The restart checkpoint (DESIGN §5): what it holds, how it is read back, and the Checkpointer
+// The restart checkpoint (docs/architecture.md): what it holds, how it is read back, and the Checkpointer
 // that writes it at most every `checkpoint.intervalMs` and once more on shutdown. The stores are
 // in checkpoint-stores.ts, the resume filter in checkpoint-resume.ts.
 import type { Logger } from 'pino';

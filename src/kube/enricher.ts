@@ -1,4 +1,4 @@
-// The Enricher (DESIGN §1.3): turns a RawEvent into an EnrichedEvent, asking the object cache
+// The Enricher (docs/architecture.md): turns a RawEvent into an EnrichedEvent, asking the object cache
 // for the involved object only when it can matter. "Cheap drops first": when the current route
 // tree reaches no receiver whatever the object's labels and annotations are, the lookup is
 // skipped (the event is dropped by the router anyway, so nothing reads `object`).

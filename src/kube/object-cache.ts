@@ -1,4 +1,4 @@
-// The involved-object cache behind enrichment (DESIGN §1.3): metadata-only lookups through a
+// The involved-object cache behind enrichment (docs/architecture.md): metadata-only lookups through a
 // MetadataFetcher, TTL + LRU bounded by `cacheSize`, one request per object at a time, negative
 // caching of NotFound / Forbidden / unknown kinds, deleted objects served for a grace period and
 // the owner chain resolved through the same cache. A lookup never rejects: a failure resolves

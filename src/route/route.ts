@@ -1,4 +1,4 @@
-// The route tree (spec/routing.md): validated from the raw `route` value, compiled once, then
+// The route tree (docs/routing.md): validated from the raw `route` value, compiled once, then
 // evaluated for every event. evaluate() is the hot path: no allocation unless a receiver is hit.
 import type { EnrichedEvent } from '../event/event.ts';
 import { error, type ConfigPath, type Problem } from '../config/problem.ts';

@@ -1,5 +1,5 @@
 // One match/drop rule: validated from its raw YAML value and compiled into a predicate.
-// Semantics (spec/routing.md): every present condition must hold; a missing event field reads
+// Semantics (docs/routing.md): every present condition must hold; a missing event field reads
 // as ""; an empty-string or null condition is skipped; a rule without conditions matches all.
 import type { EnrichedEvent } from '../event/event.ts';
 import { error, warning, type ConfigPath, type Problem } from '../config/problem.ts';

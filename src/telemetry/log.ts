@@ -1,5 +1,5 @@
 // The router's logger: pino JSON lines (or pino-pretty when `logFormat: pretty`) with secrets
-// redacted at any depth. Messages are sentences: capitalised, ending with a period (DESIGN §6);
+// redacted at any depth. Messages are sentences: capitalised, ending with a period (CONTRIBUTING.md);
 // context goes in fields (`receiver`, `route`, `err`), never spliced into the message.
 import { pino } from 'pino';
 import type {

@@ -1,4 +1,4 @@
-// The router's Prometheus metrics (DESIGN §6) on a registry of its own, so tests and embedders
+// The router's Prometheus metrics (docs/operations.md) on a registry of its own, so tests and embedders
 // never share the process-global one. Every method is cheap enough for the per-event path:
 // labelled children are looked up once and kept. Label values come from the config (receiver
 // names) or from our own reason constants, never from secrets; event labels are capped (see

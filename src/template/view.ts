@@ -1,5 +1,5 @@
 // The event as templates see it: the exporter's *kube.EnhancedEvent with its Go field names,
-// as StructTypes the compiler resolves field chains against (spec/templates.md, "The event as
+// as StructTypes the compiler resolves field chains against (docs/templates.md, "The event as
 // templates see it"). Per-event conversions (timestamps) are cached in WeakMaps.
 import {
   enhancedEventJson,
