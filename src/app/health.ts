@@ -42,6 +42,7 @@ export function sourceObserver(
       metrics.listCompleted();
     },
     watchRestarted: (reason) => metrics.watchRestarted(reason),
+    empty: (input) => logger.warn({ input }, 'The input holds no events.'),
     activity: () => {
       health.lastActivityMs = clock.now();
     },

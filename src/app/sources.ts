@@ -1,7 +1,7 @@
 // The event source `run` reads from (the Kubernetes API, a replay file or the demo story) and
 // the object cache that enriches its events.
-import { readFile } from 'node:fs/promises';
-import { ObjectIndex, readObjects } from '../event/object-index.ts';
+import { readObjectsFile } from '../event/input-file.ts';
+import { ObjectIndex } from '../event/object-index.ts';
 import { createKubeClient, type KubeClient } from '../kube/client.ts';
 import { objectCacheFromIndex } from '../kube/enricher.ts';
 import { createKubernetesSource } from '../kube/event-source.ts';
@@ -43,7 +43,7 @@ async function offlineCache(options: AppOptions): Promise<ObjectCache | undefine
     return objectCacheFromIndex(index);
   }
   if (options.objectsPath === undefined) return undefined;
-  return objectCacheFromIndex(readObjects(await readFile(options.objectsPath, 'utf8')));
+  return objectCacheFromIndex(await readObjectsFile('--objects', options.objectsPath));
 }
 
 function kubeParts(core: AppCore, resumeAt: () => string | undefined): SourceParts {

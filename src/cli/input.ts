@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import type { EnrichedEvent, RawEvent } from '../event/event.ts';
-import { ObjectIndex, readObjects } from '../event/object-index.ts';
-import { type EventReadError, readEvents } from '../event/read-events.ts';
+import { inputName, readChangesFile, readObjectsFile } from '../event/input-file.ts';
+import { ObjectIndex } from '../event/object-index.ts';
+import type { EventReadError } from '../event/read-events.ts';
 import { demoObjects, demoScenario } from '../sources/demo-scenario.ts';
 
 export interface EventInput {
   readonly events: EnrichedEvent[];
   readonly errors: EventReadError[];
+  /** Not errors, but worth saying: an input with no events at all. */
+  readonly warnings: string[];
 }
 
 export interface InputOptions {
@@ -20,10 +21,6 @@ export interface InputOptions {
 
 // A fixed start keeps `--demo` output identical from run to run.
 const DEMO_START_MS = Date.UTC(2026, 0, 15, 9, 30, 0);
-
-async function readSource(path: string): Promise<string> {
-  return path === '-' ? text(process.stdin) : readFile(path, 'utf8');
-}
 
 /**
  * Each event is taken as the router would see it on its first occurrence: the offline commands
@@ -51,9 +48,14 @@ export async function loadEventInput(options: InputOptions): Promise<EventInput>
     const events = demoScenario(DEMO_START_MS).map((step) =>
       enrich(step.event, index, options, step.event.count ?? 1),
     );
-    return { events, errors: [] };
+    return { events, errors: [], warnings: [] };
   }
-  const index = options.objects === undefined ? undefined : readObjects(await readSource(options.objects));
-  const { events, errors } = readEvents(await readSource(options.events ?? '-'));
-  return { events: events.map((raw) => enrich(raw, index, options, 1)), errors };
+  const index =
+    options.objects === undefined ? undefined : await readObjectsFile('--objects', options.objects);
+  const path = options.events ?? '-';
+  const { changes, errors } = await readChangesFile('--events', path);
+  // A snapshot: each Event once, as it stands; a DELETED watch line is not an event to route.
+  const events = changes.filter((c) => c.type !== 'DELETED').map((c) => enrich(c.event, index, options, 1));
+  const empty = changes.length === 0 && errors.length === 0;
+  return { events, errors, warnings: empty ? [`${inputName('--events', path)}: no events`] : [] };
 }

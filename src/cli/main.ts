@@ -1,84 +1,58 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
-import { KubeconfigError } from '../kube/client.ts';
-import { ReceiverSetupError } from '../receivers/types.ts';
+import { loadConfigFile } from '../config/load.ts';
 import type { LoadedConfig } from '../config/schema.ts';
-import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.ts';
+import { type CliArgs, parseCliArgs } from './args.ts';
 import { runCheck } from './check.ts';
+import { commandHelp, globalHelp } from './help.ts';
 import { runPresets } from './presets.ts';
 import { runRender } from './render.ts';
 import { runRouteTest } from './route-test.ts';
+import { reportError } from './report.ts';
 import { runRun } from './run.ts';
 
 export type ExitCode = 0 | 1 | 2;
+
+const PROGRAM = 'kube-event-router';
 
 function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
 }
 
-/** Runs `fn`, turning a config error into its listing and exit 1. */
-async function withLoadErrors(fn: () => Promise<ExitCode>): Promise<ExitCode> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof KubeconfigError || err instanceof ReceiverSetupError) {
-      process.stderr.write(`kube-event-router: ${err.message}\n`);
-      return 1;
-    }
-    if (!(err instanceof ConfigError)) throw err;
-    printConfigError(err);
-    return 1;
-  }
-}
-
-function printConfigError(err: ConfigError): void {
-  const warnings =
-    err.warnings.length === 0 ? '' : `Warnings:\n${err.warnings.map((w) => `  ${w}`).join('\n')}\n`;
-  process.stderr.write(`${err.message}\n${warnings}`);
-}
-
 async function withConfig(
   args: CliArgs,
   run: (loaded: LoadedConfig) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  let loaded: LoadedConfig;
-  try {
-    loaded = await loadConfigFile(args.config ?? '');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    printConfigError(err);
-    return 1;
-  }
-  return run(loaded);
+  return run(await loadConfigFile(args.config ?? ''));
 }
 
-export async function main(argv: readonly string[]): Promise<ExitCode> {
-  let args: CliArgs;
-  try {
-    args = parseCliArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`kube-event-router: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
+async function dispatch(args: CliArgs): Promise<ExitCode> {
   switch (args.command) {
     case 'help':
-      process.stdout.write(USAGE);
+      process.stdout.write(args.helpFor === undefined ? globalHelp() : commandHelp(args.helpFor));
       return 0;
     case 'version':
-      process.stdout.write(`kube-event-router ${version()}\n`);
+      process.stdout.write(`${PROGRAM} ${version()}\n`);
       return 0;
     case 'presets':
       return runPresets(args);
     case 'run':
-      return withLoadErrors(() => runRun(args));
+      return runRun(args);
     case 'check':
       return withConfig(args, async (loaded) => runCheck(args, loaded));
     case 'route-test':
       return withConfig(args, (loaded) => runRouteTest(args, loaded));
     case 'render':
       return withConfig(args, (loaded) => runRender(args, loaded));
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const debug = argv.includes('--debug');
+  try {
+    return await dispatch(parseCliArgs(argv));
+  } catch (err) {
+    return reportError(err, debug);
   }
 }
 

@@ -38,7 +38,7 @@ export async function runRender(args: CliArgs, loaded: LoadedConfig): Promise<Ex
     }
   }
   process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
-  reportReadErrors(input.errors);
+  reportReadErrors(input.errors, input.warnings);
   if (failed > 0)
     process.stderr.write(`render: ${failed} of ${input.events.length} events failed to render\n`);
   return failed === 0 && input.errors.length === 0 ? 0 : 1;

@@ -6,7 +6,8 @@ import { describeEvent, TraceDescriber } from './describe.ts';
 import { loadEventInput } from './input.ts';
 import type { ExitCode } from './main.ts';
 
-export function reportReadErrors(errors: readonly EventReadError[]): void {
+export function reportReadErrors(errors: readonly EventReadError[], warnings: readonly string[] = []): void {
+  for (const warning of warnings) process.stderr.write(`kube-event-router: warning: ${warning}\n`);
   for (const e of errors) {
     const where = e.line !== undefined ? `line ${e.line}` : e.item !== undefined ? `item ${e.item}` : 'input';
     process.stderr.write(`events: ${where}: ${e.message}\n`);
@@ -32,6 +33,6 @@ export async function runRouteTest(args: CliArgs, loaded: LoadedConfig): Promise
     out.push(`${describeEvent(event)} → ${to}`, ...describer.describe(trace).map((line) => `    ${line}`));
   }
   process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
-  reportReadErrors(input.errors);
+  reportReadErrors(input.errors, input.warnings);
   return input.errors.length === 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 import { type App, startApp } from '../app/app.ts';
+import { checkReadable } from '../event/input-file.ts';
 import { type CliArgs, parseSource } from './args.ts';
 import type { ExitCode } from './main.ts';
 
@@ -10,6 +11,9 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function runRun(args: CliArgs): Promise<ExitCode> {
   const source = parseSource(args.source);
+  // Unreadable inputs are the user's to fix: say so before connecting anything.
+  if (source.kind === 'replay') await checkReadable('replay', source.path);
+  if (args.objects !== undefined) await checkReadable('--objects', args.objects);
   const app: App = await startApp({
     configPath: args.config ?? '',
     source,

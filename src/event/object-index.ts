@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { InputFormatError, parseJsonInput, parseYamlInput } from './input-format.ts';
 import type { InvolvedObjectMeta, ObjectReference, OwnerReference, TopOwner } from './event.ts';
 
 // An in-memory set of Kubernetes objects (from `--objects FILE`) that answers the questions the
@@ -115,17 +115,22 @@ export function readObjects(text: string): ObjectIndex {
     else if (Array.isArray(value)) value.forEach(addAll);
     else index.add(value);
   };
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      addAll(JSON.parse(trimmed));
-      return index;
-    } catch {
-      for (const line of trimmed.split('\n')) if (line.trim() !== '') addAll(JSON.parse(line));
-      return index;
+  const start = text.trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) {
+    const input = parseJsonInput(text);
+    if (input.kind === 'document') addAll(input.value);
+    else {
+      const bad = input.lines.flatMap((entry) =>
+        'error' in entry ? [`line ${entry.line}: ${entry.error}`] : [],
+      );
+      if (bad.length > 0)
+        throw new InputFormatError(
+          `${bad.slice(0, 3).join('; ')}${bad.length > 3 ? ` (and ${bad.length - 3} more bad lines)` : ''}`,
+        );
+      for (const entry of input.lines) if ('value' in entry) addAll(entry.value);
     }
+    return index;
   }
-  for (const doc of parseAllDocuments(trimmed))
-    if (!('errors' in doc && doc.errors.length > 0)) addAll(doc.toJS());
+  if (start !== '') parseYamlInput(text, 'objects').forEach(addAll);
   return index;
 }

@@ -1,5 +1,5 @@
-import { parseAllDocuments } from 'yaml';
 import { MalformedEventError } from './errors.ts';
+import { type JsonLine, parseJsonInput, parseYamlInput } from './input-format.ts';
 import type { ChangeType, EventChange } from '../sources/types.ts';
 import type { RawEvent } from './event.ts';
 import { normalizeEvent } from './normalize.ts';
@@ -66,57 +66,38 @@ function collect(
   return { changes, errors };
 }
 
-function readNdjson(text: string): ReadChangesResult {
+function readJsonLines(lines: readonly JsonLine[]): ReadChangesResult {
   const changes: EventChange[] = [];
   const errors: EventReadError[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      errors.push({ line: index + 1, message: `invalid JSON: ${(err as Error).message}` });
-      return;
+  for (const entry of lines) {
+    if ('error' in entry) {
+      errors.push({ line: entry.line, message: entry.error });
+      continue;
     }
-    const result = collect(itemsOf(value), () => ({ line: index + 1 }));
+    const result = collect(itemsOf(entry.value), () => ({ line: entry.line }));
     changes.push(...result.changes);
     errors.push(...result.errors);
-  });
-  return { changes, errors };
-}
-
-function readYaml(text: string): ReadChangesResult {
-  const items: unknown[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if ('errors' in doc && doc.errors.length > 0) {
-      return {
-        changes: [],
-        errors: [{ message: `invalid YAML: ${doc.errors[0]?.message ?? 'parse error'}` }],
-      };
-    }
-    const value: unknown = doc.toJS();
-    if (value !== null && value !== undefined) items.push(...itemsOf(value));
   }
-  return collect(items, (index) => ({ item: index }));
+  return { changes, errors };
 }
 
 /**
  * Reads changes from text holding one Event, a List (`kubectl get events -o json`), a JSON array,
- * NDJSON of Events or watch lines, or YAML of the same. Bad items are reported, never fatal.
+ * NDJSON of Events or watch lines, or YAML of the same. Bad items are reported, never fatal; an
+ * input that cannot be read as a whole (truncated, not JSON nor YAML) throws `InputFormatError`.
+ * An empty input gives no changes and no errors: the caller warns.
  */
 export function readChanges(text: string): ReadChangesResult {
-  const trimmed = text.trim();
-  if (trimmed === '') return { changes: [], errors: [] };
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return collect(itemsOf(JSON.parse(trimmed)), (index) => ({ item: index }));
-    } catch (err) {
-      if (err instanceof SyntaxError) return readNdjson(trimmed);
-      throw err;
-    }
+  const start = text.trimStart();
+  if (start === '') return { changes: [], errors: [] };
+  if (start.startsWith('{') || start.startsWith('[')) {
+    const input = parseJsonInput(text);
+    return input.kind === 'document'
+      ? collect(itemsOf(input.value), (index) => ({ item: index }))
+      : readJsonLines(input.lines);
   }
-  return readYaml(trimmed);
+  const items = parseYamlInput(text).flatMap(itemsOf);
+  return collect(items, (index) => ({ item: index }));
 }
 
 /** The Events of `readChanges`, each once, for commands that look at a snapshot. */

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
-import { readChanges } from '../event/read-events.ts';
+import { inputName, readChangesFile } from '../event/input-file.ts';
 import type { EventSink, EventSource, SourceObserver } from './types.ts';
 
 /**
@@ -11,8 +9,9 @@ export function createReplaySource(path: string): EventSource {
   return {
     kind: 'replay',
     async run(sink: EventSink, signal: AbortSignal, observer?: SourceObserver): Promise<void> {
-      const input = path === '-' ? await text(process.stdin) : await readFile(path, 'utf8');
-      const { changes, errors } = readChanges(input);
+      // A missing or unreadable file rejects with an InputError naming it: `run` exits 2.
+      const { changes, errors } = await readChangesFile('replay', path);
+      if (changes.length === 0 && errors.length === 0) observer?.empty?.(inputName('replay', path));
       for (const error of errors) observer?.malformed?.(error.message);
       observer?.listed?.(changes.length);
       for (const change of changes) {

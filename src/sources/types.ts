@@ -24,6 +24,8 @@ export interface SourceObserver {
   watchRestarted?(reason: string): void;
   /** Anything arrived from the API: an event or a bookmark (feeds /healthz). */
   activity?(): void;
+  /** The input (a replay file) held no events at all: `input` names it. */
+  empty?(input: string): void;
   /** An item could not be read as an Event; it was skipped. */
   malformed?(reason: string): void;
 }

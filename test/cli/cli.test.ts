@@ -1,38 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REAL_EVENTS_PATH, realEventLines, realEventsNdjson } from '../support/real-events.ts';
-
-// The CLI is exercised as users run it: the checked-in bin script, in a child process.
-const ROOT = new URL('../..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/kube-event-router');
-const EXAMPLE = join(ROOT, 'config.example.yaml');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], input?: string): Run {
-  const result = spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { cli, EXAMPLE, tempFile } from './cli-process.ts';
 
 function jsonLines(text: string): unknown[] {
   return text
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as unknown);
-}
-
-function tempFile(name: string, content: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ker-cli-')), name);
-  writeFileSync(path, content);
-  return path;
 }
 
 describe('kube-event-router CLI', () => {
