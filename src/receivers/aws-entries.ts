@@ -3,7 +3,7 @@
 // or dead-lettered with its code, the others are done.
 import type { AwsRedactor } from './aws.ts';
 import type { SendOutcome } from './outcome.ts';
-import type { FailureReason } from './types.ts';
+import type { FailureReason, Payload } from './types.ts';
 import { SendError } from './types.ts';
 
 export interface EntryFailure {
@@ -54,4 +54,17 @@ export function settleEntries(
     }
   });
   return codes;
+}
+
+/** The event uid inside an occurrence id `<uid>-<occurrence>`. */
+export function uidOf(payload: Payload): string {
+  return payload.id.replace(/-\d+$/, '');
+}
+
+/** A templated option's rendered value, or `fallback` when unset or rendered empty; cut to `maxChars`. */
+export function renderedOr(payload: Payload, key: string, fallback: string, maxChars: number): string {
+  const rendered = payload.templated[key] ?? '';
+  const value = rendered === '' ? fallback : rendered;
+  const chars = [...value];
+  return chars.length > maxChars ? chars.slice(0, maxChars).join('') : value;
 }

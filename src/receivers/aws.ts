@@ -77,6 +77,11 @@ const THROTTLING: ReadonlySet<string> = new Set([
   'KMSThrottlingException',
   'ServiceUnavailableException',
   'TooManyRequestsException',
+  // SQS and SNS names for the same.
+  'RequestThrottled',
+  'KmsThrottled',
+  'Throttled',
+  'ThrottledException',
 ]);
 // 4xx answers that heal by themselves: a token about to be refreshed, a stream mid-update.
 const TRANSIENT_CLIENT: ReadonlySet<string> = new Set([

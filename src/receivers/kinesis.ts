@@ -14,6 +14,7 @@ import {
   putInChunks,
   recordAction,
 } from './aws.ts';
+import { uidOf } from './aws-entries.ts';
 import { typeOptions } from './common-options.ts';
 import { SendOutcome } from './outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverSpec, SendResult } from './types.ts';
@@ -42,10 +43,7 @@ export const kinesisSchema = typeOptions({
 });
 export type KinesisOptions = z.output<typeof kinesisSchema>;
 
-/** The event uid inside an occurrence id `<uid>-<occurrence>`. */
-export function uidOf(payload: Payload): string {
-  return payload.id.replace(/-\d+$/, '');
-}
+export { uidOf } from './aws-entries.ts';
 
 /** The partition key of a payload: the rendered template or the uid, cut to the API's 256 characters. */
 export function partitionKeyOf(payload: Payload, templated: boolean): string {

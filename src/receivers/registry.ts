@@ -11,6 +11,7 @@ import { lokiSpec } from './loki.ts';
 import { opensearchSpec } from './opensearch.ts';
 import { opsgenieSpec } from './opsgenie.ts';
 import { slackSpec } from './slack/index.ts';
+import { sqsSpec } from './sqs/index.ts';
 import { stdoutSpec } from './stdout.ts';
 import { syslogSpec } from './syslog/index.ts';
 import { teamsSpec } from './teams.ts';
@@ -35,6 +36,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   teamsSpec,
   kafkaSpec,
   eventbridgeSpec,
+  sqsSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));

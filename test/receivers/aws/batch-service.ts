@@ -19,11 +19,13 @@ export type ServiceAnswer =
   | { readonly whole: AwsAnswer | ((req: AwsRequest) => AwsAnswer | undefined) };
 
 /** One entry's fate in a batch answer: its accepted entry, or the refusal. */
-export type EntryResult<E> = { readonly stored: E } | { readonly refused: EntryRefusal };
+export type EntryResult<E> = { readonly stored: E } | { readonly refused: EntryRefusal; readonly entry: E };
 
 export abstract class BatchService<E> {
   readonly stored: E[] = [];
   answer: ServiceAnswer = 'stored';
+  /** The local server's URL, once started (for answers that hold a URL). */
+  origin = 'http://127.0.0.1';
   /** Refuses chosen entries whatever `answer` says (a test's one-shot refusals remove themselves). */
   refuse: (entry: E) => EntryRefusal | undefined = () => undefined;
   private taken = 0;
@@ -45,7 +47,7 @@ export abstract class BatchService<E> {
       return typeof answer.whole === 'function' ? answer.whole(req) : answer.whole;
     const results = entries.map((entry): EntryResult<E> => {
       const refused = this.refuse(entry) ?? (typeof answer === 'object' ? answer.entry : undefined);
-      if (refused !== undefined) return { refused };
+      if (refused !== undefined) return { refused, entry };
       this.stored.push(entry);
       return { stored: entry };
     });
@@ -70,6 +72,7 @@ export class ServiceServer<E> {
   static async start<E>(service: BatchService<E>): Promise<ServiceServer<E>> {
     useTestCredentials();
     const server = await startAwsServer((req) => service.handle(req));
+    service.origin = server.endpoint;
     return new ServiceServer(server, service);
   }
 
