@@ -38,6 +38,20 @@ async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<C
   }
 }
 
+/** The default ConfigMap checkpoint runs only where the ConfigMap is there (manifests/checkpoint.yaml). */
+async function usable(store: CheckpointStore, logger: Logger): Promise<boolean> {
+  const found = await (store.exists?.() ?? Promise.resolve(true)).catch((err: unknown) => {
+    if (!(err instanceof CheckpointError)) throw err;
+    return err;
+  });
+  if (found === true) return true;
+  logger.warn(
+    { store: store.description, ...(found === false ? {} : { error: found.message }) },
+    'No restart checkpoint: its ConfigMap is missing or unreadable, so a restart may repeat or miss events. Create it (manifests/checkpoint.yaml) or set checkpoint.enabled: false.',
+  );
+  return false;
+}
+
 /** Reads the previous run's checkpoint (when enabled) and builds what the router resumes with. */
 export async function prepareCheckpoint(
   config: RouterConfig,
@@ -54,8 +68,11 @@ export async function prepareCheckpoint(
       namespace: leaseNamespace({ contextNamespace: client.contextNamespace }),
       name: settings.configMap,
     });
+    if (settings.implicit && !(await usable(store, logger))) return undefined;
   } else {
-    logger.warn('checkpoint.enabled without checkpoint.path outside a cluster: no checkpoint is kept.');
+    // On by default, but a replay or the demo has no cluster to keep it in: nothing to say.
+    if (!settings.implicit)
+      logger.warn('checkpoint.enabled without checkpoint.path outside a cluster: no checkpoint is kept.');
     return undefined;
   }
   const previous = await readCheckpoint(store, logger);

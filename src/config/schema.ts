@@ -85,13 +85,30 @@ export const topLevelSchema = options({
     })
     .prefault({}),
   // Ours.
+  // On unless `enabled: false`; a path or a ConfigMap name says where (settingsOf decides).
   checkpoint: options({
-    enabled: z.boolean().default(false),
+    enabled: z.boolean().optional(),
     path: z.string().min(1).optional(),
-    configMap: z.string().min(1).default(DEFAULTS.checkpointConfigMap),
+    configMap: z.string().min(1).optional(),
     intervalMs: positiveInt.default(DEFAULTS.checkpointIntervalMs),
     clockSkewMs: nonNegativeInt.default(DEFAULTS.checkpointClockSkewMs),
-  }).prefault({}),
+  })
+    .superRefine((c, ctx) => {
+      const where = c.path !== undefined ? 'checkpoint.path' : 'checkpoint.configMap';
+      if (c.enabled === false && (c.path !== undefined || c.configMap !== undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['enabled'],
+          message: `is false but ${where} is set (a store turns the checkpoint on): remove one of them`,
+        });
+      if (c.path !== undefined && c.configMap !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['configMap'],
+          message: 'names a second store next to checkpoint.path: set one of them',
+        });
+    })
+    .prefault({}),
   route: z.unknown().optional(),
   receivers: z.array(z.unknown()).default([]),
   kubeQPS: z.number().min(0).default(DEFAULTS.kubeQPS).transform(zeroMeansDefault(DEFAULTS.kubeQPS)),
@@ -151,6 +168,12 @@ export interface LeaderElectionSettings {
 
 export interface CheckpointSettings {
   readonly enabled: boolean;
+  /**
+   * On by default rather than asked for (no `enabled`, `path` or `configMap`): with the
+   * kubernetes source it uses the ConfigMap when it exists, and runs without one (a warning)
+   * when it does not.
+   */
+  readonly implicit: boolean;
   /** A local file; unset = the ConfigMap below (in cluster). */
   readonly path?: string;
   readonly configMap: string;

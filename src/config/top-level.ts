@@ -1,7 +1,7 @@
 // Top-level settings: schema validation, then the rules between keys.
 import { error, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
-import type { RouterConfig, TopLevel } from './schema.ts';
+import type { CheckpointSettings, RouterConfig, TopLevel } from './schema.ts';
 import { DEFAULTS, topLevelSchema } from './schema.ts';
 import { zodProblems } from './zod-problems.ts';
 
@@ -42,6 +42,18 @@ function namespaces(namespace: string | string[] | undefined): string[] {
   return [...new Set(list.filter((ns) => ns !== ''))];
 }
 
+/** A path or ConfigMap name implies `enabled`; nothing at all means on by default (implicit). */
+function checkpointSettings(c: TopLevel['checkpoint']): CheckpointSettings {
+  return {
+    enabled: c.enabled ?? true,
+    implicit: c.enabled === undefined && c.path === undefined && c.configMap === undefined,
+    ...(c.path === undefined ? {} : { path: c.path }),
+    configMap: c.configMap ?? DEFAULTS.checkpointConfigMap,
+    intervalMs: c.intervalMs,
+    clockSkewMs: c.clockSkewMs,
+  };
+}
+
 export function settingsOf(top: TopLevel): Settings {
   return {
     logLevel: top.logLevel,
@@ -50,7 +62,7 @@ export function settingsOf(top: TopLevel): Settings {
     namespaces: namespaces(top.namespace),
     clusterName: top.clusterName,
     leaderElection: top.leaderElection,
-    checkpoint: top.checkpoint,
+    checkpoint: checkpointSettings(top.checkpoint),
     kubeQPS: top.kubeQPS,
     kubeBurst: top.kubeBurst,
     metricsNamePrefix: top.metricsNamePrefix,

@@ -64,6 +64,11 @@ class ConfigMapStore implements CheckpointStore {
     return res.body;
   }
 
+  /** False when missing; throws CheckpointError when unreadable (e.g. forbidden). */
+  async exists(): Promise<boolean> {
+    return (await this.fetch()) !== undefined;
+  }
+
   async read(): Promise<Checkpoint | undefined> {
     const cm = await this.fetch();
     const data = cm !== undefined && isObject(cm['data']) ? cm['data'] : {};

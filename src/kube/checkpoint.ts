@@ -33,6 +33,8 @@ export interface CheckpointStore {
   /** The stored checkpoint; undefined when there is none yet. Throws CheckpointError when unreadable. */
   read(): Promise<Checkpoint | undefined>;
   write(checkpoint: Checkpoint): Promise<void>;
+  /** Whether the place it writes to exists (a ConfigMap the router may not create). */
+  exists?(): Promise<boolean>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

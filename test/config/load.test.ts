@@ -32,7 +32,8 @@ describe('loading good configs', () => {
         retryPeriodMs: 2_000,
       },
       checkpoint: {
-        enabled: false,
+        enabled: true,
+        implicit: true,
         configMap: 'kube-event-router-checkpoint',
         intervalMs: 5000,
         clockSkewMs: 2000,
@@ -209,12 +210,52 @@ describe('loading good configs', () => {
     });
     assert.deepEqual(config.checkpoint, {
       enabled: true,
+      implicit: false,
       path: '/var/lib/router/checkpoint.json',
       configMap: 'kube-event-router-checkpoint',
       intervalMs: 1000,
       clockSkewMs: 2000,
     });
   });
+
+  // A store implies the checkpoint; `enabled: false` next to one is a contradiction.
+  const checkpoints: { yaml: string; expected: Record<string, unknown> | RegExp }[] = [
+    { yaml: '', expected: { enabled: true, implicit: true } },
+    {
+      yaml: 'checkpoint: { path: /data/cp.json }',
+      expected: { enabled: true, implicit: false, path: '/data/cp.json' },
+    },
+    { yaml: 'checkpoint: { configMap: cp }', expected: { enabled: true, implicit: false, configMap: 'cp' } },
+    { yaml: 'checkpoint: { enabled: true }', expected: { enabled: true, implicit: false } },
+    { yaml: 'checkpoint: { enabled: false }', expected: { enabled: false, implicit: false } },
+    {
+      yaml: 'checkpoint: { enabled: false, path: /data/cp.json }',
+      expected:
+        /checkpoint\.enabled: is false but checkpoint\.path is set \(a store turns the checkpoint on\): remove one of them/,
+    },
+    {
+      yaml: 'checkpoint: { enabled: false, configMap: cp }',
+      expected: /checkpoint\.enabled: is false but checkpoint\.configMap is set/,
+    },
+    {
+      yaml: 'checkpoint: { path: /data/cp.json, configMap: cp }',
+      expected: /checkpoint\.configMap: names a second store next to checkpoint\.path: set one of them/,
+    },
+  ];
+  for (const c of checkpoints) {
+    it(`checkpoint ${c.yaml || '(unset)'}`, () => {
+      const load = () =>
+        loadConfigText(`${stdout}${c.yaml}\n`, { fileName: 'c.yaml', env: {} }).config.checkpoint;
+      if (c.expected instanceof RegExp) {
+        const expected = c.expected;
+        assert.throws(load, (err: unknown) => err instanceof ConfigError && expected.test(err.message));
+        return;
+      }
+      const got = load();
+      for (const [key, value] of Object.entries(c.expected))
+        assert.deepEqual(got[key as keyof typeof got], value, key);
+    });
+  }
 
   it('rejects leader-election timings client-go would reject, naming the key', () => {
     const yaml =
