@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type App } from '../../src/app/app.ts';
 import { KubeApiServer, type KubeObject } from '../support/kube-api-server.ts';
+import { pollUntil } from '../support/poll.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
 // Hot reload under load: the config file is replaced while events stream (as kubelet swaps a
@@ -90,11 +91,10 @@ describe('config hot reload', () => {
     const reloads = (result: string): Promise<number> =>
       metric(new RegExp(`config_reload_total\\{result="${result}"\\} (\\d+)`));
     const total = (): number => oldSink.accepted.length + newSink.accepted.length;
-    const waitFor = async (predicate: () => Promise<boolean>, what: string): Promise<void> => {
-      for (let i = 0; i < 600 && !(await predicate()); i++)
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      assert.ok(await predicate(), what);
-    };
+    const counts = (): string => `old=${oldSink.accepted.length} new=${newSink.accepted.length}`;
+    // Polled: after the reload events reach the new sink only, so no one sink's requests may drive the check.
+    const waitFor = (predicate: () => boolean | Promise<boolean>, what: string): Promise<void> =>
+      pollUntil(predicate, { what, timeoutMs: 60_000, state: counts });
 
     for (let i = 0; i < BEFORE; i++) server.create(event(i));
     replace(configText('new', newSink.url));
@@ -104,7 +104,7 @@ describe('config hot reload', () => {
     }
     await waitFor(async () => (await reloads('success')) === 1, 'the reload happened');
     for (let i = BEFORE + DURING; i < BEFORE + DURING + AFTER; i++) server.create(event(i));
-    await oldSink.until(() => total() >= BEFORE + DURING + AFTER, 30_000, 'every event');
+    await waitFor(() => total() >= BEFORE + DURING + AFTER, 'every event');
 
     const uids = [...oldSink.accepted, ...newSink.accepted].map(
       (b) => (JSON.parse(b) as { metadata: { uid: string } }).metadata.uid,
@@ -121,10 +121,6 @@ describe('config hot reload', () => {
     replace(configText('new', newSink.url, 'bogusKey: 1'));
     await waitFor(async () => (await reloads('failure')) === 1, 'the failed reload was counted');
     server.create(event(10_000));
-    await newSink.until(
-      () => total() === BEFORE + DURING + AFTER + 1,
-      30_000,
-      'delivery after a failed reload',
-    );
+    await waitFor(() => total() === BEFORE + DURING + AFTER + 1, 'delivery after a failed reload');
   });
 });

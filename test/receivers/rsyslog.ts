@@ -10,8 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireExecutable } from '../support/require-server.ts';
 
 export const RSYSLOGD = process.env.RSYSLOGD ?? '/usr/sbin/rsyslogd';
+const INSTALL = 'apt-get install rsyslog (what .ci/run does), or set RSYSLOGD to its path';
 
 /** What rsyslog parsed out of one message (its property names in comments). */
 export interface Parsed {
@@ -105,11 +107,14 @@ export class Rsyslog {
     readonly dir: string,
     readonly tcpPort: number,
     readonly udpPort: number,
+    private readonly binary: string,
   ) {}
 
-  static async start(): Promise<Rsyslog> {
+  /** Fails at once, naming rsyslogd, when it is not installed. */
+  static async start(binary = RSYSLOGD): Promise<Rsyslog> {
+    requireExecutable(binary, INSTALL);
     const dir = mkdtempSync(join(tmpdir(), 'ker-rsyslog-'));
-    const server = new Rsyslog(dir, await freePort('tcp'), await freePort('udp'));
+    const server = new Rsyslog(dir, await freePort('tcp'), await freePort('udp'), binary);
     writeFileSync(join(dir, 'rsyslog.conf'), config(dir, server.tcpPort, server.udpPort));
     await server.run();
     return server;
@@ -126,17 +131,20 @@ export class Rsyslog {
   /** Starts rsyslogd (again, on the same ports) and waits until its TCP input accepts. */
   async run(): Promise<void> {
     const child = spawn(
-      RSYSLOGD,
+      this.binary,
       ['-n', '-f', join(this.dir, 'rsyslog.conf'), '-i', join(this.dir, 'rsyslogd.pid')],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await poll(
-      async () => child.exitCode === null && (await canConnect(this.tcpPort)),
-      `rsyslogd on ${this.tcpPort} (${this.stderr})`,
-    );
+    let failed: Error | undefined;
+    child.once('error', (err) => (failed = err));
+    await poll(async () => {
+      if (failed !== undefined) throw new Error(`cannot start ${this.binary}: ${failed.message}`);
+      if (child.exitCode !== null) throw new Error(`${this.binary} exited ${child.exitCode}: ${this.stderr}`);
+      return canConnect(this.tcpPort);
+    }, `rsyslogd on ${this.tcpPort} (${this.stderr})`);
   }
 
   /** Stops rsyslogd (SIGKILL: as if it crashed) and waits for its exit. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { requireExecutable } from '../support/require-server.ts';
 
 export interface Received {
   readonly method: string;
@@ -122,6 +123,7 @@ export interface Pki {
 }
 
 function openssl(dir: string, args: string[]): void {
+  requireExecutable('openssl', 'apt-get install openssl');
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { KubeApiServer, type KubeObject } from './kube-api-server.ts';
+import { requireExecutable } from './require-server.ts';
 
 const run = promisify(execFile);
 
@@ -57,6 +58,7 @@ describe('test API server with kubectl', () => {
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, HOME: dir, KUBECONFIG: '' });
 
   before(async () => {
+    requireExecutable('kubectl', 'apt-get install kubectl (Debian: kubernetes-client)');
     server = await KubeApiServer.start();
     dir = await mkdtemp(join(tmpdir(), 'kube-api-kubectl-'));
     const kubeconfig = await server.writeKubeconfig(dir);
