@@ -59,7 +59,11 @@ describe('README.md', () => {
     ])
       assert.ok(dev.includes(needle), needle);
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
-    assert.match(ci, /apt-get install[^\n]*rsyslog/);
+    assert.match(ci, /apt-get install/);
+    for (const pkg of ['rsyslog', 'kubernetes-client', 'openssl']) {
+      assert.ok(dev.includes(`\`${pkg}\``), `README names the Debian package ${pkg}`);
+      assert.match(ci, new RegExp(`missing\\+=\\(${pkg}\\)`), `.ci/run installs ${pkg}`);
+    }
   });
 
   it('documents every npm script it names', () => {
