@@ -10,6 +10,7 @@ import { kinesisSpec } from './kinesis.ts';
 import { lokiSpec } from './loki.ts';
 import { opensearchSpec } from './opensearch.ts';
 import { opsgenieSpec } from './opsgenie.ts';
+import { pubsubSpec } from './pubsub/options.ts';
 import { slackSpec } from './slack/index.ts';
 import { sqsSpec } from './sqs/index.ts';
 import { stdoutSpec } from './stdout.ts';
@@ -37,6 +38,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   kafkaSpec,
   eventbridgeSpec,
   sqsSpec,
+  pubsubSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
