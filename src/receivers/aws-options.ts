@@ -1,6 +1,7 @@
 // The options every AWS receiver takes besides its resource name. No SDK import: the config
 // loader reads these without loading a client.
 import { z } from 'zod';
+import type { TemplatedOption } from './types.ts';
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -24,4 +25,15 @@ export interface AwsOptions {
   readonly region?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly timeoutMs: number;
+}
+
+/** The templated FIFO ids of SQS and SNS (`messageGroupId`, `messageDeduplicationId`) that are set. */
+export function fifoIdTemplates(opts: {
+  readonly messageGroupId?: string | undefined;
+  readonly messageDeduplicationId?: string | undefined;
+}): TemplatedOption[] {
+  return (['messageGroupId', 'messageDeduplicationId'] as const).flatMap((key) => {
+    const source = opts[key];
+    return source === undefined ? [] : [{ path: [key], source }];
+  });
 }

@@ -12,6 +12,7 @@ import { opensearchSpec } from './opensearch.ts';
 import { opsgenieSpec } from './opsgenie.ts';
 import { pubsubSpec } from './pubsub/options.ts';
 import { slackSpec } from './slack/index.ts';
+import { snsSpec } from './sns/index.ts';
 import { sqsSpec } from './sqs/index.ts';
 import { stdoutSpec } from './stdout.ts';
 import { syslogSpec } from './syslog/index.ts';
@@ -39,6 +40,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   eventbridgeSpec,
   sqsSpec,
   pubsubSpec,
+  snsSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));

@@ -51,7 +51,7 @@ const CASES: Record<string, readonly string[]> = {
   'receiver-two-types': [
     '7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one',
   ],
-  'unsupported-type': ['6:5 receivers[0].sns: receiver type "sns" is not supported yet'],
+  'unsupported-type': ['6:5 receivers[0].inMemory: receiver type "inMemory" is not supported yet'],
   'receiver-unknown-key': [
     '6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?)',
     '9:5 receivers[1].webhook.endpoint: is required',
@@ -125,7 +125,7 @@ const CASES: Record<string, readonly string[]> = {
     '12:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
     '14:17 receivers[1].webhook.endpoint: must be an http:// or https:// URL',
     '15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH (got "GET")',
-    '17:5 receivers[2].sns: receiver type "sns" is not supported yet',
+    '17:5 receivers[2].inMemory: receiver type "inMemory" is not supported yet',
   ],
 };
 

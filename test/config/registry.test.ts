@@ -30,7 +30,7 @@ describe('receiver registry', () => {
         assert.ok(spec.batchDefaults[key as keyof typeof spec.batchDefaults] <= limit, `${spec.type}.${key}`);
       }
     }
-    assert.equal(receiverSpec('sns'), undefined);
+    assert.equal(receiverSpec('inMemory'), undefined);
   });
 
   for (const type of EXPORTER_ONLY_RECEIVER_TYPES) {
