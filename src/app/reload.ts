@@ -4,7 +4,7 @@ import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { watchConfigFile } from '../config/watch.ts';
 import type { LoadedConfig } from '../config/schema.ts';
 import type { OutputsFor } from './outputs.ts';
-import type { Router } from './pipeline.ts';
+import type { Router, RouterOutput } from './pipeline.ts';
 import { settleMs } from './shutdown.ts';
 import type { AppCore } from './types.ts';
 
@@ -12,14 +12,14 @@ export interface Reloader {
   reload(): Promise<void>;
   /** Stops watching the file. */
   close(): void;
-  /** Resolves when every output replaced so far has drained. */
-  retired(): Promise<void>;
+  /** Resolves when every output replaced so far has drained; `deadlineAtMs` hurries them (SIGTERM). */
+  retired(deadlineAtMs?: number): Promise<void>;
 }
 
 /** Watches the config file unless `watchConfig` is false; `reload()` reloads at once. */
 export function startReloader(core: AppCore, router: Router, outputsFor: OutputsFor): Reloader {
   const { options, clock, logger, metrics } = core;
-  const retiring = new Set<Promise<void>>();
+  const retiring = new Map<RouterOutput, Promise<void>>();
   let loadedHash = core.loaded.hash;
   const reload = async (): Promise<void> => {
     let next: LoadedConfig;
@@ -42,8 +42,10 @@ export function startReloader(core: AppCore, router: Router, outputsFor: Outputs
     logger.info({ hash: next.hash, receivers: next.config.receivers.map((r) => r.name) }, 'Config reloaded.');
     // The replaced outputs deliver what they hold, then close: a reload loses nothing.
     for (const output of previous.values()) {
-      const drained = output.drain(clock.now() + previousSettleMs).finally(() => retiring.delete(drained));
-      retiring.add(drained);
+      retiring.set(
+        output,
+        output.drain(clock.now() + previousSettleMs).finally(() => retiring.delete(output)),
+      );
     }
   };
   const watcher =
@@ -53,8 +55,9 @@ export function startReloader(core: AppCore, router: Router, outputsFor: Outputs
   return {
     reload,
     close: () => watcher?.close(),
-    retired: async () => {
-      await Promise.all(retiring);
+    retired: async (deadlineAtMs) => {
+      if (deadlineAtMs !== undefined) for (const output of retiring.keys()) void output.drain(deadlineAtMs);
+      await Promise.all(retiring.values());
     },
   };
 }

@@ -61,15 +61,14 @@ export function runUntilStopped(
     deadLettered: tally.deadLettered,
     leadershipLost: stopping.leadershipLost,
   });
+  const drain = (deadlineAtMs: number): Promise<unknown> =>
+    Promise.all([router.drain(deadlineAtMs), parts.reloader.retired(deadlineAtMs)]);
   const done = (async (): Promise<RunResult> => {
     try {
       await runSource();
     } finally {
       parts.reloader.close();
-      await Promise.all([
-        router.drain(stopping.deadlineAtMs ?? clock.now() + settleMs(config)),
-        parts.reloader.retired(),
-      ]);
+      await drain(stopping.deadlineAtMs ?? clock.now() + settleMs(config));
       await parts.checkpointer?.flush();
       await parts.elector?.release();
       parts.electorController.abort();
@@ -87,6 +86,9 @@ export function runUntilStopped(
         stopping.deadlineAtMs = clock.now() + config.shutdownTimeoutMs;
         logger.info({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'Stopping: draining outputs.');
         stopping.controller.abort();
+        // The source may be blocked on a full queue, or may have ended with its outputs still
+        // retrying (a replay): either way the outputs give up at this deadline, not later.
+        void drain(stopping.deadlineAtMs);
       }
       return done;
     },

@@ -10,7 +10,8 @@ import { runRouteTest } from './route-test.ts';
 import { reportError } from './report.ts';
 import { runRun } from './run.ts';
 
-export type ExitCode = 0 | 1 | 2;
+/** 0 ok; 1 error (config, setup, lost leader lease); 2 usage; 3 `run` ended but dead-lettered events. */
+export type ExitCode = 0 | 1 | 2 | 3;
 
 const PROGRAM = 'kube-event-router';
 

@@ -4,10 +4,12 @@ import { type CliArgs, parseSource } from './args.ts';
 import type { ExitCode } from './main.ts';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const DEAD_LETTERED = 3;
 
 /**
  * `run`: until SIGTERM/SIGINT for a live source; a replay ends by itself once every event is
- * delivered or dead-lettered, exiting 1 if any was dead-lettered (a batch import's verdict).
+ * delivered or dead-lettered. Exits 3 if any event was dead-lettered (a replay's verdict, or
+ * what a SIGTERM's deadline cut short), 1 when the leader lease was lost.
  */
 export async function runRun(args: CliArgs): Promise<ExitCode> {
   const source = parseSource(args.source);
@@ -29,5 +31,5 @@ export async function runRun(args: CliArgs): Promise<ExitCode> {
   const result = await app.done;
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
   if (result.leadershipLost) return 1;
-  return source.kind === 'replay' && result.deadLettered > 0 ? 1 : 0;
+  return result.deadLettered > 0 ? DEAD_LETTERED : 0;
 }

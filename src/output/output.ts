@@ -30,7 +30,8 @@ export interface Output {
    * Sends everything queued without waiting for batch intervals, until the queue is empty or
    * the clock reaches `deadlineAtMs` (absolute, `clock.now()` time); then dead-letters what is
    * left (reason `shutdown`), flushes the dead-letter writer and closes the receiver. Events
-   * pushed after that are dead-lettered at once. Calling it again returns the same promise.
+   * pushed after that are dead-lettered at once. Calling it again returns the same promise, with
+   * the earlier of the two deadlines (SIGTERM while a replay drains without hurry).
    */
   drain(deadlineAtMs: number): Promise<void>;
   /** Events queued or in flight. */
@@ -71,6 +72,7 @@ class ReceiverOutput implements Output {
   private draining = false;
   private closed = false;
   private drained: Promise<void> | undefined;
+  private deadline: TimerHandle | undefined;
   private idle: (() => void) | undefined;
 
   constructor(
@@ -125,8 +127,16 @@ class ReceiverOutput implements Output {
   }
 
   drain(deadlineAtMs: number): Promise<void> {
-    this.drained ??= this.drainUntil(deadlineAtMs);
+    if (this.drained === undefined) this.drained = this.drainUntil(deadlineAtMs);
+    else if (deadlineAtMs < this.delivery.deadlineAtMs) this.expireAt(deadlineAtMs);
     return this.drained;
+  }
+
+  private expireAt(deadlineAtMs: number): void {
+    this.deadline?.cancel();
+    this.delivery.deadlineAtMs = deadlineAtMs;
+    const delayMs = Math.max(0, deadlineAtMs - this.ctx.clock.now());
+    this.deadline = this.ctx.clock.setTimer(() => this.expire(), delayMs);
   }
 
   private whenFull(item: Item): Promise<void> {
@@ -215,16 +225,12 @@ class ReceiverOutput implements Output {
 
   private async drainUntil(deadlineAtMs: number): Promise<void> {
     this.draining = true;
-    const timer: TimerHandle = this.ctx.clock.setTimer(
-      () => this.expire(),
-      Math.max(0, deadlineAtMs - this.ctx.clock.now()),
-    );
-    this.delivery.deadlineAtMs = deadlineAtMs;
+    this.expireAt(deadlineAtMs);
     const idle = new Promise<void>((resolve) => (this.idle = resolve));
     this.kick();
     this.checkIdle();
     await idle;
-    timer.cancel();
+    this.deadline?.cancel();
     this.closed = true;
     await this.ctx.deadLetter.flush();
     await this.ctx.receiver.close().catch((err: unknown) => {

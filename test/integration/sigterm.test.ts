@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KubeApiServer, type KubeObject } from '../support/kube-api-server.ts';
+import { realEventsNdjson } from '../support/real-events.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
 // SIGTERM under load: the real binary, a receiver that fails mid-stream so retries pile up, then
@@ -13,6 +14,8 @@ import { WebhookSink } from './webhook-sink.ts';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const EVENTS = 600;
 const HEALTHY_REQUESTS = 150;
+/** `run`'s exit code when it stopped with events in the dead-letter file (docs/operations.md). */
+const DEAD_LETTERED_EXIT = 3;
 
 function event(i: number): KubeObject {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -54,7 +57,7 @@ describe('SIGTERM under load', () => {
     await server.close();
   });
 
-  it('drains, dead-letters the rest, and exits 0 with nothing lost', async () => {
+  it('drains, dead-letters the rest, and exits 3 (something dead-lettered) with nothing lost', async () => {
     for (let i = 0; i < EVENTS; i++) server.create(event(i));
     const kubeconfig = await server.writeKubeconfig(dir);
     const deadLetterPath = join(dir, 'dead.ndjson');
@@ -90,7 +93,7 @@ describe('SIGTERM under load', () => {
 
     await sink.until(() => sink.received.length >= HEALTHY_REQUESTS + 5, 60_000, 'the outage to start');
     child.kill('SIGTERM');
-    assert.equal(await exited, 0, stderr);
+    assert.equal(await exited, DEAD_LETTERED_EXIT, stderr);
 
     const stoppedLine = stderr.split('\n').find((l) => l.includes('"msg":"Stopped."'));
     assert.ok(stoppedLine !== undefined, stderr);
@@ -123,5 +126,111 @@ describe('SIGTERM under load', () => {
       dead.some((d) => d.reason === 'shutdown'),
       'what was left at the deadline went to the dead-letter file',
     );
+  });
+});
+
+describe('SIGTERM in replay mode', () => {
+  let sink: WebhookSink;
+  let dir: string;
+  const SHUTDOWN_TIMEOUT_MS = 3000;
+  const REPLAYED = 20;
+
+  before(async () => {
+    sink = await WebhookSink.start();
+    dir = mkdtempSync(join(tmpdir(), 'ker-sigterm-replay-'));
+  });
+
+  after(async () => {
+    await sink.close();
+  });
+
+  function replayConfig(deadLetterPath: string): string {
+    const config = join(dir, 'replay.yaml');
+    writeFileSync(
+      config,
+      [
+        `shutdownTimeoutMs: ${SHUTDOWN_TIMEOUT_MS}`,
+        'route:',
+        '  match:',
+        '    - receiver: hook',
+        'receivers:',
+        '  - name: hook',
+        `    deadLetter: { path: ${deadLetterPath} }`,
+        // Retries that would go on for ten minutes: only the shutdown deadline can end them.
+        '    retry: { initialDelayMs: 200, maxAttempts: 1000, maxElapsedMs: 600000 }',
+        '    batch: { maxEvents: 1 }',
+        '    webhook:',
+        `      endpoint: ${sink.url}`,
+      ].join('\n'),
+    );
+    return config;
+  }
+
+  function runReplay(
+    config: string,
+    events: string,
+  ): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+    const child = spawn(
+      join(ROOT, 'bin/kube-event-router'),
+      ['run', '-c', config, '--source', `replay:${events}`, '--metrics-address', ''],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, exited, stderr: () => stderr };
+  }
+
+  function stoppedLine(stderr: string): Stopped {
+    const line = stderr.split('\n').find((l) => l.includes('"msg":"Stopped."'));
+    assert.ok(line !== undefined, stderr);
+    return JSON.parse(line) as Stopped;
+  }
+
+  it('with the receiver up: ends by itself, everything delivered, exits 0', async () => {
+    sink.answer = () => ({ status: 200 });
+    const events = join(dir, 'events-ok.ndjson');
+    writeFileSync(events, realEventsNdjson(REPLAYED));
+    const deadLetterPath = join(dir, 'replay-ok-dead.ndjson');
+    const run = runReplay(replayConfig(deadLetterPath), events);
+    assert.equal(await run.exited, 0, run.stderr());
+    const stopped = stoppedLine(run.stderr());
+    assert.ok(stopped.accepted > 0);
+    assert.equal(stopped.delivered, stopped.accepted);
+    assert.equal(stopped.deadLettered, 0);
+    assert.equal(existsSync(deadLetterPath), false);
+  });
+
+  it('with the receiver down: stops at shutdownTimeoutMs, dead-letters every event as shutdown, exits 3', async () => {
+    sink.answer = () => ({ status: 503 });
+    const events = join(dir, 'events.ndjson');
+    writeFileSync(events, realEventsNdjson(REPLAYED));
+    const deadLetterPath = join(dir, 'replay-dead.ndjson');
+    const before = sink.received.length;
+    const run = runReplay(replayConfig(deadLetterPath), events);
+    await sink.until(() => sink.received.length > before, 60_000, 'the first delivery attempt');
+    run.child.kill('SIGTERM');
+    const signalledAtMs = Date.now();
+    const code = await run.exited;
+    const tookMs = Date.now() - signalledAtMs;
+    assert.equal(code, DEAD_LETTERED_EXIT, run.stderr());
+    // Before the fix the drain ignored the deadline and went through every retry (65 s for 20 events).
+    assert.ok(tookMs < SHUTDOWN_TIMEOUT_MS + 10_000, `exited ${tookMs} ms after SIGTERM`);
+
+    const stoppedLine = run
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('"msg":"Stopped."'));
+    assert.ok(stoppedLine !== undefined, run.stderr());
+    const stopped = JSON.parse(stoppedLine) as Stopped;
+    const dead = readFileSync(deadLetterPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reason: string });
+    assert.equal(stopped.delivered, 0);
+    assert.ok(stopped.accepted > 0);
+    assert.equal(dead.length, stopped.accepted, 'every accepted event is in the dead-letter file');
+    assert.equal(stopped.deadLettered, dead.length);
+    assert.deepEqual(new Set(dead.map((d) => d.reason)), new Set(['shutdown']));
   });
 });
