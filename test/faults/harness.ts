@@ -51,14 +51,17 @@ export function warningEvent(i: number, namespace = 'prod'): KubeObject {
 
 /** Occurrence keys (`uid/count`) the webhook accepted, from enhanced-event bodies or arrays of them. */
 export function deliveredKeys(sink: WebhookSink): string[] {
-  return sink.accepted.flatMap((body) => {
-    const parsed = JSON.parse(body) as unknown;
-    const items = (Array.isArray(parsed) ? parsed : [parsed]) as {
-      metadata: { uid: string };
-      count: number;
-    }[];
-    return items.map((e) => `${e.metadata.uid}/${e.count}`);
-  });
+  return sink.accepted.flatMap(keysOfBody);
+}
+
+/** Occurrence keys in one request body (an enhanced event or an array of them). */
+export function keysOfBody(body: string): string[] {
+  const parsed = JSON.parse(body) as unknown;
+  const items = (Array.isArray(parsed) ? parsed : [parsed]) as {
+    metadata: { uid: string };
+    count: number;
+  }[];
+  return items.map((e) => `${e.metadata.uid}/${e.count}`);
 }
 
 export function account(
@@ -81,15 +84,25 @@ export function account(
   };
 }
 
+export interface ConfigLines {
+  readonly top?: string[];
+  readonly receiver?: string[];
+  /** No dead-letter option: what a user copying an exporter config gets. */
+  readonly defaults?: boolean;
+}
+
 export interface Rig {
   readonly server: KubeApiServer;
   readonly sink: WebhookSink;
   readonly dir: string;
   readonly kubeconfig: string;
-  /** Writes a config routing everything to the sink; `extra` lines go under the receiver. */
-  writeConfig(lines?: { top?: string[]; receiver?: string[] }): string;
+  /**
+   * Writes a config routing everything to the sink; `extra` lines go under the receiver. Unless
+   * `defaults` is set, the receiver has a deadLetter.path in the rig's directory.
+   */
+  writeConfig(lines?: ConfigLines): string;
   /** Replaces a config file atomically (rename), as kubelet swaps a ConfigMap. */
-  rewriteConfig(path: string, lines: { top?: string[]; receiver?: string[] }): void;
+  rewriteConfig(path: string, lines: ConfigLines): void;
   startRouter(config: string): Promise<App>;
   close(): Promise<void>;
 }
@@ -105,7 +118,7 @@ export async function startRig(): Promise<Rig> {
     sink,
     dir,
     kubeconfig,
-    writeConfig(lines = {}): string {
+    writeConfig(lines: ConfigLines = {}): string {
       const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
       writeFileSync(path, configText(lines));
       return path;
@@ -133,7 +146,7 @@ export async function startRig(): Promise<Rig> {
     },
   };
 
-  function configText(lines: { top?: string[]; receiver?: string[] }): string {
+  function configText(lines: ConfigLines): string {
     return [
       'maxEventAgeSeconds: 3600',
       'omitLookup: true',
@@ -143,7 +156,7 @@ export async function startRig(): Promise<Rig> {
       '    - receiver: hook',
       'receivers:',
       '  - name: hook',
-      `    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`,
+      ...(lines.defaults === true ? [] : [`    deadLetter: { path: ${join(dir, 'dead.ndjson')} }`]),
       ...(lines.receiver ?? []).map((l) => `    ${l}`),
       '    webhook:',
       `      endpoint: ${sink.url}`,

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import {
   account,
   deliveredKeys,
+  keysOfBody,
   produce,
   startRig,
   warningEvent,
+  type ConfigLines,
   type Figures,
   type Rig,
   type Scale,
@@ -49,11 +51,19 @@ const CHECKPOINT = (rig: Rig): string[] => [
 ];
 const QUEUE = ['queue: { maxEvents: 100000, policy: block }'];
 
+/** `checkpoint: {path}` and nothing else: the store alone turns the checkpoint on. */
+const PATH_ONLY = (rig: Rig): string[] => [`checkpoint: { path: ${join(rig.dir, 'checkpoint.json')} }`];
+
 /** Stops the first router with `signal` mid-load, starts a second one on the same checkpoint. */
-async function restartScenario(scale: Scale, signal: 'SIGTERM' | 'SIGKILL', title: string): Promise<Figures> {
+async function restartScenario(
+  scale: Scale,
+  signal: 'SIGTERM' | 'SIGKILL',
+  title: string,
+  lines: (rig: Rig) => ConfigLines,
+): Promise<Figures> {
   const rig = await startRig();
   try {
-    const config = rig.writeConfig({ top: CHECKPOINT(rig), receiver: QUEUE });
+    const config = rig.writeConfig(lines(rig));
     const expected = new Set<string>();
     const rate = Math.max(20, Math.round(300 * scale.events));
     const phaseMs = Math.max(1500, 10_000 * scale.time);
@@ -94,17 +104,79 @@ async function restartScenario(scale: Scale, signal: 'SIGTERM' | 'SIGKILL', titl
   }
 }
 
+/** The config a user writes: `checkpoint: {path: X}` and no output option. */
 export function sigtermRestart(scale: Scale): Promise<Figures> {
-  return restartScenario(scale, 'SIGTERM', 'SIGTERM under load, then restart');
+  return restartScenario(
+    scale,
+    'SIGTERM',
+    'SIGTERM under load, then restart (checkpoint: {path} alone)',
+    (rig) => ({
+      top: PATH_ONLY(rig),
+      defaults: true,
+    }),
+  );
 }
 
 /** Repeats are allowed here (the batches in flight); the row reports them, and lost must be 0. */
 export function sigkillRestart(scale: Scale): Promise<Figures> {
-  return restartScenario(scale, 'SIGKILL', 'SIGKILL under load, then restart (checkpoint)');
+  return restartScenario(scale, 'SIGKILL', 'SIGKILL under load, then restart (checkpoint)', (rig) => ({
+    top: CHECKPOINT(rig),
+    receiver: QUEUE,
+  }));
+}
+
+/** Dead letters a router without a dead-letter file wrote to stderr: occurrence key → reason. */
+function stderrDeadLetters(replica: Replica): { key: string; reason: string }[] {
+  const out: { key: string; reason: string }[] = [];
+  for (const line of replica.stderr.split('\n')) {
+    if (!line.startsWith('{"msg":"Dead letter."')) continue;
+    const record = JSON.parse(line) as {
+      reason: string;
+      event: { metadata: { uid: string }; count?: number };
+    };
+    out.push({ key: `${record.event.metadata.uid}/${record.event.count ?? 1}`, reason: record.reason });
+  }
+  return out;
+}
+
+/**
+ * The receiver stays down longer than retry.maxElapsedMs (the only option set, shortened so the
+ * row runs in seconds; the default is 10 min). No deadLetter.path and no dead-letter volume on
+ * this machine: every event must come out on stderr, one JSON line each, with its reason.
+ */
+export async function receiverDownPastBudget(scale: Scale): Promise<Figures> {
+  const rig = await startRig();
+  try {
+    const budgetMs = Math.max(1000, Math.round(10_000 * scale.time));
+    rig.sink.answer = () => ({ status: 503 });
+    const config = rig.writeConfig({ defaults: true, receiver: [`retry: { maxElapsedMs: ${budgetMs} }`] });
+    const router = startReplica(rig, config, 'replica-a');
+    await untilLogged(router, 'Watching events.', 30_000);
+    const expected = new Set<string>();
+    await produce(Math.max(20, Math.round(100 * scale.events)), Math.max(1000, 5000 * scale.time), (i) =>
+      expected.add(`${String(rig.server.create(warningEvent(i)).metadata['uid'])}/1`),
+    );
+    const start = Date.now();
+    while (stderrDeadLetters(router).length < expected.size && Date.now() - start < budgetMs + 60_000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    router.child.kill('SIGTERM');
+    await router.exited;
+    const dead = stderrDeadLetters(router);
+    const reasons = [...new Set(dead.map((d) => d.reason))].join(', ');
+    return account(
+      `receiver down longer than retry.maxElapsedMs (${budgetMs / 1000} s), no deadLetter.path`,
+      expected,
+      deliveredKeys(rig.sink),
+      dead.map((d) => d.key),
+      `${dead.length} dead letters on stderr, reason ${reasons}; ${rig.sink.received.length} requests answered 503`,
+    );
+  } finally {
+    await rig.close();
+  }
 }
 
 /** Two replicas with leader election; the leader is killed; the standby takes over. */
-export async function leaderFailover(scale: Scale): Promise<Figures> {
+export async function leaderFailover(scale: Scale): Promise<Figures[]> {
   const rig = await startRig();
   try {
     rig.server.create({
@@ -142,13 +214,34 @@ export async function leaderFailover(scale: Scale): Promise<Figures> {
     const gapS = firstAfter === undefined ? Number.NaN : (firstAfter.atMs - killedAt) / 1000;
     standby.child.kill('SIGTERM');
     await standby.exited;
-    return account(
-      'leader killed, standby takes over',
-      expected,
-      deliveredKeys(rig.sink),
-      [],
-      `failover gap ${gapS.toFixed(1)} s (lease 3 s, retry 0.5 s)`,
-    );
+    const gap = `failover gap ${gapS.toFixed(1)} s (lease 3 s, retry 0.5 s)`;
+    // The same run seen by a receiver that stores by Idempotency-Key (the occurrence id): an
+    // occurrence is stored twice only if the new leader sent it under another id.
+    const stored = new Map<string, Set<string>>();
+    for (const r of rig.sink.received.filter((r) => r.status < 300)) {
+      for (const key of keysOfBody(r.body)) {
+        const ids = stored.get(key) ?? new Set<string>();
+        ids.add(String(r.headers['idempotency-key']));
+        stored.set(key, ids);
+      }
+    }
+    const keyed = [...stored.entries()].flatMap(([key, ids]) => [...ids].map(() => key));
+    return [
+      account(
+        'leader killed, standby takes over: webhook as sent (at least once)',
+        expected,
+        deliveredKeys(rig.sink),
+        [],
+        gap,
+      ),
+      account(
+        'leader killed, standby takes over: receiver keyed on the stable id',
+        expected,
+        keyed,
+        [],
+        'the re-sends above carry the same Idempotency-Key, so a receiver that stores by it keeps one',
+      ),
+    ];
   } finally {
     await rig.close();
   }
