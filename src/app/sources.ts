@@ -53,8 +53,10 @@ function kubeParts(core: AppCore, resumeAt: () => string | undefined): SourcePar
     qps: config.kubeQPS,
     burst: config.kubeBurst,
     clock,
+    onConnected: () => logger.info(where, 'Connected to the Kubernetes API.'),
   });
-  logger.info({ server: client.server, origin: client.origin }, 'Connected to the Kubernetes API.');
+  const where = { server: client.server, origin: client.origin };
+  logger.info(where, 'Connecting to the Kubernetes API.');
   const source = createKubernetesSource({
     client,
     namespaces: config.namespaces,

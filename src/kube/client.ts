@@ -35,6 +35,8 @@ export interface KubeClientOptions extends KubeconfigOptions {
   readonly kubeConfig?: KubeConfig;
   /** Share a limiter between clients; default a new TokenBucket from qps/burst. */
   readonly limiter?: RateLimiter;
+  /** Called once, when the API first answers a request with success (2xx). */
+  readonly onConnected?: () => void;
 }
 
 export interface KubeClient {
@@ -81,6 +83,16 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
   const transport = new KubeTransportHttp(kubeConfig, limiter);
+  let onConnected = options.onConnected;
+  // Reading a kubeconfig proves nothing: only a successful answer says the API is reachable.
+  const answered = <T extends { readonly status: number }>(res: T): T => {
+    if (onConnected !== undefined && res.status >= 200 && res.status < 300) {
+      const connected = onConnected;
+      onConnected = undefined;
+      connected();
+    }
+    return res;
+  };
   const makeApiClient = <T>(apiClass: new (configuration: Configuration) => T): T =>
     new apiClass(
       createConfiguration({
@@ -92,7 +104,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
               await limiter.take();
               return context;
             },
-            post: (context) => Promise.resolve(context),
+            post: (context) => {
+              answered({ status: context.httpStatusCode });
+              return Promise.resolve(context);
+            },
           },
         ],
       }),
@@ -105,10 +120,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     limiter,
     core: makeApiClient(CoreV1Api),
     makeApiClient,
-    request: (path, requestOptions) => transport.request(path, requestOptions),
-    stream: (path, requestOptions) => transport.stream(path, requestOptions),
+    request: async (path, requestOptions) => answered(await transport.request(path, requestOptions)),
+    stream: async (path, requestOptions) => answered(await transport.stream(path, requestOptions)),
     get: async (path, accept, signal) => {
-      const res = await transport.request(path, { accept, ...(signal ? { signal } : {}) });
+      const res = answered(await transport.request(path, { accept, ...(signal ? { signal } : {}) }));
       return { status: res.status, body: res.body };
     },
     close: () => transport.close(),
