@@ -9,6 +9,7 @@ import { kafkaSpec } from './kafka/index.ts';
 import { kinesisSpec } from './kinesis.ts';
 import { lokiSpec } from './loki.ts';
 import { opensearchSpec } from './opensearch.ts';
+import { opscenterSpec } from './opscenter/index.ts';
 import { opsgenieSpec } from './opsgenie.ts';
 import { pubsubSpec } from './pubsub/options.ts';
 import { slackSpec } from './slack/index.ts';
@@ -41,6 +42,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   sqsSpec,
   pubsubSpec,
   snsSpec,
+  opscenterSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));

@@ -24,6 +24,8 @@ export interface Replayed {
   readonly deadLetters: Record<string, unknown>[];
   /** The body each event was rendered to, in push order. */
   readonly bodies: string[];
+  /** The occurrence id of each event (Payload.id), in push order. */
+  readonly ids: string[];
 }
 
 /** Pushes `events` through an Output for the receiver item `itemYaml` and waits until each is settled. */
@@ -52,7 +54,9 @@ export async function replay(itemYaml: string, events: readonly EnrichedEvent[])
       random: () => 1,
     });
     const render = createRenderer(config);
-    const bodies = events.map((e) => render(e).body);
+    const payloads = events.map(render);
+    const bodies = payloads.map((p) => p.body);
+    const ids = payloads.map((p) => p.id);
     for (const event of events) await output.push(event);
     for (let steps = 0; counts.settledN < events.length; steps++) {
       assert.ok(steps < 10_000, `no progress (${counts.settledN}/${events.length} settled)`);
@@ -67,7 +71,7 @@ export async function replay(itemYaml: string, events: readonly EnrichedEvent[])
           .filter((l) => l !== '')
           .map((l) => JSON.parse(l) as Record<string, unknown>)
       : [];
-    return { counts, logText, deadLetters, bodies };
+    return { counts, logText, deadLetters, bodies, ids };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
