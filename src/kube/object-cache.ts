@@ -15,6 +15,7 @@ import {
   type ObjectKey,
 } from './metadata-fetcher.ts';
 import { resolveTopOwner, storedMeta, type StoredMeta } from './owner-chain.ts';
+import { LogLimiter } from '../telemetry/log-limit.ts';
 
 export const CACHE_DEFAULTS = {
   ttlMs: 5 * 60_000,
@@ -124,39 +125,29 @@ function hasValue(entry: Entry | undefined): entry is Entry & { value: StoredMet
 
 /** Logs Forbidden / unknown kinds once per kind, and failures at most once a minute with a count. */
 class CacheLog {
-  private readonly loggedKinds = new Set<string>();
-  private lastErrorLogAt = Number.NEGATIVE_INFINITY;
-  private suppressedErrors = 0;
+  private readonly perKind: LogLimiter;
+  private readonly failures: LogLimiter;
 
   constructor(
     private readonly logger: CacheLogger | undefined,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.perKind = new LogLimiter(clock, Number.POSITIVE_INFINITY, MAX_LOGGED_KINDS);
+    this.failures = new LogLimiter(clock, LOG_INTERVAL_MS);
+  }
 
   oncePerKind(what: string, ref: ObjectReference, message: string, extra: Record<string, unknown>): void {
     const kind = kindLabel(ref);
-    const id = `${what}\u0000${kind}`;
-    if (this.loggedKinds.has(id)) return;
-    if (this.loggedKinds.size >= MAX_LOGGED_KINDS) this.loggedKinds.clear();
-    this.loggedKinds.add(id);
+    if (this.perKind.pass(`${what}\u0000${kind}`) === undefined) return;
     this.logger?.warn({ kind, ...extra }, message);
   }
 
+  /** Any failure, whatever the kind: at most one line a minute, carrying how many were held back. */
   failure(result: FetchResult & { status: 'error' }, ref: ObjectReference): void {
-    const now = this.clock.now();
-    if (now - this.lastErrorLogAt < LOG_INTERVAL_MS) {
-      this.suppressedErrors++;
-      return;
-    }
-    const fields = {
-      kind: kindLabel(ref),
-      reason: result.reason,
-      err: result.message,
-      suppressed: this.suppressedErrors,
-    };
+    const suppressed = this.failures.pass('failure');
+    if (suppressed === undefined) return;
+    const fields = { kind: kindLabel(ref), reason: result.reason, err: result.message, suppressed };
     this.logger?.warn(fields, 'Object lookup failed; events go on without labels and annotations.');
-    this.lastErrorLogAt = now;
-    this.suppressedErrors = 0;
   }
 }
 

@@ -8,7 +8,7 @@ import type { RetryOptions } from './policy.ts';
 import type { FailureReason, Payload, Receiver, SendResult } from '../receivers/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
-import { LogGate } from './log-gate.ts';
+import { LogLimiter } from '../telemetry/log-limit.ts';
 import { decideRetry } from './retry.ts';
 
 /** `suppressed`: held back by the receiver's throttle (never rendered nor sent). */
@@ -68,7 +68,7 @@ export class Delivery {
   private readonly name: string;
   private readonly retry: RetryOptions;
   private readonly random: () => number;
-  private readonly failLog: LogGate;
+  private readonly failLog: LogLimiter;
 
   constructor(
     config: ReceiverConfig,
@@ -78,7 +78,7 @@ export class Delivery {
     this.name = config.name;
     this.retry = config.retry;
     this.random = ctx.random ?? Math.random;
-    this.failLog = new LogGate(ctx.clock, LOG_INTERVAL_MS);
+    this.failLog = new LogLimiter(ctx.clock, LOG_INTERVAL_MS);
   }
 
   get inFlight(): number {

@@ -11,7 +11,7 @@ import { Batcher } from './batcher.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
 import { Delivery } from './delivery.ts';
 import type { Item, OutputObserver } from './delivery.ts';
-import { LogGate } from './log-gate.ts';
+import { LogLimiter } from '../telemetry/log-limit.ts';
 import { RenderError, createRenderer } from './payload.ts';
 import type { Renderer } from './payload.ts';
 import { Deque } from './queue.ts';
@@ -64,8 +64,8 @@ class ReceiverOutput implements Output {
   private readonly delivery: Delivery;
   private readonly queue: QueueOptions;
   private readonly waiters = new Deque<Waiter>();
-  private readonly renderLog: LogGate;
-  private readonly fullLog: LogGate;
+  private readonly renderLog: LogLimiter;
+  private readonly fullLog: LogLimiter;
   private readonly throttle: Throttle | undefined;
   private readonly shutdown = new AbortController();
   private pumping = false;
@@ -84,8 +84,8 @@ class ReceiverOutput implements Output {
     this.render = createRenderer(config);
     this.batcher = new Batcher<Item>(config.batch, ctx.clock, () => this.kick());
     this.delivery = new Delivery(config, ctx, this.shutdown.signal);
-    this.renderLog = new LogGate(ctx.clock, Number.POSITIVE_INFINITY);
-    this.fullLog = new LogGate(ctx.clock, FULL_LOG_INTERVAL_MS);
+    this.renderLog = new LogLimiter(ctx.clock, Number.POSITIVE_INFINITY);
+    this.fullLog = new LogLimiter(ctx.clock, FULL_LOG_INTERVAL_MS);
     this.throttle = config.throttle === undefined ? undefined : new Throttle(config.throttle, ctx.clock);
   }
 

@@ -23,19 +23,57 @@ interface KeyState {
 
 export const DEFAULT_MAX_KEYS = 1024;
 
-export class RateLimitedLogger {
+/**
+ * The decision alone, for callers that write their own line: `pass(key)` says whether a line
+ * for `key` may be written now and, if so, how many were held back since the last one.
+ */
+export class LogLimiter {
   private readonly keys = new Map<string, KeyState>();
-  private readonly intervalMs: number;
-  private readonly clock: Clock;
-  private readonly maxKeys: number;
+
+  /** `intervalMs`: at most one line per key per interval; `Infinity` = once per key for good. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+    private readonly maxKeys: number = DEFAULT_MAX_KEYS,
+  ) {}
+
+  /** Undefined: stay quiet (counted). Otherwise the number of lines held back since the last one. */
+  pass(key: string): number | undefined {
+    const now = this.clock.now();
+    const state = this.keys.get(key);
+    if (state !== undefined && now - state.loggedAtMs < this.intervalMs) {
+      state.suppressed++;
+      return undefined;
+    }
+    this.remember(key, { loggedAtMs: now, suppressed: 0 });
+    return state?.suppressed ?? 0;
+  }
+
+  /** Lines of `key` held back since its last written one. */
+  suppressedCount(key: string): number {
+    return this.keys.get(key)?.suppressed ?? 0;
+  }
+
+  private remember(key: string, state: KeyState): void {
+    // Re-inserting moves the key to the end, so eviction drops the least recently logged.
+    this.keys.delete(key);
+    this.keys.set(key, state);
+    if (this.keys.size > this.maxKeys) {
+      const oldest = this.keys.keys().next();
+      if (oldest.done !== true) this.keys.delete(oldest.value);
+    }
+  }
+}
+
+/** A logger whose lines are limited per key (see LogLimiter). */
+export class RateLimitedLogger {
+  private readonly limiter: LogLimiter;
 
   constructor(
     private readonly logger: Logger,
     options: RateLimitedLoggerOptions,
   ) {
-    this.intervalMs = options.intervalMs;
-    this.clock = options.clock;
-    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.limiter = new LogLimiter(options.clock, options.intervalMs, options.maxKeys);
   }
 
   /**
@@ -43,14 +81,8 @@ export class RateLimitedLogger {
    * when the line was written. A line written after suppressions has `suppressed: n`.
    */
   log(level: LimitedLevel, key: string, fields: Record<string, unknown>, msg: string): boolean {
-    const now = this.clock.now();
-    const state = this.keys.get(key);
-    if (state !== undefined && now - state.loggedAtMs < this.intervalMs) {
-      state.suppressed++;
-      return false;
-    }
-    const suppressed = state?.suppressed ?? 0;
-    this.remember(key, { loggedAtMs: now, suppressed: 0 });
+    const suppressed = this.limiter.pass(key);
+    if (suppressed === undefined) return false;
     this.logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, msg);
     return true;
   }
@@ -73,17 +105,7 @@ export class RateLimitedLogger {
 
   /** Lines of `key` not written since its last written one. */
   suppressedCount(key: string): number {
-    return this.keys.get(key)?.suppressed ?? 0;
-  }
-
-  private remember(key: string, state: KeyState): void {
-    // Re-inserting moves the key to the end, so eviction drops the least recently logged.
-    this.keys.delete(key);
-    this.keys.set(key, state);
-    if (this.keys.size > this.maxKeys) {
-      const oldest = this.keys.keys().next();
-      if (oldest.done !== true) this.keys.delete(oldest.value);
-    }
+    return this.limiter.suppressedCount(key);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/telemetry/log.ts';
-import { RateLimitedLogger, logOnce } from '../../src/telemetry/log-limit.ts';
+import { LogLimiter, RateLimitedLogger, logOnce } from '../../src/telemetry/log-limit.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 function setup() {
@@ -77,5 +77,53 @@ describe('RateLimitedLogger', () => {
       ['Secret', 'Lease'],
     );
     assert.equal(once.suppressedCount('forbidden:Secret'), 1);
+  });
+});
+
+describe('LogLimiter (the one limiter the output, the object cache and the loggers share)', () => {
+  // Each step: advance the clock by `afterMs`, then pass `key`; `expect` is what pass returns
+  // (undefined = stay quiet, n = write, n lines having been held back).
+  const cases = [
+    {
+      name: 'one line per key per interval, the next one carrying the count',
+      intervalMs: 1000,
+      steps: [
+        { afterMs: 0, key: 'a', expect: 0 },
+        { afterMs: 10, key: 'a', expect: undefined },
+        { afterMs: 10, key: 'a', expect: undefined },
+        { afterMs: 0, key: 'b', expect: 0 },
+        { afterMs: 980, key: 'a', expect: 2 },
+        { afterMs: 999, key: 'a', expect: undefined },
+      ],
+    },
+    {
+      name: 'Infinity: once per key for good',
+      intervalMs: Number.POSITIVE_INFINITY,
+      steps: [
+        { afterMs: 0, key: 'Forbidden Secret', expect: 0 },
+        { afterMs: 3_600_000, key: 'Forbidden Secret', expect: undefined },
+        { afterMs: 0, key: 'Forbidden Lease', expect: 0 },
+      ],
+    },
+  ] as const;
+  for (const c of cases) {
+    it(c.name, async () => {
+      const clock = new ManualClock();
+      const limiter = new LogLimiter(clock, c.intervalMs);
+      for (const step of c.steps) {
+        await clock.advance(step.afterMs);
+        assert.equal(limiter.pass(step.key), step.expect, `${step.key} after ${step.afterMs} ms`);
+      }
+    });
+  }
+
+  it('forgets the least recently written key beyond maxKeys', () => {
+    const clock = new ManualClock();
+    const limiter = new LogLimiter(clock, Number.POSITIVE_INFINITY, 2);
+    assert.equal(limiter.pass('a'), 0);
+    assert.equal(limiter.pass('b'), 0);
+    assert.equal(limiter.pass('c'), 0);
+    assert.equal(limiter.pass('b'), undefined, 'b is still remembered');
+    assert.equal(limiter.pass('a'), 0, 'a was forgotten, so it is written again');
   });
 });
