@@ -1,5 +1,6 @@
 // Every receiver type, in one explicit list (no import side effects).
 import type { ReceiverConfig } from '../config/schema.ts';
+import { bigquerySpec } from './bigquery/options.ts';
 import { dingtalkSpec } from './dingtalk.ts';
 import { elasticsearchSpec } from './elasticsearch/index.ts';
 import { eventbridgeSpec } from './eventbridge/index.ts';
@@ -43,6 +44,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   pubsubSpec,
   snsSpec,
   opscenterSpec,
+  bigquerySpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
