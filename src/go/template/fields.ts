@@ -4,6 +4,7 @@ import { GoMap, GoNilPointer, GoStruct } from './value.ts';
 import type { FieldDef, GoValue, StructType } from './value.ts';
 import { goTypeName } from './print.ts';
 import type { Thrower } from './exec-context.ts';
+import { editDistance } from '../../util/edit-distance.ts';
 
 /** One run-time step of a field chain (Go's evalField). */
 export type FieldStep = (receiver: GoValue, fail: Thrower) => GoValue;
@@ -62,27 +63,11 @@ export function chainSteps(
   };
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + cost);
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
-}
-
 export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = distance(name, c);
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
