@@ -10,6 +10,7 @@ import { benchBulk } from './bulk.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { measure } from './measure.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchRouterRss } from './router-rss.ts';
 import { realEventLines } from '../test/support/real-events.ts';
 
 const CONFIG = new URL('../config.example.yaml', import.meta.url).pathname;
@@ -106,7 +107,11 @@ console.log(
 );
 const backlog = await benchEndToEnd(e2eEvents, 'backlog');
 console.log(
-  `end to end from a backlog (first list): ${backlog.eventsPerSec.toLocaleString('en')} events/s, ${backlog.ratio}× baseline, peak RSS ${backlog.peakRssMb} MB`,
+  `end to end from a backlog (first list): ${backlog.eventsPerSec.toLocaleString('en')} events/s, ${backlog.ratio}× baseline, peak RSS ${backlog.peakRssMb} MB (this bench process)`,
+);
+const routerRss = await benchRouterRss(e2eEvents);
+console.log(
+  `router process from the same backlog (default queue, NODE_OPTIONS ${routerRss.nodeOptions} as in the manifests): peak RSS ${routerRss.peakRssMb} MB (VmHWM), manifests' limit ${routerRss.limit}`,
 );
 
 // The last line: every figure as one JSON object (issue 3's micro figures, issue 4's end to end).
@@ -125,6 +130,7 @@ console.log(
     p50Ms: e2e.p50Ms,
     p99Ms: e2e.p99Ms,
     peakRssMb: e2e.peakRssMb,
+    routerPeakRssMb: routerRss.peakRssMb,
     backlogEventsPerSec: backlog.eventsPerSec,
     pipelineEventsPerSec: pipeline.pipelineEventsPerSec,
     bulkEventsPerSec: bulk.bulkEventsPerSec,

@@ -103,9 +103,7 @@ const CASES: Record<string, readonly string[]> = {
     '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
   ],
   // queue.policy deadLetter without deadLetter.path is fine: the default dead-letter file takes them.
-  'dead-letter-without-path': [
-    '10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs',
-  ],
+  'dead-letter-without-path': ['10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs'],
   tls: [
     '8:7 receivers[0].webhook.tls.keyFile: is required when certFile is set',
     '10:9 receivers[0].webhook.tls.insecure: unknown key "insecure"',

@@ -6,6 +6,7 @@ import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadConfigText } from '../../src/config/load.ts';
+import { DEFAULT_DEAD_LETTER_DIR } from '../../src/output/policy.ts';
 import { PATHS } from '../../src/telemetry/server.ts';
 import { MANIFESTS, find, manifestFiles, parseManifests, readDockerfile, readManifests } from './load.ts';
 import type { Manifest } from './load.ts';
@@ -224,6 +225,21 @@ describe('manifests', () => {
       (m) => pod.volumes.find((v) => v.name === m.name)?.emptyDir !== undefined,
     );
     assert.ok(writable.some((m) => m.mountPath === '/tmp'));
+    // With no deadLetter.path, dead letters go to the default directory: a volume here, and
+    // created for the image's user in the Dockerfile.
+    assert.ok(
+      writable.some((m) => m.mountPath === DEFAULT_DEAD_LETTER_DIR),
+      `${DEFAULT_DEAD_LETTER_DIR} is not a writable volume`,
+    );
+    const runs = (readDockerfile().stages.at(-1) ?? []).filter((i) => i.op === 'RUN').map((i) => i.args);
+    assert.ok(
+      runs.some(
+        (r) =>
+          r.includes(`mkdir -p ${DEFAULT_DEAD_LETTER_DIR}`) &&
+          r.includes(`chown 65532:65532 ${DEFAULT_DEAD_LETTER_DIR}`),
+      ),
+      'the image creates the dead-letter directory for its user',
+    );
     for (const receiver of config.receivers) {
       const path = receiver.deadLetter?.path;
       if (path === undefined) continue;
