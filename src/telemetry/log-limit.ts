@@ -2,6 +2,7 @@
 // first one of a key is logged, the next ones within the interval are only counted, and the
 // first one after the interval carries how many were suppressed. Metrics still count every
 // failure: callers increment them before (and regardless of) logging.
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Clock } from '../util/clock.ts';
 
@@ -28,14 +29,17 @@ export const DEFAULT_MAX_KEYS = 1024;
  * for `key` may be written now and, if so, how many were held back since the last one.
  */
 export class LogLimiter {
-  private readonly keys = new Map<string, KeyState>();
+  // Bounded: beyond maxKeys the least recently used key is forgotten (it may then log again early).
+  private readonly keys: LRUCache<string, KeyState>;
 
   /** `intervalMs`: at most one line per key per interval; `Infinity` = once per key for good. */
   constructor(
     private readonly clock: Clock,
     private readonly intervalMs: number,
-    private readonly maxKeys: number = DEFAULT_MAX_KEYS,
-  ) {}
+    maxKeys: number = DEFAULT_MAX_KEYS,
+  ) {
+    this.keys = new LRUCache({ max: maxKeys });
+  }
 
   /** Undefined: stay quiet (counted). Otherwise the number of lines held back since the last one. */
   pass(key: string): number | undefined {
@@ -45,23 +49,13 @@ export class LogLimiter {
       state.suppressed++;
       return undefined;
     }
-    this.remember(key, { loggedAtMs: now, suppressed: 0 });
+    this.keys.set(key, { loggedAtMs: now, suppressed: 0 });
     return state?.suppressed ?? 0;
   }
 
   /** Lines of `key` held back since its last written one. */
   suppressedCount(key: string): number {
-    return this.keys.get(key)?.suppressed ?? 0;
-  }
-
-  private remember(key: string, state: KeyState): void {
-    // Re-inserting moves the key to the end, so eviction drops the least recently logged.
-    this.keys.delete(key);
-    this.keys.set(key, state);
-    if (this.keys.size > this.maxKeys) {
-      const oldest = this.keys.keys().next();
-      if (oldest.done !== true) this.keys.delete(oldest.value);
-    }
+    return this.keys.peek(key)?.suppressed ?? 0;
   }
 }
 

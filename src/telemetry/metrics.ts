@@ -22,14 +22,7 @@ import type {
 export type { CountableEvent } from './event-counter.ts';
 export { DEFAULT_MAX_EVENT_LABEL_SETS, OTHER_LABEL } from './event-counter.ts';
 export { DEFAULT_METRICS_PREFIX } from './metric-kinds.ts';
-export type {
-  DeadLetterReason,
-  DropReason,
-  LookupErrorReason,
-  Open,
-  ReloadResult,
-  WatchRestartReason,
-} from './metric-kinds.ts';
+export type * from './metric-kinds.ts';
 
 export interface MetricsOptions {
   /** The config's `metricsNamePrefix`; "" = none. Default `kube_event_router_`. */
