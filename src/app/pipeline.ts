@@ -1,4 +1,4 @@
-// Wiring (DESIGN §1): source → dedupe → enrich → route → outputs. One Router per process; the
+// Wiring (docs/architecture.md): source → dedupe → enrich → route → outputs. One Router per process; the
 // outputs are built once per receiver and outlive the source, so a drain can finish their work.
 import type { Logger } from 'pino';
 import type { RouterConfig } from '../config/schema.ts';

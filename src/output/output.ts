@@ -1,4 +1,4 @@
-// One output per receiver (DESIGN §1.5): render at push → bounded queue → batcher → one batch in
+// One output per receiver (docs/architecture.md): render at push → bounded queue → batcher → one batch in
 // flight → receiver, with retries (retry.ts) and the dead-letter file for what cannot be
 // delivered. Every accepted event ends exactly once as `delivered` or `deadLettered`.
 import type { Logger } from 'pino';

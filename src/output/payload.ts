@@ -52,7 +52,7 @@ export function deDotEvent(event: EnrichedEvent): EnrichedEvent {
 }
 
 /**
- * The stable id of one occurrence (DESIGN §5): `<event uid>-<count>`, from the API's count (or
+ * The stable id of one occurrence (docs/architecture.md): `<event uid>-<count>`, from the API's count (or
  * series.count), not from this process's tally, so a restart or a second replica that sends the
  * same occurrence again uses the same id and the receiver absorbs it.
  */
