@@ -101,6 +101,8 @@ export function goJson(value: GoValue, escapeHtml = true): string {
       return goJsonString(value, escapeHtml);
     case 'number':
       return goJsonInt(value);
+    case 'bigint':
+      return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
   }
@@ -111,7 +113,7 @@ export function goJson(value: GoValue, escapeHtml = true): string {
     return out + ']';
   }
   return goJsonObject(
-    value as Exclude<GoValue, readonly GoValue[] | string | number | boolean | null | undefined>,
+    value as Exclude<GoValue, readonly GoValue[] | string | number | bigint | boolean | null | undefined>,
     escapeHtml,
   );
 }
@@ -201,6 +203,8 @@ export function goJsonStringify(value: unknown, escapeHtml = true): string {
       return goJsonString(value, escapeHtml);
     case 'number':
       return Number.isInteger(value) ? goJsonInt(value) : goJsonFloat(value);
+    case 'bigint':
+      return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':

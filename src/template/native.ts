@@ -1,6 +1,7 @@
 // Template values as JSON-ready JS values, for typedLayout leaves that are exactly one action:
 // maps become objects, times their JSON text (null when unset), floats numbers, structs their
 // Go JSON.
+import { intFromBigInt } from '../go/int64.ts';
 import { timeJson } from '../go/time/time.ts';
 import { GoDuration, GoFloat, GoMap, GoStruct, GoTime, type GoValue } from '../go/template/value.ts';
 
@@ -9,6 +10,7 @@ export function toJsonReady(v: GoValue): unknown {
   switch (typeof v) {
     case 'string':
     case 'number':
+    case 'bigint': // an int beyond 2^53: goJsonStringify writes its exact digits
     case 'boolean':
       return v;
   }
@@ -19,7 +21,7 @@ export function toJsonReady(v: GoValue): unknown {
     return Object.fromEntries(v.sortedKeys().map((k) => [k, toJsonReady(v.entries[k])]));
   }
   if (v instanceof GoTime) return timeJson(v);
-  if (v instanceof GoDuration) return Number(v.nanos);
+  if (v instanceof GoDuration) return intFromBigInt(v.nanos);
   if (v instanceof GoStruct) return JSON.parse(v.type.toJson(v.source, false)) as unknown;
   return null;
 }

@@ -2,6 +2,7 @@
 // test/template/go/render.go converts it for Go (see the convention at the top of that file).
 import { GoDuration, GoFloat, GoFuncValue, GoMap, GoTime } from '../../src/go/template/value.ts';
 import type { GoValue, TemplateFunction } from '../../src/go/template/value.ts';
+import { intFromBigInt } from '../../src/go/int64.ts';
 
 /** The Go harness's test functions (for `call`). */
 export const TEST_FUNCS: ReadonlyMap<string, TemplateFunction> = new Map<string, TemplateFunction>([
@@ -66,6 +67,8 @@ function typed(kind: string, v: unknown): GoValue {
       return parseTime(v as string);
     case '$duration':
       return parseDuration(v as string);
+    case '$int':
+      return intFromBigInt(BigInt(v as string));
     case '$func': {
       const fn = TEST_FUNCS.get(v as string);
       if (fn === undefined) throw new Error(`unknown test func ${String(v)}`);

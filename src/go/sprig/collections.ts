@@ -62,6 +62,7 @@ function kindOf(v: GoValue): string {
     case 'string':
       return 'string';
     case 'number':
+    case 'bigint':
       return 'int';
     case 'boolean':
       return 'bool';

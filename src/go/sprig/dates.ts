@@ -21,7 +21,7 @@ function timeFromMs(epochMs: number): GoTime {
 function durationRound(v: GoValue, now: () => Date): string {
   let nanos = 0n;
   if (typeof v === 'string') nanos = parseDuration(v) ?? 0n;
-  else if (typeof v === 'number') nanos = BigInt(Math.trunc(v));
+  else if (typeof v === 'number' || typeof v === 'bigint') nanos = BigInt(v);
   else if (v instanceof GoTime) nanos = BigInt(now().getTime()) * 1000000n - unixNanos(v);
   const u = nanos < 0n ? -nanos : nanos;
   const units: [bigint, string][] = [
@@ -48,7 +48,7 @@ function roundToSecond(nanos: bigint): bigint {
 export function dateFunctions(now: () => Date): Record<string, TemplateFunction> {
   const toTime = (v: GoValue): GoTime => {
     if (v instanceof GoTime) return v;
-    if (typeof v === 'number') return timeFromMs(v * 1000);
+    if (typeof v === 'number' || typeof v === 'bigint') return timeFromMs(Number(v) * 1000);
     return timeFromMs(now().getTime());
   };
   const dateInZone = (layout: GoValue, date: GoValue, zone: GoValue): string =>
@@ -87,7 +87,7 @@ export function dateFunctions(now: () => Date): Record<string, TemplateFunction>
     duration: fn(1, (sec) => {
       let n = 0n;
       if (typeof sec === 'string') n = /^[+-]?\d+$/.test(sec) ? BigInt(sec) : 0n;
-      else if (typeof sec === 'number') n = BigInt(Math.trunc(sec));
+      else if (typeof sec === 'number' || typeof sec === 'bigint') n = BigInt(sec);
       return durationString(n * 1000000000n);
     }),
     durationRound: fn(1, (v) => durationRound(v, now)),

@@ -1,16 +1,7 @@
 // sprig's string functions, with Go's semantics where JavaScript differs: byte offsets for
 // substr/trunc/abbrev, Unicode simple case mapping, Go's whitespace set, strings.Title's
 // word boundaries, strings.Replace with an empty needle.
-import {
-  argInt,
-  argString,
-  fn,
-  formatV,
-  GoPanicError,
-  strings,
-  strslice,
-  strval,
-} from './support.ts';
+import { argInt, argString, fn, formatV, GoPanicError, strings, strslice, strval } from './support.ts';
 import { goQuote } from '../template/quote.ts';
 import { GoMap, type GoValue, type TemplateFunction } from '../template/value.ts';
 

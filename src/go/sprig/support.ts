@@ -1,5 +1,6 @@
 // Shared pieces of the sprig function table: Go-typed argument checks, fmt's %v, sprig's
 // strval/empty and spf13/cast's conversions, over the template value model.
+import { type GoInt, intFromBigInt, intFromFloat, MAX_INT64, MIN_INT64 } from '../int64.ts';
 import { formatValue, goTypeName } from '../template/print.ts';
 import {
   GoDuration,
@@ -62,9 +63,18 @@ export function argString(v: GoValue): string {
   return typeof v === 'string' ? v : wrongType('string', v);
 }
 
+/** An `int` parameter used as a count or an index (a bigint is beyond any string or list). */
 export function argInt(v: GoValue): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (v instanceof GoFloat && Number.isInteger(v.value)) return v.value;
+  return wrongType('int', v);
+}
+
+/** An `int` parameter used as a number (exact). */
+export function argInt64(v: GoValue): GoInt {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (v instanceof GoFloat && Number.isInteger(v.value)) return intFromFloat(v.value);
   return wrongType('int', v);
 }
 
@@ -98,6 +108,8 @@ export function empty(v: GoValue): boolean {
       return v.length === 0;
     case 'number':
       return v === 0;
+    case 'bigint':
+      return false; // beyond 2^53, never zero
     case 'boolean':
       return !v;
   }
@@ -109,20 +121,19 @@ export function empty(v: GoValue): boolean {
   return false;
 }
 
-/** Go's strconv.ParseInt(s, 0, 64) syntax: optional sign, 0x/0o/0b/0 prefixes, underscores. */
-export function parseGoInt(text: string): number | undefined {
+/** Go's strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes, underscores; exact; undefined on error. */
+export function parseGoInt(text: string): GoInt | undefined {
   const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO]?[0-7_]+|[1-9][0-9_]*|0)$/.exec(text);
   if (m === null) return undefined;
   let body = m[2] as string;
   if (body.includes('_') && !/^0[xXbBoO]?_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$/.test(body)) return undefined;
   body = body.replace(/_/g, '');
-  let n: number;
-  if (/^0[xX]/.test(body)) n = parseInt(body.slice(2), 16);
-  else if (/^0[bB]/.test(body)) n = parseInt(body.slice(2), 2);
-  else if (/^0[oO]/.test(body)) n = parseInt(body.slice(2), 8);
-  else if (body.length > 1 && body.startsWith('0')) n = parseInt(body.slice(1), 8);
-  else n = parseInt(body, 10);
-  return m[1] === '-' ? -n : n;
+  if (/^0[0-7]+$/.test(body)) body = `0o${body.slice(1)}`;
+  const magnitude = BigInt(body);
+  const value = m[1] === '-' ? -magnitude : magnitude;
+  // Out of range is an error (ErrRange), which cast turns into 0 like any other.
+  if (value > MAX_INT64 || value < MIN_INT64) return undefined;
+  return intFromBigInt(value);
 }
 
 function trimZeroDecimal(s: string): string {
@@ -145,10 +156,10 @@ export function parseGoFloat(text: string): number | undefined {
 }
 
 /** spf13/cast.ToInt64 (also ToInt): failures are 0. */
-export function toInt64(v: GoValue): number {
-  if (typeof v === 'number') return v;
+export function toInt64(v: GoValue): GoInt {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof GoFloat) return Number.isFinite(v.value) ? Math.trunc(v.value) : -9223372036854775808;
+  if (v instanceof GoFloat) return intFromFloat(v.value);
   if (typeof v === 'string') return parseGoInt(trimZeroDecimal(v)) ?? 0;
   return 0;
 }
@@ -156,6 +167,7 @@ export function toInt64(v: GoValue): number {
 /** spf13/cast.ToFloat64: failures are 0. */
 export function toFloat64(v: GoValue): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof GoFloat) return v.value;
   if (typeof v === 'string') return parseGoFloat(v) ?? 0;

@@ -1,12 +1,13 @@
 // The parse tree, shaped like Go's text/template/parse nodes. String forms (nodeString)
 // match Go's, because execution errors quote them: `executing "t" at <index .A 5>`.
+import type { GoInt } from '../int64.ts';
 
 export interface NumberNode {
   readonly kind: 'number';
   readonly pos: number;
   readonly text: string;
   readonly isInt: boolean;
-  readonly int: number;
+  readonly int: GoInt;
   readonly isFloat: boolean;
   readonly float: number;
   readonly isComplex: boolean;

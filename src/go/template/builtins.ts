@@ -2,6 +2,7 @@
 // `and`, `or` and `call` also have special handling in the compiler (short-circuit, callee).
 import { GO_PARAM_TYPE_NAMES, GoDuration, GoFloat, GoFuncValue, GoMap, GoNilPointer } from './value.ts';
 import type { FunctionTable, GoParamType, GoValue, TemplateFunction } from './value.ts';
+import { type GoInt, intFromBigInt, isGoInt } from '../int64.ts';
 import { isTrue } from './truth.ts';
 import { formatValue, goTypeName } from './print.ts';
 import { sprint, sprintf, sprintln } from './printf.ts';
@@ -20,6 +21,8 @@ function indexArg(index: GoValue, cap: number): number {
   if (index === undefined) return fail('cannot index slice/array with nil');
   let x: number;
   if (typeof index === 'number') x = index;
+  // A bigint int is beyond 2^53: out of range of any slice.
+  else if (typeof index === 'bigint') return fail(`index out of range: ${index}`);
   else if (index instanceof GoDuration) x = Number(index.nanos);
   else return fail(`cannot index slice/array with type ${goTypeName(index)}`);
   if (x < 0 || x > cap) fail(`index out of range: ${x}`);
@@ -95,14 +98,21 @@ type Kind = 'invalid' | 'bool' | 'int' | 'float' | 'string';
 
 function basicKind(v: GoValue): Kind {
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number' || v instanceof GoDuration) return 'int';
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof GoDuration) return 'int';
   if (typeof v === 'string') return 'string';
   if (v instanceof GoFloat) return 'float';
   return 'invalid';
 }
 
-const num = (v: GoValue): number =>
-  typeof v === 'number' ? v : v instanceof GoDuration ? Number(v.nanos) : v instanceof GoFloat ? v.value : 0;
+/** An int or float operand, exact for ints (a number and a bigint compare exactly in JS). */
+const num = (v: GoValue): GoInt =>
+  typeof v === 'number' || typeof v === 'bigint'
+    ? v
+    : v instanceof GoDuration
+      ? intFromBigInt(v.nanos)
+      : v instanceof GoFloat
+        ? v.value
+        : 0;
 
 function valueKind(v: GoValue): string {
   if (v === undefined) return 'invalid';
@@ -170,7 +180,7 @@ function prepareArg(v: GoValue, type: GoParamType): GoValue {
     return type === 'map' || type === 'list' ? null : fail(`value is nil; should be of type ${goType}`);
   const ok =
     (type === 'string' && typeof x === 'string') ||
-    (type === 'int' && typeof x === 'number') ||
+    (type === 'int' && isGoInt(x)) ||
     (type === 'bool' && typeof x === 'boolean') ||
     (type === 'float64' && x instanceof GoFloat) ||
     (type === 'map' && x instanceof GoMap) ||

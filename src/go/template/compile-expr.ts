@@ -405,7 +405,7 @@ export function dynamicCheck(type: GoParamType, fail: Thrower): (v: GoValue) => 
     type === 'string'
       ? (v) => typeof v === 'string'
       : type === 'int'
-        ? (v) => typeof v === 'number'
+        ? (v) => typeof v === 'number' || typeof v === 'bigint'
         : type === 'bool'
           ? (v) => typeof v === 'boolean'
           : type === 'map'

@@ -103,7 +103,8 @@ function newCtx(prog: Program, tmplName: string, dotType: StructType | undefined
 }
 
 function usesDollar(root: ListNode): boolean {
-  return /\$/.test(JSON.stringify(root));
+  // A bigint (an int literal beyond 2^53) has no JSON form; its digits never hold a `$`.
+  return /\$/.test(JSON.stringify(root, (_key, value: unknown) => (typeof value === 'bigint' ? 0 : value)));
 }
 
 function singleActionOf(root: ListNode, treeCount: number, cc: CompileCtx): Eval | undefined {

@@ -1,6 +1,7 @@
 // Field access `.A.B`: resolved at compile time on a known struct type (one composed getter),
 // otherwise looked up at run time on maps and structs with Go's errors.
-import { GoMap, GoNilPointer, GoStruct } from './value.ts';
+import { TIME_METHODS } from '../time/methods.ts';
+import { GoMap, GoNilPointer, GoStruct, GoTime } from './value.ts';
 import type { FieldDef, GoValue, StructType } from './value.ts';
 import { goTypeName } from './print.ts';
 import type { Thrower } from './exec-context.ts';
@@ -26,6 +27,13 @@ export function dynamicStep(name: string, hasArgs: boolean, receiverIsInterface:
       if (def !== undefined) {
         if (hasArgs) fail(`${name} has arguments but cannot be invoked as function`);
         return def.get(receiver.source);
+      }
+    }
+    if (receiver instanceof GoTime) {
+      const method = TIME_METHODS.get(name);
+      if (method !== undefined) {
+        if (hasArgs) fail(`wrong number of args for ${name}: want 0 got 1`);
+        return method(receiver);
       }
     }
     return fail(`can't evaluate field ${name} in type ${typeName(receiver, receiverIsInterface)}`);

@@ -1,5 +1,6 @@
 // Go literal syntax: strconv.Unquote, strconv.UnquoteChar and the number rules of
 // text/template/parse newNumber.
+import { type GoInt, intFromBigInt, intFromFloat } from '../int64.ts';
 
 const SIMPLE: Readonly<Record<string, string>> = {
   a: '\x07',
@@ -74,7 +75,8 @@ export function unquoteChar(text: string): number | null | 'malformed' {
 
 export interface ParsedNumber {
   readonly isInt: boolean;
-  readonly int: number;
+  /** Exact: a bigint beyond 2^53 (../int64.ts). */
+  readonly int: GoInt;
   readonly isFloat: boolean;
   readonly float: number;
 }
@@ -114,14 +116,13 @@ export function parseNumber(text: string): ParsedNumber | string {
   const isInt = big !== null && big >= MIN_INT64 && big <= MAX_INT64;
   const isUint = big !== null && big >= 0n && big <= MAX_UINT64;
   if (isInt || isUint) {
-    const v = Number(big);
-    return { isInt, int: v, isFloat: true, float: v };
+    return { isInt, int: isInt ? intFromBigInt(big) : 0, isFloat: true, float: Number(big) };
   }
   const f = parseFloatGo(text);
   if (f !== null && Number.isFinite(f)) {
     if (!/[.eEpP]/.test(text)) return `integer overflow: ${JSON.stringify(text)}`;
     const integral = Number.isInteger(f) && Math.abs(f) < 2 ** 63;
-    return { isInt: integral, int: integral ? f : 0, isFloat: true, float: f };
+    return { isInt: integral, int: integral ? intFromFloat(f) : 0, isFloat: true, float: f };
   }
   return `illegal number syntax: ${JSON.stringify(text)}`;
 }

@@ -164,6 +164,7 @@ export function formatValue(v: GoValue): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatInt(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'bigint') return v.toString();
   if (v === null) return '<nil>';
   if (v === undefined) return '<no value>';
   if (v instanceof GoFloat) return formatFloatG(v.value);
@@ -202,7 +203,7 @@ export function formatStruct(s: GoStruct, each: (v: GoValue) => string): string 
 /** The Go type name fmt's %T prints and errors mention. */
 export function goTypeName(v: GoValue): string {
   if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'int';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'int';
   if (typeof v === 'boolean') return 'bool';
   if (v === null || v === undefined) return '<nil>';
   if (v instanceof GoFloat) return 'float64';

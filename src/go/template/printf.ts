@@ -14,6 +14,7 @@ import {
   precisionDigits,
 } from './print.ts';
 import { goQuote } from './quote.ts';
+import type { GoInt } from '../int64.ts';
 
 interface Spec {
   minus: boolean;
@@ -85,18 +86,27 @@ function signed(body: string, neg: boolean, spec: Spec): string {
   return body;
 }
 
-function fmtInteger(n: number, spec: Spec): string {
+function fmtInteger(n: GoInt, spec: Spec): string {
   const v = spec.verb;
-  const rune = n < 0 || n > 0x10ffff || (n >= 0xd800 && n < 0xe000) ? '\ufffd' : String.fromCodePoint(n);
+  const rune =
+    typeof n === 'bigint' || n < 0 || n > 0x10ffff || (n >= 0xd800 && n < 0xe000)
+      ? '\ufffd'
+      : String.fromCodePoint(n);
   if (v === 'c') return pad(rune, spec, false);
   if (v === 'q') return pad(goQuote(rune, "'", spec.plus), spec, false);
   if (v === 'U') {
-    const u = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
-    return pad(spec.sharp ? `${u} '${String.fromCodePoint(n)}'` : u, spec, false);
+    // fmtUnicode prints the operand as uint64.
+    const u = 'U+' + BigInt.asUintN(64, BigInt(n)).toString(16).toUpperCase().padStart(4, '0');
+    return pad(spec.sharp ? `${u} '${rune}'` : u, spec, false);
   }
   const base = v === 'b' ? 2 : v === 'o' || v === 'O' ? 8 : v === 'x' || v === 'X' ? 16 : 10;
   const neg = n < 0;
-  let digits = base === 10 ? formatInt(Math.abs(n)) : BigInt(Math.abs(n)).toString(base);
+  let digits =
+    typeof n === 'bigint'
+      ? (neg ? -n : n).toString(base)
+      : base === 10
+        ? formatInt(Math.abs(n))
+        : BigInt(Math.abs(n)).toString(base);
   if (v === 'X') digits = digits.toUpperCase();
   if (spec.prec >= 0) {
     digits = spec.prec === 0 && n === 0 ? '' : digits.padStart(spec.prec, '0');
@@ -188,7 +198,7 @@ export function formatArg(v: GoValue, spec: Spec, depth = 0): string {
   if (v instanceof GoNilPointer)
     return verb === 'v' ? pad('<nil>', spec) : 'dxXob'.includes(verb) ? pad('0', spec) : badVerb(v, spec);
   if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : badVerb(v, spec);
-  if (typeof v === 'number')
+  if (typeof v === 'number' || typeof v === 'bigint')
     return 'vdbcoOqxXU'.includes(verb)
       ? fmtInteger(v, { ...spec, verb: verb === 'v' ? 'd' : verb })
       : badVerb(v, spec);
@@ -197,7 +207,7 @@ export function formatArg(v: GoValue, spec: Spec, depth = 0): string {
   if (v instanceof GoTime || v instanceof GoDuration) {
     if ('vsxXq'.includes(verb))
       return fmtString(v instanceof GoTime ? formatTime(v) : formatDuration(v), spec);
-    if (v instanceof GoDuration && 'dbcoOxXU'.includes(verb)) return fmtInteger(Number(v.nanos), spec);
+    if (v instanceof GoDuration && 'dbcoOxXU'.includes(verb)) return fmtInteger(v.nanos, spec);
     return badVerb(v, spec);
   }
   const each = (e: GoValue): string => formatArg(e, spec, depth + 1);
@@ -259,6 +269,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     }
     if (format[i] === '*') {
       const w = args[argNum++];
+      // A bigint width (beyond 2^53) is as bad a width as a non-int one.
       spec.width = typeof w === 'number' ? w : -1;
       if (spec.width < 0 && typeof w === 'number') {
         spec.minus = true;

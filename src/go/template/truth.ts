@@ -7,6 +7,8 @@ export function isTrue(v: GoValue): boolean {
   if (typeof v === 'string') return v.length > 0;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
+  // A bigint int is outside the safe range (../int64.ts), so never zero.
+  if (typeof v === 'bigint') return true;
   if (v === null || v === undefined) return false;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof GoFloat) return v.value !== 0;

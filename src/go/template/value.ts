@@ -6,7 +6,8 @@
 //   invalid value / no value   undefined        (prints "<no value>")
 //   string                     string
 //   bool                       boolean
-//   int, int32, int64          number (always an integer)
+//   int, int32, int64          number while a safe integer, else bigint (../int64.ts: exact,
+//                              wrapping as Go's int64 does)
 //   float64                    GoFloat          (prints with strconv 'g' shortest)
 //   []T, []interface{}         readonly GoValue[]
 //   map[string]T               GoMap            (keys sorted when printed or ranged)
@@ -106,6 +107,7 @@ export type GoValue =
   | string
   | boolean
   | number
+  | bigint
   | GoFloat
   | readonly GoValue[]
   | GoMap

@@ -112,4 +112,27 @@ export const EVENT_TEMPLATES: readonly { name: string; template: string }[] = [
   },
   { name: 'split', template: '{{ (split "." .Name)._0 }} {{ splitList "." .Name | len }}' },
   { name: 'trim-indent', template: '{{ .Message | trim | nindent 2 }}' },
+  // Go's int64 is exact: nanosecond timestamps (Loki) are beyond 2^53.
+  {
+    name: 'timestamp-ns',
+    template: '{{ mul .GetTimestampMs 1000000 }} {{ printf "%d" (mul .GetTimestampMs 1000) }}',
+  },
+  {
+    name: 'unix-nano',
+    template: '{{ .LastTimestamp.UnixNano }} {{ .FirstTimestamp.UnixNano }} {{ .EventTime.UnixNano }}',
+  },
+  {
+    name: 'unix',
+    template:
+      '{{ .LastTimestamp.Unix }} {{ .LastTimestamp.UnixMilli }} {{ .EventTime.UnixMicro }} {{ .CreationTimestamp.Unix }}',
+  },
+  {
+    name: 'loki-values',
+    template: '{{ dict "values" (list (list (toString .LastTimestamp.UnixNano) .Message)) | toJson }}',
+  },
+  {
+    name: 'int64-arith',
+    template:
+      '{{ sub .LastTimestamp.UnixNano .FirstTimestamp.UnixNano }} {{ div .LastTimestamp.UnixNano 1000 }} {{ add .Count .LastTimestamp.UnixNano }}',
+  },
 ];

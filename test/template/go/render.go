@@ -16,6 +16,7 @@
 //                              fail() (string, error) which always errors "boom"
 //       {"$strings": [..]}     []string (a typed slice)
 //       {"$ints": [..]}        []int
+//       {"$int": "digits"}     int64 beyond what a JSON number carries exactly (2^53)
 // Output: JSON array of {"name", "output"} or {"name", "error"} (the error's Error() text).
 // Template name is always the case name's "t" (so error texts don't depend on case names).
 package main
@@ -27,6 +28,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -113,6 +115,12 @@ func convertTyped(kind string, v interface{}) interface{} {
 			out = append(out, e.(string))
 		}
 		return out
+	case "$int":
+		i, err := strconv.ParseInt(v.(string), 10, 64)
+		if err != nil {
+			panic(err)
+		}
+		return i
 	case "$ints":
 		var out []int
 		for _, e := range v.([]interface{}) {
