@@ -25,6 +25,8 @@ export interface CliArgs {
   readonly dryRun: boolean;
   /** Print stack traces of unexpected errors. */
   readonly debug: boolean;
+  /** check: warnings are errors. */
+  readonly strict: boolean;
 }
 
 export class UsageError extends Error {
@@ -162,6 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     metricsAddress: str(values, 'metrics-address') ?? ':2112',
     dryRun: values['dry-run'] === true,
     debug: values.debug === true,
+    strict: values.strict === true,
     ...pick(values),
   };
   validate(args);

@@ -27,10 +27,10 @@ export const COMMAND_SPECS: Readonly<Record<Command, CommandSpec>> = {
     ],
   },
   check: {
-    usage: '-c FILE',
+    usage: '-c FILE [--strict]',
     summary: 'Validate a config; list every problem, or summarise it.',
-    options: ['config'],
-    examples: ['kube-event-router check -c config.yaml'],
+    options: ['config', 'strict'],
+    examples: ['kube-event-router check -c config.yaml', 'kube-event-router check --strict -c config.yaml'],
   },
   'route-test': {
     usage: '-c FILE (--events FILE|- | --demo) [--objects FILE] [-o text|json]',

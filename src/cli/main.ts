@@ -24,7 +24,12 @@ async function withConfig(
   args: CliArgs,
   run: (loaded: LoadedConfig) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  return run(await loadConfigFile(args.config ?? ''));
+  // Offline commands check a config without its secrets: an unset ${VAR} is a warning.
+  const loaded = await loadConfigFile(args.config ?? '', undefined, { offline: true, strict: args.strict });
+  // check lists them itself; route-test and render keep standard output for their results.
+  if (args.command !== 'check')
+    for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  return run(loaded);
 }
 
 async function dispatch(args: CliArgs): Promise<ExitCode> {

@@ -4,7 +4,7 @@
 import type { Document, Node, Scalar } from 'yaml';
 import { isMap, isScalar, isSeq, parse } from 'yaml';
 import type { ConfigPath } from './problem.ts';
-import { error } from './problem.ts';
+import { error, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
 
 const NAME_START = /[A-Za-z_]/;
@@ -15,6 +15,13 @@ export interface EnvIssue {
   /** Offset of the `$` in the input string. */
   readonly offset: number;
   readonly message: string;
+  /** The variable, when the issue is that it is not set. */
+  readonly unset?: string;
+}
+
+export interface ExpandOptions {
+  /** Offline commands: an unset variable expands to the placeholder `${NAME}` (still an issue). */
+  readonly placeholders?: boolean;
 }
 
 export interface Expansion {
@@ -48,16 +55,25 @@ function endOfAction(text: string, from: number): number {
 }
 
 /** Expand one string. Undefined variables become "" and are reported by name, never by value. */
-export function expandEnv(text: string, env: NodeJS.ProcessEnv): Expansion {
+export function expandEnv(text: string, env: NodeJS.ProcessEnv, options: ExpandOptions = {}): Expansion {
   const used = new Map<string, string>();
   const issues: EnvIssue[] = [];
   let out = '';
   let i = 0;
   const substitute = (name: string, offset: number): void => {
     const value = env[name];
-    if (value === undefined) issues.push({ offset, message: `environment variable "${name}" is not set` });
-    else used.set(name, value);
-    out += value ?? '';
+    if (value === undefined) {
+      const placeholder = options.placeholders === true ? `\${${name}}` : '';
+      const message =
+        options.placeholders === true
+          ? `environment variable "${name}" is not set; checked with the placeholder "${placeholder}" (run refuses it)`
+          : `environment variable "${name}" is not set`;
+      issues.push({ offset, message, unset: name });
+      out += placeholder;
+    } else {
+      used.set(name, value);
+      out += value;
+    }
   };
   while (i < text.length) {
     if (text.startsWith('{{', i)) {
@@ -121,6 +137,8 @@ export interface DocumentExpansion {
   readonly expanded: { path: ConfigPath; used: ReadonlyMap<string, string> }[];
   /** Paths where expansion failed: later problems there would only repeat the cause. */
   readonly failed: ConfigPath[];
+  /** Offline: paths holding a placeholder for an unset variable, with the variables' names. */
+  readonly placeholders: { path: ConfigPath; names: readonly string[] }[];
 }
 
 function expandScalar(
@@ -129,20 +147,26 @@ function expandScalar(
   at: 'key' | 'value',
   env: NodeJS.ProcessEnv,
   out: DocumentExpansion,
+  options: ExpandOptions,
 ): void {
   if (typeof node.value !== 'string' || !node.value.includes('$')) return;
   const original = node.value;
-  const result = expandEnv(original, env);
+  const result = expandEnv(original, env, options);
+  const offline = options.placeholders === true;
   for (const issue of result.issues) {
     const inValue = positionIn(original, issue.offset);
+    const problem = offline && issue.unset !== undefined ? warning : error;
     out.problems.push({
-      ...error(path, issue.message),
+      ...problem(path, issue.message),
       at,
       valueLine: inValue.line,
       valueColumn: inValue.column,
     });
   }
-  if (result.issues.length > 0) out.failed.push(path);
+  const unset = result.issues.flatMap((issue) => (issue.unset === undefined ? [] : [issue.unset]));
+  if (offline && unset.length === result.issues.length && unset.length > 0)
+    out.placeholders.push({ path, names: unset });
+  else if (result.issues.length > 0) out.failed.push(path);
   if (result.used.size > 0) out.expanded.push({ path, used: result.used });
   if (result.value !== original) node.value = retype(node, result.value);
 }
@@ -152,23 +176,29 @@ function walk(
   path: ConfigPath,
   env: NodeJS.ProcessEnv,
   out: DocumentExpansion,
+  options: ExpandOptions,
 ): void {
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key)) expandScalar(pair.key, [...path, String(pair.key.value)], 'key', env, out);
+      if (isScalar(pair.key))
+        expandScalar(pair.key, [...path, String(pair.key.value)], 'key', env, out, options);
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-      walk(pair.value as Node | null, [...path, key], env, out);
+      walk(pair.value as Node | null, [...path, key], env, out, options);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, index) => walk(item as Node | null, [...path, index], env, out));
+    node.items.forEach((item, index) => walk(item as Node | null, [...path, index], env, out, options));
   } else if (isScalar(node)) {
-    expandScalar(node, path, 'value', env, out);
+    expandScalar(node, path, 'value', env, out, options);
   }
 }
 
 /** Expand every scalar (keys included) of `doc` in place. Aliases share their anchor's node. */
-export function expandDocument(doc: Document, env: NodeJS.ProcessEnv): DocumentExpansion {
-  const out: DocumentExpansion = { problems: [], expanded: [], failed: [] };
-  walk(doc.contents, [], env, out);
+export function expandDocument(
+  doc: Document,
+  env: NodeJS.ProcessEnv,
+  options: ExpandOptions = {},
+): DocumentExpansion {
+  const out: DocumentExpansion = { problems: [], expanded: [], failed: [], placeholders: [] };
+  walk(doc.contents, [], env, out, options);
   return out;
 }

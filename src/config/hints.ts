@@ -26,3 +26,16 @@ export function unknownKeyMessage(key: string, candidates: Iterable<string>): st
   const hint = nearest(key, candidates);
   return hint === undefined ? `unknown key "${key}"` : `unknown key "${key}" (did you mean "${hint}"?)`;
 }
+
+/** What the exporter does with an unknown key, said once for every such warning. */
+export const EXPORTER_IGNORES = 'ignored, as kubernetes-event-exporter ignores it';
+
+/**
+ * An unknown key that the exporter's decoder (non-strict) skips: a warning saying so, with
+ * the fix (the key it resembles, else removing it).
+ */
+export function ignoredKeyMessage(key: string, candidates: Iterable<string>): string {
+  const hint = nearest(key, candidates);
+  const fix = hint === undefined ? 'remove it' : `did you mean "${hint}"?`;
+  return `unknown key "${key}", ${EXPORTER_IGNORES}; ${fix}`;
+}

@@ -2,8 +2,7 @@
 // one ConfigError listing every problem (DESIGN §4).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Document } from 'yaml';
-import { LineCounter, isCollection, parseDocument, visit } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
 import type { CompiledRoute } from '../route/route.ts';
 import { compileReceivers, compileRouteTree } from './compile.ts';
 import { expandDocument } from './env-expand.ts';
@@ -12,12 +11,15 @@ import { ConfigError } from './errors.ts';
 import type { PlacedProblem } from './errors.ts';
 import { formatProblem, locate } from './positions.ts';
 import type { ConfigProblem } from './positions.ts';
-import type { ConfigPath } from './problem.ts';
 import { error } from './problem.ts';
 import { validateReceivers } from './receivers.ts';
 import type { LoadedConfig, RouterConfig } from './schema.ts';
 import { checkMaxEventAge, settingsOf, validateTopLevel } from './top-level.ts';
 import { deepFreeze } from './freeze.ts';
+import { emptyConfigWarnings } from './empty-config.ts';
+import { yamlProblem, yamlProblems } from './yaml-problems.ts';
+import { isUnder, onPlaceholder, urlPlaceholders } from './placeholders.ts';
+import type { YamlSource } from './yaml-problems.ts';
 
 export { ConfigError } from './errors.ts';
 export type { PlacedProblem } from './errors.ts';
@@ -27,43 +29,16 @@ export interface LoadOptions {
   readonly fileName: string;
   /** Defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** `check --strict`: every warning is an error (same message, same place). */
+  readonly strict?: boolean;
+  /**
+   * The offline commands (check, route-test, render): an unset `${VAR}` is a warning and the
+   * value holds the placeholder `${VAR}`; `run` leaves this unset and refuses it.
+   */
+  readonly offline?: boolean;
 }
 
-interface Source {
-  readonly fileName: string;
-  readonly text: string;
-  readonly doc: Document;
-  readonly lines: LineCounter;
-}
-
-function yamlProblem(source: Source, offset: number, message: string): PlacedProblem {
-  const { line, col } = source.lines.linePos(offset);
-  const lineText = source.text.split('\n')[line - 1] ?? '';
-  const hint = lineText.includes('{{') ? ' (a value holding a template must be quoted)' : '';
-  const problem = error([], `invalid YAML: ${message}${hint}`);
-  return {
-    ...problem,
-    fileName: source.fileName,
-    line,
-    column: col,
-    text: formatProblem(source.fileName, { line, column: col }, problem),
-  };
-}
-
-// `message: {{ .Message }}` is valid YAML (a map keyed by a map) that no config means:
-// reported with the YAML errors, as the exporter's decoder rejects it.
-function yamlProblems(source: Source): PlacedProblem[] {
-  const problems = source.doc.errors.map((err) =>
-    yamlProblem(source, err.pos[0], err.message.split('\n')[0] ?? ''),
-  );
-  visit(source.doc, {
-    Pair(_, pair) {
-      if (isCollection(pair.key))
-        problems.push(yamlProblem(source, pair.key.range?.[0] ?? 0, 'a map key must be a scalar'));
-    },
-  });
-  return problems;
-}
+type Source = YamlSource;
 
 /** The document as plain data; an alias bomb (billion laughs) is a placed problem, not a crash. */
 function toData(source: Source): unknown {
@@ -83,10 +58,6 @@ function toData(source: Source): unknown {
       yamlProblem(source, offset, `too many alias expansions (${reason})`),
     ]);
   }
-}
-
-function isUnder(path: ConfigPath, prefix: ConfigPath): boolean {
-  return prefix.length <= path.length && prefix.every((step, i) => String(step) === String(path[i]));
 }
 
 // Expanded values may be secrets: a message about a value that came from the environment
@@ -160,10 +131,20 @@ export function loadConfigText(text: string, options: LoadOptions): LoadedConfig
   const source: Source = { fileName: options.fileName, text, doc, lines };
   const syntax = yamlProblems(source);
   if (syntax.length > 0) throw new ConfigError(options.fileName, syntax);
-  const expansion = expandDocument(doc, options.env ?? process.env);
-  const built = build(toData(source));
-  const later = built.problems.filter((p) => !expansion.failed.some((failed) => isUnder(p.path, failed)));
-  const all = [...expansion.problems, ...later].map((p) => redact(p, expansion));
+  const expansion = expandDocument(doc, options.env ?? process.env, {
+    placeholders: options.offline === true,
+  });
+  const data = toData(source);
+  let built = build(data);
+  const retry = options.offline === true ? urlPlaceholders(data, built.problems, expansion) : undefined;
+  if (retry !== undefined) built = build(retry);
+  const later = built.problems
+    .filter((p) => !expansion.failed.some((failed) => isUnder(p.path, failed)))
+    .map((p) => onPlaceholder(p, expansion));
+  const found = [...emptyConfigWarnings(data), ...expansion.problems, ...later].map((p) =>
+    redact(p, expansion),
+  );
+  const all = options.strict === true ? found.map((p) => ({ ...p, severity: 'error' as const })) : found;
   const errors = place(
     source,
     all.filter((p) => p.severity === 'error'),
@@ -184,7 +165,11 @@ export function loadConfigText(text: string, options: LoadOptions): LoadedConfig
   return deepFreeze({ config, warnings, hash });
 }
 
-export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  path: string,
+  env?: NodeJS.ProcessEnv,
+  options: Pick<LoadOptions, 'strict' | 'offline'> = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -195,5 +180,5 @@ export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Pro
       { ...problem, fileName: path, line: 0, column: 0, text: `${path}: ${problem.message}` },
     ]);
   }
-  return loadConfigText(text, { fileName: path, ...(env ? { env } : {}) });
+  return loadConfigText(text, { ...options, fileName: path, ...(env ? { env } : {}) });
 }

@@ -21,11 +21,11 @@ import {
   SUPPORTED_RECEIVER_TYPES,
   receiverSpec,
 } from '../receivers/registry.ts';
-import { unknownKeyMessage } from './hints.ts';
+import { ignoredKeyMessage, unknownKeyMessage } from './hints.ts';
+import { parseLenient } from './lenient-parse.ts';
 import type { ConfigPath } from './problem.ts';
 import { error, formatPath, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
-import { zodProblems } from './zod-problems.ts';
 
 export interface ValidatedReceiver {
   /** False when the type block or the output options had problems: only its layout is compiled (to report its problems too). */
@@ -68,32 +68,35 @@ function check<T>(
   path: ConfigPath,
   problems: ConfigProblem[],
 ): T | undefined {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  problems.push(...zodProblems(schema, input, result.error.issues, path));
-  return undefined;
+  const result = parseLenient(schema, input, path);
+  problems.push(...result.problems);
+  return result.data;
 }
 
-/** Sort the keys of one receiver item into its type keys, reporting what is not a key at all. */
-function typeKeys(
-  item: Record<string, unknown>,
-  path: ConfigPath,
-  problems: ConfigProblem[],
-): { types: string[]; unknown: number } {
+/** Sort the keys of one receiver item into its type keys and the keys that are not keys at all. */
+function typeKeys(item: Record<string, unknown>, path: ConfigPath, problems: ConfigProblem[]) {
   const types: string[] = [];
-  let unknown = 0;
+  const unknown: string[] = [];
   for (const key of Object.keys(item)) {
     if ((RECEIVER_SIBLING_KEYS as readonly string[]).includes(key)) continue;
     if (SUPPORTED_RECEIVER_TYPES.includes(key)) types.push(key);
     else if (EXPORTER_ONLY_RECEIVER_TYPES.includes(key)) {
       types.push(key);
       problems.push({ ...error([...path, key], `receiver type "${key}" is not supported yet`), at: 'key' });
-    } else {
-      unknown++;
-      problems.push({ ...error([...path, key], unknownKeyMessage(key, ALL_KEYS)), at: 'key' });
-    }
+    } else unknown.push(key);
   }
-  return { types, unknown };
+  // With a type, the exporter skips the other keys; without one it refuses to start ("unknown sink").
+  for (const key of unknown) {
+    const problem =
+      types.length > 0
+        ? warning([...path, key], ignoredKeyMessage(key, ALL_KEYS))
+        : error(
+            [...path, key],
+            `${unknownKeyMessage(key, ALL_KEYS)}, and the receiver has no type (the exporter refuses it too: "unknown sink")`,
+          );
+    problems.push({ ...problem, at: 'key' });
+  }
+  return { types, unknown: unknown.length };
 }
 
 function receiverName(
@@ -170,15 +173,10 @@ function outputOptions(
     deadLetter: check(deadLetterSchema, item.deadLetter, [...path, 'deadLetter'], problems),
     throttleValid: true,
   };
-  const throttleParsed = throttleSchema.safeParse(item.throttle);
-  if (throttleParsed.success) {
-    if (throttleParsed.data !== undefined) out.throttle = throttleParsed.data;
-  } else {
-    out.throttleValid = false;
-    problems.push(
-      ...zodProblems(throttleSchema, item.throttle, throttleParsed.error.issues, [...path, 'throttle']),
-    );
-  }
+  const throttleParsed = parseLenient(throttleSchema, item.throttle, [...path, 'throttle']);
+  problems.push(...throttleParsed.problems);
+  if (throttleParsed.problems.some((p) => p.severity === 'error')) out.throttleValid = false;
+  else if (throttleParsed.data !== undefined) out.throttle = throttleParsed.data;
   if (spec) checkOutputLimits(spec, item.batch, path, problems);
   if (out.retry && out.retry.initialDelayMs > out.retry.maxDelayMs) {
     problems.push(error([...path, 'retry', 'initialDelayMs'], 'must not be above retry.maxDelayMs'));

@@ -3,15 +3,14 @@ import { error, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
 import type { CheckpointSettings, RouterConfig, TopLevel } from './schema.ts';
 import { DEFAULTS, topLevelSchema } from './schema.ts';
-import { zodProblems } from './zod-problems.ts';
+import { parseLenient } from './lenient-parse.ts';
 
 export type Settings = Omit<RouterConfig, 'route' | 'receivers'>;
 
 export function validateTopLevel(raw: unknown, problems: ConfigProblem[]): TopLevel | undefined {
-  const result = topLevelSchema.safeParse(raw);
-  if (result.success) return result.data;
-  problems.push(...zodProblems(topLevelSchema, raw, result.error.issues, []));
-  return undefined;
+  const result = parseLenient(topLevelSchema, raw, []);
+  problems.push(...result.problems);
+  return result.data;
 }
 
 // As the exporter's validateMaxEventAgeSeconds: 0 means unset, both set is an error, the

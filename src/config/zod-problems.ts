@@ -1,10 +1,10 @@
 // zod issues → Problems with our wording: short, naming the value found (values expanded from
-// the environment are redacted by the loader), and one problem per unknown key with a
-// "did you mean" hint.
+// the environment are redacted by the loader), and one warning per unknown key with a
+// "did you mean" hint (the exporter's decoder skips unknown keys, so they are not errors).
 import type { z } from 'zod';
-import { unknownKeyMessage } from './hints.ts';
+import { ignoredKeyMessage } from './hints.ts';
 import type { ConfigPath } from './problem.ts';
-import { error } from './problem.ts';
+import { error, warning } from './problem.ts';
 import type { ConfigProblem } from './positions.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -127,7 +127,7 @@ export function zodProblems(
     if (issue.code === 'unrecognized_keys') {
       const known = objectShapesAt(schema, path).flatMap((shape) => Object.keys(shape));
       return issue.keys.map((key) => ({
-        ...error([...base, ...path, key], unknownKeyMessage(key, known)),
+        ...warning([...base, ...path, key], ignoredKeyMessage(key, known)),
         at: 'key',
       }));
     }

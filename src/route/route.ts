@@ -1,7 +1,7 @@
 // The route tree (docs/routing.md): validated from the raw `route` value, compiled once, then
 // evaluated for every event. evaluate() is the hot path: no allocation unless a receiver is hit.
 import type { EnrichedEvent } from '../event/event.ts';
-import { error, type ConfigPath, type Problem } from '../config/problem.ts';
+import { error, warning, type ConfigPath, type Problem } from '../config/problem.ts';
 import { compileRule, type CompiledRule, type RuleContext, type RuleRole } from './rule.ts';
 import { RULE_KEYS } from './rule-fields.ts';
 import { emptyDropWarnings, mixedMatchWarning } from './route-warnings.ts';
@@ -133,7 +133,7 @@ function compileNode(
   }
   for (const key of Object.keys(raw)) {
     if (!(ROUTE_KEYS as readonly string[]).includes(key))
-      problems.push(error([...path, key], unknownRouteKey(key)));
+      problems.push(warning([...path, key], unknownRouteKey(key)));
   }
   const repeats = compileRepeats(raw['repeats'], [...path, 'repeats'], problems) ?? inherited;
   const drop = compileRules(raw['drop'], [...path, 'drop'], ctx, 'drop', problems);
@@ -147,13 +147,15 @@ function compileNode(
   return new RouteNode(id, drop, match, children, repeats);
 }
 
+// The exporter's decoder skips keys it does not know: the route works without this one.
 function unknownRouteKey(key: string): string {
+  const ignored = `unknown key "${key}" in route, ignored, as kubernetes-event-exporter ignores it`;
   if (RULE_KEYS.includes(key)) {
-    return `unknown key "${key}" in route; rule keys such as "${key}" go in an item of a "match" or "drop" list`;
+    return `${ignored}; rule keys such as "${key}" go in an item of a "match" or "drop" list`;
   }
   const guess = didYouMean(key, ROUTE_KEYS);
   const hint = guess === undefined ? `valid keys: ${ROUTE_KEYS.join(', ')}` : `did you mean "${guess}"?`;
-  return `unknown key "${key}" in route; ${hint}`;
+  return `${ignored}; ${hint}`;
 }
 
 function compileRepeats(value: unknown, path: ConfigPath, problems: Problem[]): Repeats | undefined {

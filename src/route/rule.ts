@@ -15,6 +15,7 @@ import {
 } from './rule-fields.ts';
 import { isWarnedField, unanchoredWarning } from './rule-warnings.ts';
 import { describeValue, didYouMean, isPlainMap } from './suggest.ts';
+import { goScalarString, NEVER_MATCHES, scalarAsStringMessage } from './go-scalar.ts';
 
 export interface RuleContext {
   readonly receivers: ReadonlySet<string>;
@@ -81,9 +82,12 @@ function compileKey(b: Builder, key: string, value: unknown, path: ConfigPath): 
     case 'preset':
       return compilePreset(b, value, path);
   }
+  // The exporter's decoder skips keys it does not know: the rule works without this one.
   const guess = didYouMean(key, RULE_KEYS);
   const hint = guess === undefined ? `valid keys: ${RULE_KEYS.join(', ')}` : `did you mean "${guess}"?`;
-  b.problems.push(error(path, `unknown key "${key}" in rule; ${hint}`));
+  b.problems.push(
+    warning(path, `unknown key "${key}" in rule, ignored, as kubernetes-event-exporter ignores it; ${hint}`),
+  );
 }
 
 function makeRule(
@@ -105,26 +109,46 @@ function makeRule(
   return { receiver, keys, raw, matches };
 }
 
-/** Compiles a pattern, recording the problem (with the glob hint) when it is invalid. */
+/** A pattern Go cannot compile: the exporter's match fails, so the condition never holds. */
+const NEVER = /(?!)/;
+
+/**
+ * Compiles a pattern. One Go rejects is a warning (with the glob hint) and never matches, as in
+ * the exporter; one Go accepts but we cannot translate faithfully stays an error.
+ */
 function compilePattern(pattern: string, path: ConfigPath, problems: Problem[]): RegExp | undefined {
   try {
     return compileRe2(pattern);
   } catch (err) {
     if (!(err instanceof RegexSyntaxError)) throw err;
-    problems.push(error(path, err.message));
-    return undefined;
+    if (err.reason.includes('cannot be translated')) {
+      problems.push(error(path, err.message));
+      return undefined;
+    }
+    problems.push(warning(path, `${err.message}; ${NEVER_MATCHES}`));
+    return NEVER;
   }
+}
+
+/** A string condition as the exporter decodes it: booleans and numbers read as their text. */
+function patternText(value: unknown, path: ConfigPath, problems: Problem[]): string | undefined {
+  if (typeof value === 'string') return value;
+  const text = goScalarString(value);
+  if (text === undefined) return undefined;
+  problems.push(warning(path, scalarAsStringMessage(value as boolean | number, text)));
+  return text;
 }
 
 function compileStringField(b: Builder, key: StringField, value: unknown, path: ConfigPath): void {
   if (value === null || value === '') return;
-  if (typeof value !== 'string') {
+  const pattern = patternText(value, path, b.problems);
+  if (pattern === undefined) {
     b.problems.push(error(path, `expected a string (a regular expression), got ${describeValue(value)}`));
     return;
   }
-  const re = compilePattern(value, path, b.problems);
+  const re = compilePattern(pattern, path, b.problems);
   if (re === undefined) return;
-  const message = fieldWarning(b.ctx, key, value, re);
+  const message = re === NEVER ? undefined : fieldWarning(b.ctx, key, pattern, re);
   if (message !== undefined) b.problems.push(warning(path, message));
   const get = STRING_FIELDS[key];
   b.tests.push((event) => re.test(get(event) ?? ''));
@@ -149,9 +173,10 @@ function compileMapField(b: Builder, key: MapField, value: unknown, path: Config
   }
   const names: string[] = [];
   const patterns: (RegExp | undefined)[] = [];
-  for (const [name, pattern] of Object.entries(value)) {
-    if (pattern !== null && pattern !== '' && typeof pattern !== 'string') {
-      const got = describeValue(pattern);
+  for (const [name, raw] of Object.entries(value)) {
+    const pattern = raw === null ? null : patternText(raw, [...path, name], b.problems);
+    if (pattern === undefined) {
+      const got = describeValue(raw);
       b.problems.push(error([...path, name], `expected a string (a regular expression) or null, got ${got}`));
       continue;
     }
@@ -181,14 +206,26 @@ function mapTest(key: MapField, names: readonly string[], patterns: readonly (Re
   };
 }
 
+// The exporter decodes minCount into an int32: a fraction is truncated and a negative count
+// always holds. Both start there, so both are warnings here with the same effect.
 function compileMinCount(b: Builder, value: unknown, path: ConfigPath): void {
   if (value === null) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
     b.problems.push(error(path, `expected a non-negative integer, got ${describeValue(value)}`));
     return;
   }
-  if (value === 0) return; // the exporter skips minCount 0
-  b.tests.push((event) => eventCount(event.raw) >= value);
+  const count = Math.trunc(value);
+  if (count !== value || count < 0) {
+    const effect = count <= 0 ? 'the condition always holds' : `it is read as ${count}`;
+    b.problems.push(
+      warning(
+        path,
+        `expected a non-negative integer, got ${describeValue(value)}; as in kubernetes-event-exporter, ${effect}`,
+      ),
+    );
+  }
+  if (count <= 0) return; // the exporter skips minCount 0
+  b.tests.push((event) => eventCount(event.raw) >= count);
   b.keys.push('minCount');
 }
 
@@ -202,8 +239,10 @@ function compileReceiver(b: Builder, value: unknown, path: ConfigPath): void {
     b.problems.push(error(path, `expected a string (a receiver name), got ${describeValue(value)}`));
     return;
   }
+  // The exporter starts and loses each event sent there ("There is no channel"): a warning,
+  // and the rule matches without sending.
   if (!b.ctx.receivers.has(value)) {
-    b.problems.push(error(path, undefinedReceiver(value, b.ctx.receivers)));
+    b.problems.push(warning(path, `${undefinedReceiver(value, b.ctx.receivers)}; ${LOST}`));
     return;
   }
   if (b.role === 'drop') {
@@ -214,6 +253,9 @@ function compileReceiver(b: Builder, value: unknown, path: ConfigPath): void {
   }
   b.receiver = value;
 }
+
+const LOST =
+  'kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)';
 
 function undefinedReceiver(name: string, receivers: ReadonlySet<string>): string {
   if (receivers.size === 0) return `receiver "${name}" is not defined (no receivers are defined)`;

@@ -1,174 +1,202 @@
-// One fixture per kind of config failure; each must produce exactly these lines.
+// One fixture per kind of config problem (bad-*: refused, warn-*: loaded with warnings, as the
+// exporter starts with it); each must produce exactly these lines, errors (E) then warnings (W).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 import { SUPPORTED_RECEIVER_TYPES } from '../../src/receivers/registry.ts';
+import { RULE_KEYS } from '../../src/route/rule-fields.ts';
+import { NEVER_MATCHES as NEVER } from '../../src/route/go-scalar.ts';
 
 const FIXTURES = new URL('../fixtures/config/', import.meta.url);
+const LOST =
+  'kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)';
 const ENV = { WEBHOOK_TIMEOUT: 'slow-secret-value', BATCH_SIZE: '25', SLACK_TOKEN: 'xoxb-secret' };
 
 const CASES: Record<string, readonly string[]> = {
-  'unknown-top-level-key': ['2:1 watchEvents: unknown key "watchEvents"'],
-  'misspelled-key': [
-    '1:1 maxEventAgeSecond: unknown key "maxEventAgeSecond" (did you mean "maxEventAgeSeconds"?)',
-    '2:1 clustername: unknown key "clustername" (did you mean "clusterName"?)',
-    '4:3 leaderElection.enable: unknown key "enable" (did you mean "enabled"?)',
+  'warn-unknown-top-level-key': [
+    'W 2:1 watchEvents: unknown key "watchEvents", ignored, as kubernetes-event-exporter ignores it; remove it',
   ],
-  'wrong-type': [
-    '1:10 kubeQPS: expected a number, got a string "fast"',
-    '2:12 kubeBurst: expected an integer, got a number 2.5',
-    '3:13 omitLookup: expected a boolean (true or false), got a string "yes"',
-    '5:3 namespace: expected a namespace name or a list of them',
-    '12:14 receivers[0].stdout.deDot: expected a boolean (true or false), got an integer 1',
+  'warn-misspelled-key': [
+    'W 1:1 maxEventAgeSecond: unknown key "maxEventAgeSecond", ignored, as kubernetes-event-exporter ignores it; did you mean "maxEventAgeSeconds"?',
+    'W 2:1 clustername: unknown key "clustername", ignored, as kubernetes-event-exporter ignores it; did you mean "clusterName"?',
+    'W 4:3 leaderElection.enable: unknown key "enable", ignored, as kubernetes-event-exporter ignores it; did you mean "enabled"?',
   ],
-  'throttle-and-max-age': [
-    '1:17 throttlePeriod: cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)',
+  'bad-wrong-type': [
+    'E 1:10 kubeQPS: expected a number, got a string "fast"',
+    'E 2:12 kubeBurst: expected an integer, got a number 2.5',
+    'E 3:13 omitLookup: expected a boolean (true or false), got a string "yes"',
+    'E 5:3 namespace: expected a namespace name or a list of them',
+    'E 12:14 receivers[0].stdout.deDot: expected a boolean (true or false), got an integer 1',
   ],
-  'undefined-env': [
-    '1:14 clusterName: environment variable "CLUSTER_NAME" is not set',
-    '8:44 receivers[0].webhook.endpoint: environment variable "HOOK_PATH" is not set',
-    '10:31 receivers[0].webhook.headers.Authorization: environment variable "API_TOKEN" is not set',
+  'bad-throttle-and-max-age': [
+    'E 1:17 throttlePeriod: cannot be set together with maxEventAgeSeconds (throttlePeriod is its deprecated name)',
   ],
-  'env-syntax': [
-    '1:15 clusterName: unterminated "${" (write "$$" for a literal "$")',
-    '4:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined)',
-    '6:11 receivers[0].name: invalid environment variable name "RECEIVER-NAME"',
-    '9:48 receivers[0].stdout.layout.cost: environment variable "MISSING" is not set',
+  'bad-undefined-env': [
+    'E 1:14 clusterName: environment variable "CLUSTER_NAME" is not set',
+    'E 8:44 receivers[0].webhook.endpoint: environment variable "HOOK_PATH" is not set',
+    'E 10:31 receivers[0].webhook.headers.Authorization: environment variable "API_TOKEN" is not set',
   ],
-  'secret-redacted': [
-    '8:18 receivers[0].webhook.timeoutMs: expected a number, got a string "${WEBHOOK_TIMEOUT}"',
-    '10:18 receivers[0].batch.maxEvents: must be at least 1 (got -${BATCH_SIZE})',
+  'bad-env-syntax': [
+    'E 1:15 clusterName: unterminated "${" (write "$$" for a literal "$")',
+    'E 6:11 receivers[0].name: invalid environment variable name "RECEIVER-NAME"',
+    'E 9:48 receivers[0].stdout.layout.cost: environment variable "MISSING" is not set',
+    `W 4:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined); ${LOST}`,
   ],
-  'undefined-receiver': [
-    '6:21 route.routes[1].match[0].receiver: receiver "slack-alerts" is not defined; defined receivers: dump',
+  'bad-secret-redacted': [
+    'E 8:18 receivers[0].webhook.timeoutMs: expected a number, got a string "${WEBHOOK_TIMEOUT}"',
+    'E 10:18 receivers[0].batch.maxEvents: must be at least 1 (got -${BATCH_SIZE})',
   ],
-  'duplicate-receiver': ['7:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])'],
+  'warn-undefined-receiver': [
+    `W 6:21 route.routes[1].match[0].receiver: receiver "slack-alerts" is not defined; defined receivers: dump; ${LOST}`,
+  ],
+  'bad-duplicate-receiver': [
+    'E 7:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
+  ],
   // The hint lists every type the registry supports, in its order.
-  'receiver-no-type': [
-    `5:5 receivers[0]: receiver "dump" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`,
+  'bad-receiver-no-type': [
+    `E 5:5 receivers[0]: receiver "dump" has no type (add one of ${SUPPORTED_RECEIVER_TYPES.join(', ')})`,
   ],
-  'receiver-two-types': [
-    '7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one',
+  'bad-receiver-two-types': [
+    'E 7:5 receivers[0].file: receiver "dump" has 2 types (stdout, file); a receiver has exactly one',
   ],
-  'unsupported-type': ['6:5 receivers[0].inMemory: receiver type "inMemory" is not supported yet'],
-  'receiver-unknown-key': [
-    '6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?)',
-    '9:5 receivers[1].webhook.endpoint: is required',
-    '10:7 receivers[1].webhook.endpont: unknown key "endpont" (did you mean "endpoint"?)',
-    '11:7 receivers[1].webhook.header: unknown key "header" (did you mean "headers"?)',
-    '13:5 receivers[1].retries: unknown key "retries"',
+  'bad-unsupported-type': ['E 6:5 receivers[0].inMemory: receiver type "inMemory" is not supported yet'],
+  // A receiver without a type is refused by the exporter too ("unknown sink"); beside a type,
+  // unknown keys are skipped.
+  'bad-receiver-unknown-key': [
+    'E 6:5 receivers[0].webhok: unknown key "webhok" (did you mean "webhook"?), and the receiver has no type (the exporter refuses it too: "unknown sink")',
+    'E 9:5 receivers[1].webhook.endpoint: is required',
+    'W 10:7 receivers[1].webhook.endpont: unknown key "endpont", ignored, as kubernetes-event-exporter ignores it; did you mean "endpoint"?',
+    'W 11:7 receivers[1].webhook.header: unknown key "header", ignored, as kubernetes-event-exporter ignores it; did you mean "headers"?',
+    'W 13:5 receivers[1].retries: unknown key "retries", ignored, as kubernetes-event-exporter ignores it; remove it',
   ],
-  'receiver-item': [
-    '3:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined)',
-    '5:5 receivers[0]: expected a map with a name and a receiver type',
-    '6:5 receivers[1].name: is required',
-    '7:11 receivers[2].name: expected a string',
+  'bad-receiver-item': [
+    'E 5:5 receivers[0]: expected a map with a name and a receiver type',
+    'E 6:5 receivers[1].name: is required',
+    'E 7:11 receivers[2].name: expected a string',
+    `W 3:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined); ${LOST}`,
   ],
-  'receivers-shape': [
-    '1:21 templateEnv[1]: must be an environment variable name',
-    '3:11 environment.region: expected a string, got a list',
-    '6:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined)',
-    '8:3 receivers: expected a list, got a map',
+  'bad-receivers-shape': [
+    'E 1:21 templateEnv[1]: must be an environment variable name',
+    'E 3:11 environment.region: expected a string, got a list',
+    'E 8:3 receivers: expected a list, got a map',
+    `W 6:17 route.match[0].receiver: receiver "dump" is not defined (no receivers are defined); ${LOST}`,
   ],
-  'glob-regex': [
-    '6:22 route.routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
+  'warn-glob-regex': [
+    `W 6:22 route.routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?); ${NEVER}`,
   ],
-  re2: [
-    '4:19 route.routes[0].drop[0].reason: invalid regular expression "(Failed": missing closing )',
-    '6:20 route.routes[0].match[0].message: invalid regular expression "[z-a]": invalid character class range: z-a',
+  'warn-re2': [
+    `W 4:19 route.routes[0].drop[0].reason: invalid regular expression "(Failed": missing closing ); ${NEVER}`,
+    `W 6:20 route.routes[0].match[0].message: invalid regular expression "[z-a]": invalid character class range: z-a; ${NEVER}`,
   ],
-  'unknown-rule-key': [
-    '4:11 route.routes[0].drop[0].podName: unknown key "podName" in rule; valid keys: message, apiVersion, kind, namespace, reason, type, component, host, labels, annotations, minCount, receiver, name, objectNamespace, reportingController, clusterName, not, preset',
-    '7:11 route.routes[0].match[0].nmespace: unknown key "nmespace" in rule; did you mean "namespace"?',
+  // The exporter skips the unknown key, leaving a drop rule without conditions: it drops everything.
+  'warn-unknown-rule-key': [
+    `W 4:11 route.routes[0].drop[0].podName: unknown key "podName" in rule, ignored, as kubernetes-event-exporter ignores it; valid keys: ${RULE_KEYS.join(', ')}`,
+    'W 4:11 route.routes[0].drop[0]: this drop rule has no conditions, so it drops every event here and below',
+    'W 7:11 route.routes[0].match[0].nmespace: unknown key "nmespace" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "namespace"?',
   ],
-  'layout-syntax': [
-    '8:29 receivers[0].stdout.layout.reason: 1:12: unexpected "}" in operand in template "{{ .Reason }"',
-    '12:27 receivers[0].stdout.layout.details.message: 2:15: unexpected "}" in operand in template "{{ if .Message }}\\n  {{ .Message }\\n{{ end }}\\n"',
+  'bad-layout-syntax': [
+    'E 8:29 receivers[0].stdout.layout.reason: 1:12: unexpected "}" in operand in template "{{ .Reason }"',
+    'E 12:27 receivers[0].stdout.layout.details.message: 2:15: unexpected "}" in operand in template "{{ if .Message }}\\n  {{ .Message }\\n{{ end }}\\n"',
   ],
-  'template-function': [
-    '8:31 receivers[0].stdout.layout.reason: 1:14: function "shout" not defined in template "{{ .Reason | shout }}"',
+  'bad-template-function': [
+    'E 8:31 receivers[0].stdout.layout.reason: 1:14: function "shout" not defined in template "{{ .Reason | shout }}"',
   ],
-  'template-field': [
-    '8:21 receivers[0].stdout.layout.reason: 1:4: field "Reasn" not found in type *kube.EnhancedEvent; did you mean "Reason"? in template "{{ .Reasn }}"',
-    '9:34 receivers[0].stdout.layout.kind: 1:19: field "Knd" not found in type kube.EnhancedObjectReference; did you mean "Kind"? in template "{{ .InvolvedObject.Knd }}"',
+  'bad-template-field': [
+    'E 8:21 receivers[0].stdout.layout.reason: 1:4: field "Reasn" not found in type *kube.EnhancedEvent; did you mean "Reason"? in template "{{ .Reasn }}"',
+    'E 9:34 receivers[0].stdout.layout.kind: 1:19: field "Knd" not found in type kube.EnhancedObjectReference; did you mean "Kind"? in template "{{ .InvolvedObject.Knd }}"',
   ],
-  'webhook-header-template': [
-    '9:30 receivers[0].webhook.headers.X-Reason: 1:11: unclosed action in template "{{ .Reason"',
+  'bad-webhook-header-template': [
+    'E 9:30 receivers[0].webhook.headers.X-Reason: 1:11: unclosed action in template "{{ .Reason"',
   ],
   // webhook batches (maxEvents 50) are allowed since the webhook sends JSON arrays.
-  'batch-interval': ['10:24 receivers[0].batch.flushIntervalMs: must be at least 0 (got -1)'],
-  'queue-policy': [
-    '8:18 receivers[0].queue.maxEvents: must be at least 1 (got 0)',
-    '9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
+  'bad-batch-interval': ['E 10:24 receivers[0].batch.flushIntervalMs: must be at least 0 (got -1)'],
+  'bad-queue-policy': [
+    'E 8:18 receivers[0].queue.maxEvents: must be at least 1 (got 0)',
+    'E 9:15 receivers[0].queue.policy: must be one of block | dropOldest | deadLetter (got "dropNewest")',
   ],
   // queue.policy deadLetter without deadLetter.path is fine: the default dead-letter file takes them.
-  'dead-letter-without-path': ['10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs'],
-  tls: [
-    '8:7 receivers[0].webhook.tls.keyFile: is required when certFile is set',
-    '10:9 receivers[0].webhook.tls.insecure: unknown key "insecure"',
+  'bad-dead-letter-without-path': [
+    'E 10:23 receivers[0].retry.initialDelayMs: must not be above retry.maxDelayMs',
   ],
-  'metrics-prefix': [
-    '1:20 metricsNamePrefix: must match ^[a-zA-Z][a-zA-Z0-9_:]*_$ (e.g. "event_exporter_")',
-    '2:12 logFormat: must be one of json | pretty (got "text")',
-    '3:10 repeats: must be one of all | first (got "twice")',
+  'bad-tls': [
+    'E 8:7 receivers[0].webhook.tls.keyFile: is required when certFile is set',
+    'W 10:9 receivers[0].webhook.tls.insecure: unknown key "insecure", ignored, as kubernetes-event-exporter ignores it; remove it',
   ],
-  'yaml-syntax': [
-    '8:19 invalid YAML: a map key must be a scalar (a value holding a template must be quoted)',
+  'bad-metrics-prefix': [
+    'E 1:20 metricsNamePrefix: must match ^[a-zA-Z][a-zA-Z0-9_:]*_$ (e.g. "event_exporter_")',
+    'E 2:12 logFormat: must be one of json | pretty (got "text")',
+    'E 3:10 repeats: must be one of all | first (got "twice")',
   ],
-  'several-problems': [
-    '1:11 logLevel: must be one of trace | debug | info | warn | error | fatal | panic (got "verbose")',
-    '7:21 route.routes[0].match[1].receiver: receiver "missing" is not defined; defined receivers: dump, es',
-    '11:7 receivers[0].stdout.dedot: unknown key "dedot" (did you mean "deDot"?)',
-    '12:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
-    '14:17 receivers[1].webhook.endpoint: must be an http:// or https:// URL',
-    '15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH (got "GET")',
-    '17:5 receivers[2].inMemory: receiver type "inMemory" is not supported yet',
+  'bad-yaml-syntax': [
+    'E 8:19 invalid YAML: a map key must be a scalar (a value holding a template must be quoted)',
+  ],
+  'bad-several-problems': [
+    'E 1:11 logLevel: must be one of trace | debug | info | warn | error | fatal | panic (got "verbose")',
+    'E 12:11 receivers[1].name: duplicate receiver name "dump" (first at receivers[0])',
+    'E 14:17 receivers[1].webhook.endpoint: must be an http:// or https:// URL',
+    'E 15:15 receivers[1].webhook.method: must be one of POST | PUT | PATCH (got "GET")',
+    'E 17:5 receivers[2].inMemory: receiver type "inMemory" is not supported yet',
+    'W 2:17 throttlePeriod: is deprecated; use maxEventAgeSeconds',
+    `W 7:21 route.routes[0].match[1].receiver: receiver "missing" is not defined; defined receivers: dump, es; ${LOST}`,
+    'W 11:7 receivers[0].stdout.dedot: unknown key "dedot", ignored, as kubernetes-event-exporter ignores it; did you mean "deDot"?',
   ],
 };
 
-function failureLines(fileName: string): string[] {
+function load(fileName: string, strict = false) {
   const text = readFileSync(new URL(fileName, FIXTURES), 'utf8');
-  try {
-    loadConfigText(text, { fileName, env: ENV });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.lines;
-    throw err;
-  }
-  return [];
+  return loadConfigText(text, { fileName, env: ENV, strict });
 }
 
-describe('config failures', () => {
+/** `E file:line:col …` for each error, then `W …` for each warning. */
+function problemLines(fileName: string): string[] {
+  try {
+    return load(fileName).warnings.map((w) => `W ${w}`);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return [...err.lines.map((l) => `E ${l}`), ...err.warnings.map((w) => `W ${w}`)];
+  }
+}
+
+function position(line: string): number[] {
+  return (/:(\d+):(\d+) /.exec(line)?.slice(1) ?? []).map(Number);
+}
+
+describe('config problems', () => {
   for (const [name, lines] of Object.entries(CASES)) {
-    it(name, () => {
-      const fileName = `bad-${name}.yaml`;
-      assert.deepEqual(
-        failureLines(fileName),
-        lines.map((line) => `${fileName}:${line}`),
+    const fileName = `${name}.yaml`;
+    const expected = lines.map((line) => `${line.slice(0, 2)}${fileName}:${line.slice(2)}`);
+    it(name, () => assert.deepEqual(problemLines(fileName), expected));
+
+    // --strict: every warning is an error with the same located message, in file order.
+    it(`${name} --strict`, () => {
+      const all = expected.map((line) => line.slice(2));
+      all.sort((a, b) => {
+        const [la = 0, ca = 0] = position(a);
+        const [lb = 0, cb = 0] = position(b);
+        return la - lb || ca - cb;
+      });
+      assert.throws(
+        () => load(fileName, true),
+        (err: unknown) => err instanceof ConfigError && assert.deepEqual(err.lines, all) === undefined,
       );
     });
   }
 
-  it('has a case for every bad-*.yaml fixture', () => {
-    const fixtures = readdirSync(FIXTURES).filter((f) => f.startsWith('bad-'));
-    assert.deepEqual(fixtures.map((f) => f.slice(4, -5)).sort(), Object.keys(CASES).sort());
+  it('has a case for every bad-*.yaml and warn-*.yaml fixture', () => {
+    const fixtures = readdirSync(FIXTURES).filter((f) => f.startsWith('bad-') || f.startsWith('warn-'));
+    assert.deepEqual(fixtures.map((f) => f.slice(0, -5)).sort(), Object.keys(CASES).sort());
   });
 
-  it('returns the warnings found on the way with the error', () => {
-    const text = readFileSync(new URL('bad-several-problems.yaml', FIXTURES), 'utf8');
-    assert.throws(
-      () => loadConfigText(text, { fileName: 'c.yaml', env: {} }),
-      (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.deepEqual(err.warnings, ['c.yaml:2:17 throttlePeriod: is deprecated; use maxEventAgeSeconds']);
-        return true;
-      },
-    );
+  it('loads every warn-*.yaml fixture (the exporter starts with it)', () => {
+    for (const name of Object.keys(CASES).filter((n) => n.startsWith('warn-'))) {
+      assert.ok(load(`${name}.yaml`).warnings.length > 0, name);
+    }
   });
 
   it('never shows a secret from the environment', () => {
     for (const name of Object.keys(CASES)) {
-      for (const line of failureLines(`bad-${name}.yaml`)) {
+      for (const line of problemLines(`${name}.yaml`)) {
         for (const secret of Object.values(ENV)) assert.ok(!line.includes(secret), line);
       }
     }

@@ -30,7 +30,8 @@ interface Outcome {
 function load(c: ConfigCase): Outcome {
   const startedAtMs = performance.now();
   try {
-    loadConfigText(c.text, { fileName: FILE, env: ENV });
+    // Strict: the exporter-compatible warnings (unknown keys, …) must be placed as well as errors.
+    loadConfigText(c.text, { fileName: FILE, env: ENV, strict: true });
     return { loaded: true, problems: [] };
   } catch (err) {
     assert.ok(

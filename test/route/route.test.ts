@@ -290,19 +290,23 @@ describe('route validation', () => {
     [
       'unknown key with suggestion',
       'rotues: []',
-      ['error rotues: unknown key "rotues" in route; did you mean "routes"?'],
+      [
+        'warning rotues: unknown key "rotues" in route, ignored, as kubernetes-event-exporter ignores it; did you mean "routes"?',
+      ],
     ],
     [
       'rule key on a route',
       'receiver: slack',
       [
-        'error receiver: unknown key "receiver" in route; rule keys such as "receiver" go in an item of a "match" or "drop" list',
+        'warning receiver: unknown key "receiver" in route, ignored, as kubernetes-event-exporter ignores it; rule keys such as "receiver" go in an item of a "match" or "drop" list',
       ],
     ],
     [
       'unknown key',
       'foo: 1',
-      ['error foo: unknown key "foo" in route; valid keys: drop, match, routes, repeats'],
+      [
+        'warning foo: unknown key "foo" in route, ignored, as kubernetes-event-exporter ignores it; valid keys: drop, match, routes, repeats',
+      ],
     ],
     ['match not a list', 'match: {receiver: slack}', ['error match: expected a list of rules, got a map']],
     ['routes not a list', 'routes: {match: []}', ['error routes: expected a list of routes, got a map']],
@@ -316,18 +320,23 @@ describe('route validation', () => {
       'nested rule errors carry the full path',
       'routes: [{}, {drop: [{namespace: "*test*"}]}]',
       [
-        'error routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
+        'warning routes[1].drop[0].namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?); as in kubernetes-event-exporter (Go cannot compile it), this condition never holds, so the rule never matches',
       ],
     ],
     [
       'typo in a drop rule',
       'drop: [{nmae: x}]',
-      ['error drop[0].nmae: unknown key "nmae" in rule; did you mean "name"?'],
+      [
+        'warning drop[0].nmae: unknown key "nmae" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "name"?',
+        'warning drop[0]: this drop rule has no conditions, so it drops every event here and below',
+      ],
     ],
     [
       'undefined receiver',
       'match: [{receiver: slak}]',
-      ['error match[0].receiver: receiver "slak" is not defined; did you mean "slack"?'],
+      [
+        'warning match[0].receiver: receiver "slak" is not defined; did you mean "slack"?; kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)',
+      ],
     ],
     ['null lists are empty', 'drop: null\nmatch: null\nroutes: null', []],
     [
@@ -377,7 +386,13 @@ describe('route validation', () => {
     );
     assert.deepEqual(
       problems.map((p) => formatPath(p.path)),
-      ['drop[0].nmae', 'routes[0].match[0].reason', 'routes[0].match[0].receiver', 'routes[1].rotues'],
+      [
+        'drop[0].nmae',
+        'drop[0]',
+        'routes[0].match[0].reason',
+        'routes[0].match[0].receiver',
+        'routes[1].rotues',
+      ],
     );
   });
 });

@@ -157,26 +157,32 @@ describe('rule validation', () => {
       'typo with suggestion',
       { nmae: 'x' },
       'drop',
-      ['error r.nmae: unknown key "nmae" in rule; did you mean "name"?'],
+      [
+        'warning r.nmae: unknown key "nmae" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "name"?',
+      ],
     ],
     [
       'case typo',
       { Namespace: 'x' },
       'match',
-      ['error r.Namespace: unknown key "Namespace" in rule; did you mean "namespace"?'],
+      [
+        'warning r.Namespace: unknown key "Namespace" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "namespace"?',
+      ],
     ],
     [
       'plural typo',
       { label: { a: 'b' } },
       'match',
-      ['error r.label: unknown key "label" in rule; did you mean "labels"?'],
+      [
+        'warning r.label: unknown key "label" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "labels"?',
+      ],
     ],
     [
       'unknown key without suggestion',
       { severity: 'high' },
       'match',
       [
-        'error r.severity: unknown key "severity" in rule; valid keys: message, apiVersion, kind, namespace, reason, type, component, host, labels, annotations, minCount, receiver, name, objectNamespace, reportingController, clusterName, not, preset',
+        'warning r.severity: unknown key "severity" in rule, ignored, as kubernetes-event-exporter ignores it; valid keys: message, apiVersion, kind, namespace, reason, type, component, host, labels, annotations, minCount, receiver, name, objectNamespace, reportingController, clusterName, not, preset',
       ],
     ],
     [
@@ -184,26 +190,32 @@ describe('rule validation', () => {
       { namespace: '*test*' },
       'drop',
       [
-        'error r.namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?)',
+        'warning r.namespace: invalid regular expression "*test*" (looks like a glob; did you mean ".*test.*"?); as in kubernetes-event-exporter (Go cannot compile it), this condition never holds, so the rule never matches',
       ],
     ],
     [
       'bad regex',
       { reason: '(' },
       'match',
-      ['error r.reason: invalid regular expression "(": missing closing )'],
+      [
+        'warning r.reason: invalid regular expression "(": missing closing ); as in kubernetes-event-exporter (Go cannot compile it), this condition never holds, so the rule never matches',
+      ],
     ],
     [
       'number',
       { reason: 42 },
       'match',
-      ['error r.reason: expected a string (a regular expression), got a number (42)'],
+      [
+        'warning r.reason: expected a string, got a number (42); the exporter reads it as the string "42", and so do we; quote it ("42") to say so',
+      ],
     ],
     [
       'boolean',
       { message: true },
       'match',
-      ['error r.message: expected a string (a regular expression), got a boolean (true)'],
+      [
+        'warning r.message: expected a string, got a boolean (true); the exporter reads it as the string "true", and so do we; quote it ("true") to say so',
+      ],
     ],
     [
       'map for string',
@@ -227,13 +239,17 @@ describe('rule validation', () => {
       'labels value type',
       { labels: { a: 1 } },
       'match',
-      ['error r.labels.a: expected a string (a regular expression) or null, got a number (1)'],
+      [
+        'warning r.labels.a: expected a string, got a number (1); the exporter reads it as the string "1", and so do we; quote it ("1") to say so',
+      ],
     ],
     [
       'labels bad regex',
       { labels: { a: '[' } },
       'match',
-      ['error r.labels.a: invalid regular expression "[": missing closing ]'],
+      [
+        'warning r.labels.a: invalid regular expression "[": missing closing ]; as in kubernetes-event-exporter (Go cannot compile it), this condition never holds, so the rule never matches',
+      ],
     ],
     [
       'minCount string',
@@ -245,25 +261,33 @@ describe('rule validation', () => {
       'minCount negative',
       { minCount: -1 },
       'match',
-      ['error r.minCount: expected a non-negative integer, got a number (-1)'],
+      [
+        'warning r.minCount: expected a non-negative integer, got a number (-1); as in kubernetes-event-exporter, the condition always holds',
+      ],
     ],
     [
       'minCount fraction',
       { minCount: 1.5 },
       'match',
-      ['error r.minCount: expected a non-negative integer, got a number (1.5)'],
+      [
+        'warning r.minCount: expected a non-negative integer, got a number (1.5); as in kubernetes-event-exporter, it is read as 1',
+      ],
     ],
     [
       'receiver undefined with suggestion',
       { receiver: 'slak' },
       'match',
-      ['error r.receiver: receiver "slak" is not defined; did you mean "slack"?'],
+      [
+        'warning r.receiver: receiver "slak" is not defined; did you mean "slack"?; kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)',
+      ],
     ],
     [
       'receiver undefined without suggestion',
       { receiver: 'pagerduty' },
       'match',
-      ['error r.receiver: receiver "pagerduty" is not defined; defined receivers: dump, elastic, slack'],
+      [
+        'warning r.receiver: receiver "pagerduty" is not defined; defined receivers: dump, elastic, slack; kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)',
+      ],
     ],
     [
       'receiver type',
@@ -293,7 +317,10 @@ describe('rule validation', () => {
       'not nested error',
       { not: { nmae: 'x' } },
       'match',
-      ['error r.not.nmae: unknown key "nmae" in rule; did you mean "name"?'],
+      [
+        'warning r.not.nmae: unknown key "nmae" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "name"?',
+        'warning r.not: "not" of a rule without conditions never matches, so this rule never matches',
+      ],
     ],
     [
       'empty not',
@@ -352,9 +379,9 @@ describe('rule validation', () => {
       { nmae: 'x', reason: '(', receiver: 'nope' },
       'match',
       [
-        'error r.nmae: unknown key "nmae" in rule; did you mean "name"?',
-        'error r.reason: invalid regular expression "(": missing closing )',
-        'error r.receiver: receiver "nope" is not defined; defined receivers: dump, elastic, slack',
+        'warning r.nmae: unknown key "nmae" in rule, ignored, as kubernetes-event-exporter ignores it; did you mean "name"?',
+        'warning r.reason: invalid regular expression "(": missing closing ); as in kubernetes-event-exporter (Go cannot compile it), this condition never holds, so the rule never matches',
+        'warning r.receiver: receiver "nope" is not defined; defined receivers: dump, elastic, slack; kubernetes-event-exporter loses the events this rule sends there, and here they go nowhere (the rule still gates its sub-routes)',
       ],
     ],
   ];
