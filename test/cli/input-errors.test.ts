@@ -124,7 +124,7 @@ describe('input errors', () => {
     );
     assert.equal(
       usage,
-      'kube-event-router: bad\nUsage: kube-event-router check -c FILE\nSee "kube-event-router check --help".\n',
+      'kube-event-router: bad\nUsage: kube-event-router check -c FILE [--strict]\nSee "kube-event-router check --help".\n',
     );
   });
 });
