@@ -64,7 +64,7 @@ describe('config reload', () => {
       }
     };
     try {
-      const bad = config('second', 'bogusKey: 1');
+      const bad = config('second', 'kubeQPS: fast');
       configMap.update(bad);
       await settle(() => log.count(FAILED) === 1, 'the failed reload');
       configMap.update(bad);

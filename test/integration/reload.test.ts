@@ -118,7 +118,7 @@ describe('config hot reload', () => {
     assert.ok(oldSink.accepted.length >= 1);
 
     // A broken config: reported, counted, and the running one stays in force.
-    replace(configText('new', newSink.url, 'bogusKey: 1'));
+    replace(configText('new', newSink.url, 'kubeQPS: fast'));
     await waitFor(async () => (await reloads('failure')) === 1, 'the failed reload was counted');
     server.create(event(10_000));
     await waitFor(() => total() === BEFORE + DURING + AFTER + 1, 'delivery after a failed reload');

@@ -93,7 +93,7 @@ describe('throttle', () => {
   const invalid: [string, string][] = [
     ['throttle: { key: "{{ .Reason }}" }', 'receivers[0].throttle.intervalMs'],
     ['throttle: { intervalMs: 0 }', 'receivers[0].throttle.intervalMs'],
-    ['throttle: { intervalMs: 10, window: 3 }', 'receivers[0].throttle.window: unknown key'],
+    ['throttle: { intervalMs: 10, maxKeys: 0 }', 'receivers[0].throttle.maxKeys: must be at least 1'],
     ['throttle: { intervalMs: 10, key: "{{ .Reason" }', 'receivers[0].throttle.key: '],
     ['throttle: { intervalMs: 10, key: "{{ .Reasn }}" }', 'receivers[0].throttle.key: '],
   ];

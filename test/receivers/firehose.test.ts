@@ -86,9 +86,9 @@ describe('firehose config', () => {
       problem: /firehose\.deliveryStreamName: must be 1-64 characters/,
     },
     {
-      name: 'an unknown key',
-      item: '- name: f\n  firehose: { deliveryStreamName: d, streamName: s }',
-      problem: /firehose\.streamName/,
+      name: 'a value of the wrong type',
+      item: '- name: f\n  firehose: { deliveryStreamName: d, deDot: maybe }',
+      problem: /firehose\.deDot: expected a boolean/,
     },
   ];
   for (const c of cases) it(`rejects ${c.name}`, () => assert.match(configProblems(c.item), c.problem));
