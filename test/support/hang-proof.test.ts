@@ -40,7 +40,9 @@ describe('tests that cannot hang', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ker-hang-'));
       writeFileSync(
         join(dir, 'hangs.test.mjs'),
-        "import { it } from 'node:test';\nit('never ends', () => new Promise(() => {}));\n",
+        // A timer keeps the event loop alive, as a server that never answers does; a bare pending
+        // promise would be cancelled by the runner as soon as the loop empties, not timed out.
+        "import { it } from 'node:test';\nit('never ends', () => new Promise(() => { setInterval(() => {}, 1_000); }));\n",
       );
       const run = spawnSync(process.execPath, ['--test', '--test-timeout=300', join(dir, 'hangs.test.mjs')], {
         encoding: 'utf8',
