@@ -75,6 +75,7 @@ async function loadCore(options: AppOptions): Promise<AppCore> {
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
+    stacks: options.debug === true,
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
   const metrics = new Metrics({ prefix: config.metricsNamePrefix });

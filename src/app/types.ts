@@ -24,6 +24,8 @@ export interface AppOptions {
   readonly logDestination?: NodeJS.WritableStream;
   /** Reload the config when its file changes (default true). */
   readonly watchConfig?: boolean;
+  /** `--debug`: logged errors keep their stack traces. */
+  readonly debug?: boolean;
 }
 
 export interface RunResult {

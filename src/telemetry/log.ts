@@ -28,6 +28,17 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream | NodeJS.WritableStream;
   /** Fields on every line; pino's default (`pid`, `hostname`) when unset. */
   readonly base?: Readonly<Record<string, unknown>> | null;
+  /** Keep the stack traces of logged errors (`run --debug`); without it they are left out. */
+  readonly stacks?: boolean;
+}
+
+/** A logged error's fields without its stack (and its causes' stacks): one clear line, no trace. */
+function withoutStacks(value: unknown, depth = 0): unknown {
+  if (depth > 4 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutStacks(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (key !== 'stack') out[key] = withoutStacks(v, depth + 1);
+  return out;
 }
 
 /**
@@ -70,7 +81,10 @@ function pinoOptions(options: LoggerOptions): PinoOptions {
     formatters: {
       level: (label) => ({ level: label }),
       bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
-      log: (object) => redactDeep(object) as Record<string, unknown>,
+      log: (object) => {
+        const redacted = redactDeep(object) as Record<string, unknown>;
+        return options.stacks === true ? redacted : (withoutStacks(redacted) as Record<string, unknown>);
+      },
     },
   };
   if (options.base !== undefined) opts.base = options.base === null ? null : { ...options.base };

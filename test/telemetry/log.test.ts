@@ -96,6 +96,27 @@ describe('createLogger', () => {
     assert.equal(records()[1]?.msg, 'POST https://[Redacted]@hooks.example.com/in failed');
   });
 
+  it('leaves stack traces out of logged errors unless asked for (run --debug)', () => {
+    const err = new Error('Send failed', { cause: new Error('socket hang up') });
+    const plain = jsonLogger();
+    plain.logger.error({ err }, 'Send failed.');
+    const logged = plain.records()[0]?.err as Record<string, unknown>;
+    assert.equal(logged.message, 'Send failed');
+    assert.equal('stack' in logged, false);
+    assert.doesNotMatch(plain.lines.join('\n'), /\bat .*\.ts:\d+/);
+    const lines: string[] = [];
+    const debug = createLogger({
+      level: 'info',
+      format: 'json',
+      stacks: true,
+      destination: new Writable({
+        write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()),
+      }),
+    });
+    debug.error({ err }, 'Send failed.');
+    assert.match(lines.join(''), /"stack":"Error: Send failed\\n {4}at /);
+  });
+
   const levels: [LoggerOptions['level'], string[]][] = [
     ['debug', ['debug', 'info', 'warn', 'error']],
     ['warn', ['warn', 'error']],
