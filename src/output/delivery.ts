@@ -40,6 +40,8 @@ export interface Item {
   readonly bytes: number;
   /** Send attempts so far. */
   attempts: number;
+  /** When it was queued: retry.maxElapsedMs counts from here. */
+  readonly queuedAtMs: number;
 }
 
 export interface DeliveryContext {
@@ -89,7 +91,12 @@ export class Delivery {
   async deliver(batch: Item[]): Promise<void> {
     this.current = batch.length;
     this.ctx.observer?.batchSize?.(batch.length);
-    const startedAt = this.ctx.clock.now();
+    // The budget runs from when the oldest item was queued, not from this batch's first
+    // attempt: behind a receiver that stays down, events that already waited out the budget
+    // in the queue are dead-lettered after one more attempt, instead of each batch waiting
+    // maxElapsedMs in turn (which would hold the source for hours).
+    let startedAt = this.ctx.clock.now();
+    for (const item of batch) startedAt = Math.min(startedAt, item.queuedAtMs);
     let items = batch;
     try {
       for (;;) {

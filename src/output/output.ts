@@ -100,7 +100,7 @@ class ReceiverOutput implements Output {
     let item: Item;
     try {
       const payload = this.render(event);
-      item = { event, payload, bytes: payload.bytes, attempts: 0 };
+      item = { event, payload, bytes: payload.bytes, attempts: 0, queuedAtMs: this.ctx.clock.now() };
     } catch (err) {
       this.renderFailed(event, err as RenderError);
       return RESOLVED;

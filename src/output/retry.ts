@@ -1,6 +1,7 @@
 // When to try a failed send again: exponential backoff with full jitter (a random delay in
 // [0, min(maxDelay, initial·2^(n-1)))), never sooner than the receiver's Retry-After, and never
-// past retry.maxElapsedMs since the first attempt (nor retry.maxAttempts attempts, when set).
+// past retry.maxElapsedMs since the oldest event of the batch was queued (nor retry.maxAttempts
+// attempts, when set).
 // Time, not attempts, is the default bound: an outage lasts minutes whatever the backoff.
 import type { RetryOptions } from './policy.ts';
 
@@ -17,7 +18,7 @@ export function backoffMs(retry: number, policy: RetryOptions, random: () => num
 export interface RetryState {
   /** Attempts made so far (≥ 1). */
   readonly attempts: number;
-  /** Since the first attempt. */
+  /** Since the oldest item of the batch was queued. */
   readonly elapsedMs: number;
   readonly retryAfterMs?: number;
 }

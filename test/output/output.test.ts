@@ -505,6 +505,19 @@ describe('output: defaults (no retry, queue or dead-letter option)', () => {
     assert.equal(counts.count('deadLettered'), 1);
   });
 
+  it('behind a receiver that stays down, the budget counts from queueing: all dead-lettered by ~10 min', async () => {
+    const yaml = '- name: r\n  stdout: {}\n  batch: { maxEvents: 1 }';
+    const { clock, receiver, dead, t0, output } = setup(yaml, [serverError()]);
+    for (const e of someEvents(20)) await output.push(e);
+    await clock.advance(600_000);
+    assert.equal(dead.records.length, 20, 'not 20 × 10 min');
+    assert.ok(clock.now() - t0 <= 600_000);
+    assert.ok(
+      dead.records.every((r) => r.reason === 'serverError' && /retry\.maxElapsedMs \(600000\)/.test(r.error)),
+    );
+    assert.ok(receiver.sends.length >= 20, 'each event was tried at least once');
+  });
+
   it('delivers everything once a receiver comes back within the budget', async () => {
     const down = Array.from({ length: 15 }, serverError);
     const { clock, receiver, dead, counts, output } = setup('- name: r\n  stdout: {}', [
