@@ -9,7 +9,7 @@ import { loadConfigText } from '../src/config/load.ts';
 import type { EnrichedEvent } from '../src/event/event.ts';
 import { createDeadLetterWriter } from '../src/output/dead-letter.ts';
 import { createOutput } from '../src/output/output.ts';
-import { createReceiver } from '../src/receivers/registry.ts';
+import { createReceiver } from '../test/receivers/create-receiver.ts';
 import { systemClock } from '../src/util/clock.ts';
 import { BulkServer } from '../test/receivers/servers/bulk-server.ts';
 

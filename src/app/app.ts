@@ -28,7 +28,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const tally: Tally = { delivered: 0, deadLettered: 0 };
   const outputsFor = outputsFactory(core, tally, resume);
   const health = createHealth(clock);
-  const router = wireRouter(core, { source, outputs: outputsFor(config), resume, health });
+  const router = wireRouter(core, { source, outputs: await outputsFor(config), resume, health });
   health.paused = () => router.waitingOnOutputs;
   const elector = createElector(config, source.client, clock, logger);
   const checkpointer = createCheckpointer(resume, {

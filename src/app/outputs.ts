@@ -5,9 +5,9 @@ import type { ReceiverConfig, RouterConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../output/dead-letter.ts';
 import { createOutput, type Output, type Outcome } from '../output/output.ts';
-import { createDryRunReceiver } from '../receivers/dry-run.ts';
-import { createReceiver } from '../receivers/registry.ts';
-import type { FailureReason } from '../receivers/types.ts';
+import { createDryRunReceiver } from '../receivers/common/dry-run.ts';
+import { createReceiver, loadReceivers } from '../receivers/registry.ts';
+import type { FailureReason } from '../receivers/common/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Clock } from '../util/clock.ts';
 import { occurrenceKey } from '../event/settle-tracker.ts';
@@ -32,7 +32,7 @@ export interface OutputsOptions {
 }
 
 /** Builds the outputs for a config: the one at start-up, then each reloaded one. */
-export type OutputsFor = (config: RouterConfig) => Map<string, Output>;
+export type OutputsFor = (config: RouterConfig) => Promise<Map<string, Output>>;
 
 /** The outputs of `run`: to stdout, dry-run or not, settling into the checkpoint's tracker. */
 export function outputsFactory(core: AppCore, tally: Tally, resume: Resume | undefined): OutputsFor {
@@ -50,8 +50,10 @@ export function outputsFactory(core: AppCore, tally: Tally, resume: Resume | und
     });
 }
 
-export function createOutputs(options: OutputsOptions): Map<string, Output> {
+/** Imports the implementations the config uses (only those), then builds the outputs. */
+export async function createOutputs(options: OutputsOptions): Promise<Map<string, Output>> {
   const { config, clock, logger, metrics, tally } = options;
+  if (!options.dryRun) await loadReceivers(config.receivers.map((r) => r.type));
   const writers = new Map<string, DeadLetterWriter>();
   const writerFor = (options: ReceiverConfig['deadLetter']): DeadLetterWriter => {
     const key = options.path ?? '';

@@ -37,10 +37,11 @@ export function startReloader(core: AppCore, router: Router, outputsFor: Outputs
   // The content last tried: a change event for content already tried (written twice, or an
   // event that was not a change) is neither reloaded nor reported again.
   let triedContent: string | undefined;
-  const swapIn = (next: LoadedConfig): void => {
+  const swapIn = async (next: LoadedConfig): Promise<void> => {
+    const outputs = await outputsFor(next.config);
     const previous = router.current.outputs;
     const previousSettleMs = settleMs(router.current.config);
-    router.swap({ config: next.config, outputs: outputsFor(next.config) });
+    router.swap({ config: next.config, outputs });
     loadedHash = next.hash;
     metrics.configReloaded('success');
     metrics.configLoaded(next.hash);
@@ -66,7 +67,7 @@ export function startReloader(core: AppCore, router: Router, outputsFor: Outputs
       failed(err);
       return;
     }
-    if (next.hash !== loadedHash) swapIn(next);
+    if (next.hash !== loadedHash) await swapIn(next);
   };
   const failed = (err: unknown): void => {
     metrics.configReloaded('failure');

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/load.ts';
 import { InputError } from '../event/input-file.ts';
 import { KubeconfigError } from '../kube/client.ts';
-import { ReceiverSetupError } from '../receivers/types.ts';
+import { ReceiverSetupError } from '../receivers/common/types.ts';
 import { UsageError } from './args.ts';
 import { usageLine } from './help.ts';
 import type { ExitCode } from './main.ts';

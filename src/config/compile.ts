@@ -127,6 +127,7 @@ export function compileReceivers(receivers: readonly ValidatedReceiver[], option
       ...(layout === undefined ? {} : { layout }),
       typedLayout: receiver.typedLayout,
       templateSyntax: receiver.templateSyntax,
+      deDot: receiver.deDot,
       templates,
       batch: receiver.batch,
       queue: receiver.queue,

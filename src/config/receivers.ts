@@ -1,10 +1,10 @@
 // Validation of `receivers: [{ name, <type>: {...}, batch, queue, retry, deadLetter }]`:
 // one type key per item, unique names, type options and output options with defaults.
 import type { z } from 'zod';
-import type { BatchPolicy, ReceiverSpec } from '../receivers/types.ts';
-import type { TemplateSyntax } from '../receivers/common-options.ts';
+import type { BatchPolicy, ReceiverSpec } from '../receivers/common/types.ts';
+import type { TemplateSyntax } from '../receivers/common/options.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
-import { COMMON_TYPE_OPTION_KEYS } from '../receivers/common-options.ts';
+import { COMMON_TYPE_OPTION_KEYS } from '../receivers/common/options.ts';
 import {
   DEAD_LETTER_DEFAULTS,
   QUEUE_DEFAULTS,
@@ -38,6 +38,8 @@ export interface ValidatedReceiver {
   readonly layout: unknown;
   readonly typedLayout: boolean;
   readonly templateSyntax: TemplateSyntax;
+  /** The exporter's `deDot`, resolved from the type's options once, here. */
+  readonly deDot: boolean;
   readonly batch: BatchPolicy;
   readonly queue: QueueOptions;
   readonly retry: RetryOptions;
@@ -254,6 +256,7 @@ function validateItem(
     layout: common.layout,
     typedLayout: common.typedLayout === true,
     templateSyntax: common.templateSyntax === 'handlebars' ? 'handlebars' : 'go',
+    deDot: isMap(block) ? (spec.deDot?.(own) ?? false) : false,
     batch: batch ?? spec.batchDefaults,
     queue: queue ?? QUEUE_DEFAULTS,
     retry: retry ?? RETRY_DEFAULTS,

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { REPEATS } from '../route/route.ts';
 import type { CompiledRoute, Repeats } from '../route/route.ts';
 import type { CompiledLayout, compileEventTemplate } from '../template/index.ts';
-import type { TemplateSyntax } from '../receivers/common-options.ts';
+import type { TemplateSyntax } from '../receivers/common/options.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
-import type { BatchPolicy } from '../receivers/types.ts';
+import type { BatchPolicy } from '../receivers/common/types.ts';
 import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
@@ -143,6 +143,8 @@ export interface ReceiverConfig {
   readonly layout?: CompiledLayout;
   readonly typedLayout: boolean;
   readonly templateSyntax: TemplateSyntax;
+  /** Whether labels and annotation keys are rendered with dots replaced (exporter `deDot`); unset = no. */
+  readonly deDot?: boolean;
   /** Compiled templated options, keyed by their path in the type block (`headers.X-Token`). */
   readonly templates: Readonly<Record<string, CompiledEventTemplate>>;
   readonly batch: BatchPolicy;

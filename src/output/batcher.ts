@@ -3,7 +3,7 @@
 // unsealed one becomes due `flushIntervalMs` after its first item (0 = due at once, so items
 // only gather while the previous batch is in flight). The batcher holds every queued item, so
 // its size is the queue depth the bound applies to.
-import type { BatchPolicy } from '../receivers/types.ts';
+import type { BatchPolicy } from '../receivers/common/types.ts';
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { Deque } from './queue.ts';
 

@@ -9,8 +9,8 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RawEvent } from '../event/event.ts';
-import type { FailureReason } from '../receivers/types.ts';
-import { RotatingFile } from '../receivers/rotating-file.ts';
+import type { FailureReason } from '../receivers/common/types.ts';
+import { RotatingFile } from '../receivers/common/rotating-file.ts';
 import type { Clock } from '../util/clock.ts';
 import { DEAD_LETTER_DEFAULTS, DEFAULT_DEAD_LETTER_DIR, DEFAULT_DEAD_LETTER_FILE } from './policy.ts';
 

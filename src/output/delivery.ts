@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ReceiverConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import type { RetryOptions } from './policy.ts';
-import type { FailureReason, Payload, Receiver, SendResult } from '../receivers/types.ts';
+import type { FailureReason, Payload, Receiver, SendResult } from '../receivers/common/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
 import { LogLimiter } from '../telemetry/log-limit.ts';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ReceiverConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import type { QueueOptions } from './policy.ts';
-import type { FailureReason, Receiver } from '../receivers/types.ts';
+import type { FailureReason, Receiver } from '../receivers/common/types.ts';
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { Batcher } from './batcher.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';

@@ -6,8 +6,7 @@ import type { EnrichedEvent } from '../event/event.ts';
 import { goJsonStringify } from '../go/json.ts';
 import { occurrenceCount } from '../event/dedupe.ts';
 import { eventId } from '../event/normalize.ts';
-import { receiverDeDots } from '../receivers/registry.ts';
-import type { Payload } from '../receivers/types.ts';
+import type { Payload } from '../receivers/common/types.ts';
 import { enhancedEventJson } from '../template/index.ts';
 
 /** A template failed for this event (missing key with `missingkey=error`, a function error...). */
@@ -62,7 +61,7 @@ export function occurrenceId(event: EnrichedEvent): string {
 
 /** The body bytes a receiver sends for one event. Throws what the template throws. */
 export function renderBody(receiver: ReceiverConfig, event: EnrichedEvent): string {
-  const e = receiverDeDots(receiver) ? deDotEvent(event) : event;
+  const e = receiver.deDot === true ? deDotEvent(event) : event;
   return receiver.layout === undefined ? enhancedEventJson(e) : goJsonStringify(receiver.layout.render(e));
 }
 
@@ -70,7 +69,7 @@ export type Renderer = (event: EnrichedEvent) => Payload;
 
 /** A renderer for one receiver; it throws RenderError naming the failing template. */
 export function createRenderer(receiver: ReceiverConfig): Renderer {
-  const deDot = receiverDeDots(receiver);
+  const deDot = receiver.deDot === true;
   const layout = receiver.layout;
   const templates = Object.entries(receiver.templates);
   return (original) => {

@@ -1,7 +1,7 @@
 // Label vocabularies, buckets and helpers of the router's metrics (metrics.ts).
 import { createRequire } from 'node:module';
 import type { Counter } from 'prom-client';
-import type { FailureReason } from '../receivers/types.ts';
+import type { FailureReason } from '../receivers/common/types.ts';
 import { labelValue } from './event-counter.ts';
 
 export const DEFAULT_METRICS_PREFIX = 'kube_event_router_';

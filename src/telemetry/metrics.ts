@@ -4,7 +4,7 @@
 // names) or from our own reason constants, never from secrets; event labels are capped (see
 // event-counter.ts).
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { FailureReason } from '../receivers/types.ts';
+import type { FailureReason } from '../receivers/common/types.ts';
 import { EventCounter, labelValue } from './event-counter.ts';
 import type { CountableEvent } from './event-counter.ts';
 import { defineMetrics } from './metric-defs.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Batcher } from '../../src/output/batcher.ts';
 import { Deque } from '../../src/output/queue.ts';
-import type { BatchPolicy } from '../../src/receivers/types.ts';
+import type { BatchPolicy } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 interface Thing {

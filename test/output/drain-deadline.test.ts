@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOutput } from '../../src/output/output.ts';
-import { SendError, type SendResult } from '../../src/receivers/types.ts';
+import { SendError, type SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import {
   Counts,

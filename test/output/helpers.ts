@@ -9,7 +9,7 @@ import type { EnrichedEvent } from '../../src/event/event.ts';
 import { normalizeEvent } from '../../src/event/normalize.ts';
 import type { DeadLetterRecord, DeadLetterWriter } from '../../src/output/dead-letter.ts';
 import type { Outcome, OutputObserver } from '../../src/output/output.ts';
-import type { FailureReason, Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
+import type { FailureReason, Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { realEventLines } from '../support/real-events.ts';
 
 let cache: EnrichedEvent[] | undefined;

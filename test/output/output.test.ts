@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOutput } from '../../src/output/output.ts';
-import type { Receiver, SendResult } from '../../src/receivers/types.ts';
-import { SendError } from '../../src/receivers/types.ts';
+import type { Receiver, SendResult } from '../../src/receivers/common/types.ts';
+import { SendError } from '../../src/receivers/common/types.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import {

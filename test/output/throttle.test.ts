@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/config/load.ts';
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { createOutput } from '../../src/output/output.ts';
 import { Throttle } from '../../src/output/throttle.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
+import { createReceiver } from '../receivers/create-receiver.ts';
 import { Metrics } from '../../src/telemetry/metrics.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { SLACK_TOKEN, slackMessage, startSlackServer } from '../receivers/slack-server.ts';

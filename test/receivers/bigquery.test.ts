@@ -12,8 +12,8 @@ import { createOutput } from '../../src/output/output.ts';
 import { createRenderer } from '../../src/output/payload.ts';
 import { classifyRequest, classifyRowErrors } from '../../src/receivers/bigquery/classify.ts';
 import { bigqueryRow, sanitizeKey } from '../../src/receivers/bigquery/rows.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { SendResult } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import {
   Counts,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
-import { signedUrl } from '../../src/receivers/dingtalk.ts';
+import { signedUrl } from '../../src/receivers/chat-robot/dingtalk.ts';
 import { at, someEvents } from '../output/helpers.ts';
 import { rig, sendOnce, summary } from './im-helpers.ts';
 import { dingtalkErr, startFakeDingtalk } from './im-services.ts';

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import { backupStamp, backupTime } from '../../src/receivers/rotating-file.ts';
-import type { Payload, Receiver } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import { backupStamp, backupTime } from '../../src/receivers/common/rotating-file.ts';
+import type { Payload, Receiver } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { at, memoryLogger, realEvents, receiverFromYaml } from '../output/helpers.ts';
 

@@ -12,8 +12,8 @@ import { startApp } from '../../src/app/app.ts';
 import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRetryAfter, redactSecrets, urlSecrets } from '../../src/receivers/http.ts';
+import { parseRetryAfter } from '../../src/receivers/common/http-status.ts';
+import { redactSecrets, urlSecrets } from '../../src/receivers/common/secrets.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 0, 0, 0);
 

@@ -2,8 +2,8 @@
 // loads it, its renderer, a logger kept in memory, and real events reshaped for a scenario.
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { memoryLogger, realEvents, receiverFromYaml } from '../output/helpers.ts';
 

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import type { KafkaConfig, ProducerBatch, ProducerConfig, RecordMetadata } from 'kafkajs';
-import type { KafkaClientFactory, KafkaProducerLike } from '../../src/receivers/kafka/index.ts';
+import type { KafkaClientFactory, KafkaProducerLike } from '../../src/receivers/kafka/send.ts';
 
 const require = createRequire(import.meta.url);
 const protocolErrors = require('kafkajs/src/protocol/error.js') as {

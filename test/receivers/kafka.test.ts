@@ -15,10 +15,10 @@ import { ConfigError } from '../../src/config/load.ts';
 import type { ReceiverConfig } from '../../src/config/schema.ts';
 import { createOutput } from '../../src/output/output.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createKafkaReceiver, setKafkaClientFactoryForTests } from '../../src/receivers/kafka/index.ts';
-import type { KafkaOptions } from '../../src/receivers/kafka/index.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Receiver, SendResult } from '../../src/receivers/types.ts';
+import { createKafkaReceiver, setKafkaClientFactoryForTests } from '../../src/receivers/kafka/send.ts';
+import type { KafkaOptions } from '../../src/receivers/kafka/options.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import {
   Counts,

@@ -11,9 +11,9 @@ import { startApp } from '../../src/app/app.ts';
 import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { partitionKeyOf } from '../../src/receivers/kinesis.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
+import { partitionKeyOf } from '../../src/receivers/aws-records/kinesis.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import {

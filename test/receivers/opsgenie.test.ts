@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConfigError, loadConfigText } from '../../src/config/load.ts';
-import { limitDetails, limitTags, opsgenieBaseUrl } from '../../src/receivers/opsgenie.ts';
+import { opsgenieBaseUrl } from '../../src/receivers/opsgenie/options.ts';
+import { limitDetails, limitTags } from '../../src/receivers/opsgenie/send.ts';
 import { at, someEvents } from '../output/helpers.ts';
 import { eventWithReason, nodeNotReady, rig, sendOnce, summary } from './im-helpers.ts';
 import { opsgenieCreateProblem, startFakeOpsgenie } from './im-services.ts';

@@ -11,7 +11,7 @@ import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import type { DeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
 import type { Output } from '../../src/output/output.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
+import { createReceiver } from './create-receiver.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, oneEvent, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import { startHttpServer } from './servers.ts';

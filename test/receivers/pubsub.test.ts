@@ -8,8 +8,8 @@ import { createOutput } from '../../src/output/output.ts';
 import { createRenderer } from '../../src/output/payload.ts';
 import { classifyGrpcError, GRPC_CODE_NAMES } from '../../src/receivers/pubsub/classify.ts';
 import { isEmulatorEndpoint } from '../../src/receivers/pubsub/options.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { SendResult } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import {
   Counts,

@@ -103,21 +103,19 @@ describe('slack and teams through run (replay)', () => {
     const receivers = ['  - name: out', '    teams:', `      endpoint: "${teamsUrl(teams)}"`].join('\n');
     const { result, logs } = await run(dir, receivers, { TEAMS_SIG });
     assert.deepEqual([result.delivered, result.deadLettered], [WARNINGS.length, 0]);
-    const cards = teams.requests
-      .slice(before)
-      .map(
-        (r) =>
-          teamsRequest(r).body as {
-            type: string;
-            attachments: {
-              contentType: string;
-              content: {
-                type: string;
-                body: { facts?: { title: string; value: string }[]; text?: string }[];
-              };
-            }[];
-          },
-      );
+    const cards = teams.requests.slice(before).map(
+      (r) =>
+        teamsRequest(r).body as {
+          type: string;
+          attachments: {
+            contentType: string;
+            content: {
+              type: string;
+              body: { facts?: { title: string; value: string }[]; text?: string }[];
+            };
+          }[];
+        },
+    );
     assert.equal(cards.length, WARNINGS.length);
     cards.forEach((card, i) => {
       const e = WARNINGS[i] as RawEvent;

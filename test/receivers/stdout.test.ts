@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { EnrichedEvent } from '../../src/event/event.ts';
 import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
+import { createReceiver } from './create-receiver.ts';
 import { enhancedEventJson } from '../../src/template/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';

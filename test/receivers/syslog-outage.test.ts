@@ -11,7 +11,7 @@ import type { TestContext } from 'node:test';
 import { startApp } from '../../src/app/app.ts';
 import { createDeadLetterWriter } from '../../src/output/dead-letter.ts';
 import { createOutput } from '../../src/output/output.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
+import { createReceiver } from './create-receiver.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import { Rsyslog } from './rsyslog.ts';

@@ -7,16 +7,16 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/load.ts';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import { latestEventTime } from '../../src/receivers/syslog/index.ts';
+import { createReceiver } from './create-receiver.ts';
+import { latestEventTime } from '../../src/receivers/syslog/send.ts';
 import {
   formatMessage,
   headerField,
   octetCounted,
   timestampField,
 } from '../../src/receivers/syslog/message.ts';
-import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
-import { ReceiverSetupError } from '../../src/receivers/types.ts';
+import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
+import { ReceiverSetupError } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { memoryLogger, realEvents, receiverFromYaml } from '../output/helpers.ts';
 import { Rsyslog, freePort } from './rsyslog.ts';

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRenderer } from '../../src/output/payload.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Payload, Receiver, SendResult } from '../../src/receivers/types.ts';
-import { ReceiverSetupError } from '../../src/receivers/types.ts';
+import { createReceiver } from './create-receiver.ts';
+import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
+import { ReceiverSetupError } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { at, memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { makePki, startHttpServer, startHttpsServer } from './servers.ts';

@@ -3,8 +3,8 @@
 // JSON values, which is what the security tests inspect.
 import { readdirSync } from 'node:fs';
 import type { ReceiverConfig } from '../../src/config/schema.ts';
-import { createReceiver } from '../../src/receivers/registry.ts';
-import type { Receiver } from '../../src/receivers/types.ts';
+import { createReceiver } from '../receivers/create-receiver.ts';
+import type { Receiver } from '../../src/receivers/common/types.ts';
 import type { createLogger } from '../../src/telemetry/log.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import type { ConformanceEntry, StartedEntry } from '../receivers/conformance/harness.ts';

@@ -1,7 +1,7 @@
 // What BigQuery's answers mean for the rows of an insertAll: the HTTP status of a failed request
 // (with the reason of its first error), and the per-row `insertErrors` reasons of a 200 answer,
 // as Google's "Error messages" table documents them. No SDK import.
-import type { FailureReason } from '../types.ts';
+import type { FailureReason } from '../common/types.ts';
 
 export type RowAction =
   | { readonly kind: 'retry'; readonly reason: FailureReason }

@@ -5,9 +5,8 @@
 // Doc: docs/receivers/bigquery.md. No SDK import here: the config loader reads this file alone.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
-import { typeOptions } from '../common-options.ts';
-import type { ReceiverSpec } from '../types.ts';
-import { createBigqueryReceiver } from './send.ts';
+import { typeOptions } from '../common/options.ts';
+import type { ReceiverSpec } from '../common/types.ts';
 
 /** tabledata.insertAll: Google recommends at most 500 rows per request; the hard limit is 10 MB. */
 export const BIGQUERY_ROWS_PER_REQUEST = 500;
@@ -40,5 +39,6 @@ export const bigquerySpec: ReceiverSpec<BigqueryOptions> = {
   // The exporter batches 1000 rows every 10 s; insertAll takes up to 10 MB per request.
   batchDefaults: { maxEvents: 1000, maxBytes: 8_000_000, flushIntervalMs: 1000 },
   limits: { maxBytes: 9_000_000 },
-  create: (name, opts, ctx) => createBigqueryReceiver(name, opts, ctx),
+  docs: 'docs/receivers/bigquery.md',
+  load: () => import('./send.ts').then((m) => m.create),
 };

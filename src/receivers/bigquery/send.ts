@@ -6,9 +6,9 @@
 // retried alone, and rows `stopped` only because another row was invalid are sent again at once.
 import type { Logger } from 'pino';
 import { redactGoogleCredentials } from '../google/redact.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, SendResult, ReceiverFactory } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { classifyRequest, classifyRowErrors } from './classify.ts';
 import type { BigqueryOptions } from './options.ts';
 import { bigqueryRow } from './rows.ts';
@@ -231,6 +231,5 @@ class BigqueryReceiver implements Receiver {
   }
 }
 
-export function createBigqueryReceiver(name: string, opts: BigqueryOptions, ctx: BuildContext): Receiver {
-  return new BigqueryReceiver(name, opts, ctx);
-}
+export const create: ReceiverFactory<BigqueryOptions> = (name, opts, ctx) =>
+  new BigqueryReceiver(name, opts, ctx);

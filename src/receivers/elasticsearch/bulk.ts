@@ -1,9 +1,9 @@
 // The `_bulk` request of one batch (NDJSON: an action line and a document line per payload) and
 // the classification of its answer, item by item (DESIGN §3 `partial`).
 import { formatPath } from '../../config/problem.ts';
-import { redactSecrets } from '../http.ts';
-import type { FailureReason, Payload, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { redactSecrets } from '../common/secrets.ts';
+import type { FailureReason, Payload, SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { EVENT_TIME_KEY, eventTimeMs, IndexNamer } from './index-name.ts';
 import type { IndexTimeSource, OpType } from './options.ts';
 

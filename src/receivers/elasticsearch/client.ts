@@ -1,15 +1,10 @@
 // The two official clients behind one small interface: a `_bulk` of NDJSON lines and a PUT of
 // the index template, each answering a status and body, or a classified failure. The clients'
 // own retries are off (`maxRetries: 0`): the output's retry policy is the only one.
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import { Client as EsClient } from '@elastic/elasticsearch';
-import { Client as OsClient } from '@opensearch-project/opensearch';
-import type { TlsOptions } from '../http.ts';
-import { classifyStatus, redactSecrets } from '../http.ts';
-import type { SendResult } from '../types.ts';
-import { ReceiverSetupError, SendError } from '../types.ts';
-import type { Flavour } from './index-template.ts';
+import { classifyStatus } from '../common/http-status.ts';
+import { redactSecrets } from '../common/secrets.ts';
+import type { SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import type { BulkOptions } from './options.ts';
 
 export interface Answer {
@@ -25,30 +20,12 @@ export interface BulkTransport {
   close(): Promise<void>;
 }
 
-function readPem(path: string | undefined, what: string): Buffer | undefined {
-  if (path === undefined || path === '') return undefined;
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ReceiverSetupError(
-      `cannot read tls.${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
-  }
-}
-
-/** Node's TLS options from the exporter's `tls` block (reads the PEM files now). */
-export function tlsConnectionOptions(tls: TlsOptions): ConnectionOptions {
-  const ca = readPem(tls.caFile, 'caFile');
-  const cert = readPem(tls.certFile, 'certFile');
-  const key = readPem(tls.keyFile, 'keyFile');
-  return {
-    rejectUnauthorized: !tls.insecureSkipVerify,
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
-    ...(tls.serverName ? { servername: tls.serverName } : {}),
-  };
-}
+/** Builds the transport of one flavour (elasticsearch.ts, opensearch.ts). */
+export type TransportFactory = (
+  options: BulkOptions,
+  secrets: readonly string[],
+  now: () => number,
+) => BulkTransport;
 
 interface ClientError {
   readonly name?: string;
@@ -100,7 +77,7 @@ interface Raw {
   readonly body: unknown;
 }
 
-async function exchange(
+export async function exchange(
   call: () => Promise<Raw>,
   secrets: readonly string[],
   now: () => number,
@@ -113,104 +90,6 @@ async function exchange(
   }
 }
 
-function hostsOf(options: BulkOptions): string[] {
+export function hostsOf(options: BulkOptions): string[] {
   return options.hosts.length > 0 ? [...options.hosts] : [];
-}
-
-function elasticsearch(options: BulkOptions, secrets: readonly string[], now: () => number): BulkTransport {
-  const auth = options.apiKey
-    ? { apiKey: options.apiKey }
-    : options.username !== undefined
-      ? { username: options.username, password: options.password ?? '' }
-      : undefined;
-  const client = new EsClient({
-    ...(options.cloudID ? { cloud: { id: options.cloudID } } : { nodes: hostsOf(options) }),
-    ...(auth === undefined ? {} : { auth }),
-    tls: tlsConnectionOptions(options.tls),
-    maxRetries: 0,
-    requestTimeout: options.timeoutMs,
-  });
-  // Per request: given to the constructor, the client sends each configured header twice.
-  const request = {
-    requestTimeout: options.timeoutMs,
-    maxRetries: 0,
-    meta: true,
-    headers: { ...options.headers },
-  } as const;
-  return {
-    bulk: (lines, signal) =>
-      exchange(() => client.bulk<string>({ operations: lines }, { ...request, signal }), secrets, now),
-    putIndexTemplate: (name, body, signal) =>
-      exchange(
-        () =>
-          client.transport.request(
-            { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body },
-            { ...request, signal },
-          ),
-        secrets,
-        now,
-      ),
-    close: () => client.close(),
-  };
-}
-
-/** Runs an OpenSearch request (a promise with `abort`) under the output's signal. */
-function abortable<T>(start: () => Promise<T> & { abort(): void }, signal: AbortSignal): Promise<T> {
-  const pending = start();
-  const onAbort = (): void => pending.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  if (signal.aborted) pending.abort();
-  return pending.finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-function opensearch(options: BulkOptions, secrets: readonly string[], now: () => number): BulkTransport {
-  const client = new OsClient({
-    nodes: hostsOf(options),
-    ...(options.username !== undefined
-      ? { auth: { username: options.username, password: options.password ?? '' } }
-      : {}),
-    ssl: tlsConnectionOptions(options.tls),
-    maxRetries: 0,
-    requestTimeout: options.timeoutMs,
-  });
-  const request = { requestTimeout: options.timeoutMs, maxRetries: 0, headers: { ...options.headers } };
-  return {
-    // Through the transport: the typed `bulk` wants objects, and the lines are JSON already.
-    bulk: (lines, signal) =>
-      exchange(
-        () =>
-          abortable(
-            () => client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: lines }, request),
-            signal,
-          ),
-        secrets,
-        now,
-      ),
-    putIndexTemplate: (name, body, signal) =>
-      exchange(
-        () =>
-          abortable(
-            () =>
-              client.transport.request(
-                { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body },
-                request,
-              ),
-            signal,
-          ),
-        secrets,
-        now,
-      ),
-    close: () => client.close(),
-  };
-}
-
-export function createTransport(
-  flavour: Flavour,
-  options: BulkOptions,
-  secrets: readonly string[],
-  now: () => number,
-): BulkTransport {
-  return flavour === 'elasticsearch'
-    ? elasticsearch(options, secrets, now)
-    : opensearch(options, secrets, now);
 }

@@ -1,22 +1,12 @@
-// Options of the elasticsearch and opensearch receivers: the exporter's ElasticsearchConfig /
+// elasticsearch and opensearch — options and descriptions (one bulk receiver, two clients): the exporter's ElasticsearchConfig /
 // OpenSearchConfig keys, plus ours (documentId, opType, indexTimeSource, indexTemplate, timeoutMs).
+// Send: ./receiver.ts with the front ends ./elasticsearch.ts and ./opensearch.ts. Classifier:
+// ./bulk.ts (per item) and ./client.ts (a failed call). Docs: docs/receivers/elasticsearch.md, opensearch.md.
 import { z } from 'zod';
 import { goString, options } from '../../config/zod-helpers.ts';
-import { typeOptions } from '../common-options.ts';
-import { tlsSchema } from '../webhook.ts';
-import { EVENT_TIME_TEMPLATES, parseIndexFormat } from './index-name.ts';
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-// The message never repeats the value: a host URL may carry credentials from the env.
-const host = z.string().refine(isHttpUrl, { message: 'must be an http:// or https:// URL' });
+import { httpUrl, timeoutMs, tlsSchema, typeOptions } from '../common/options.ts';
+import type { ReceiverSpec, TemplatedOption } from '../common/types.ts';
+import { EVENT_TIME_KEY, EVENT_TIME_TEMPLATES, parseIndexFormat } from './index-name.ts';
 
 export const OP_TYPES = ['index', 'create'] as const;
 export type OpType = (typeof OP_TYPES)[number];
@@ -35,7 +25,7 @@ const indexTemplateSchema = options({
 
 /** The keys both receivers share (the exporter's OpenSearchConfig plus ours). */
 export const bulkShape = {
-  hosts: z.array(host).default([]),
+  hosts: z.array(httpUrl).default([]),
   username: goString.optional(),
   password: goString.optional(),
   headers: z.record(z.string(), goString).default({}),
@@ -52,7 +42,7 @@ export const bulkShape = {
   opType: z.enum(OP_TYPES).default('index'),
   indexTimeSource: z.enum(INDEX_TIME_SOURCES).default('now'),
   indexTemplate: indexTemplateSchema,
-  timeoutMs: z.int().min(1).default(30_000),
+  timeoutMs: timeoutMs(30_000),
 };
 
 /**
@@ -104,4 +94,37 @@ export type BulkOptions = z.output<z.ZodObject<typeof bulkShape>> & {
   readonly cloudID?: string | undefined;
   readonly apiKey?: string | undefined;
   readonly eventTimeTemplate: string;
+};
+
+/** 500 events / 5 MB / 1 s: Elastic's own advice for bulk sizes, and the issue's defaults. */
+export const BULK_BATCH_DEFAULTS = { maxEvents: 500, maxBytes: 5_242_880, flushIntervalMs: 1_000 } as const;
+
+/** documentId (when set) and the event time (when the index or `@timestamp` needs it). */
+export function bulkTemplatedOptions(opts: BulkOptions): readonly TemplatedOption[] {
+  const out: TemplatedOption[] = [];
+  if (opts.documentId !== undefined && opts.documentId !== '')
+    out.push({ path: ['documentId'], source: opts.documentId });
+  if (opts.indexTimeSource === 'event' || opts.opType === 'create')
+    out.push({ path: [EVENT_TIME_KEY], source: opts.eventTimeTemplate });
+  return out;
+}
+
+export const elasticsearchSpec: ReceiverSpec<ElasticsearchOptions> = {
+  type: 'elasticsearch',
+  schema: elasticsearchSchema,
+  batchDefaults: BULK_BATCH_DEFAULTS,
+  templatedOptions: bulkTemplatedOptions,
+  deDot: (opts) => opts.deDot,
+  docs: 'docs/receivers/elasticsearch.md',
+  load: () => import('./elasticsearch.ts').then((m) => m.create),
+};
+
+export const opensearchSpec: ReceiverSpec<OpensearchOptions> = {
+  type: 'opensearch',
+  schema: opensearchSchema,
+  batchDefaults: BULK_BATCH_DEFAULTS,
+  templatedOptions: bulkTemplatedOptions,
+  deDot: (opts) => opts.deDot,
+  docs: 'docs/receivers/opensearch.md',
+  load: () => import('./opensearch.ts').then((m) => m.create),
 };

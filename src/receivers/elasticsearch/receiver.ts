@@ -2,12 +2,11 @@
 // classified item by item; the optional index template PUT once before the first bulk.
 import type { Logger } from 'pino';
 import type { Clock } from '../../util/clock.ts';
-import { urlSecrets } from '../http.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
+import { urlSecrets } from '../common/secrets.ts';
+import type { BuildContext, Payload, Receiver, SendResult } from '../common/types.ts';
 import { bulkLines, classifyBulkBody } from './bulk.ts';
 import type { BulkResponseBody, BulkShape, IdSource, ItemContext } from './bulk.ts';
-import { createTransport } from './client.ts';
-import type { Answer, BulkTransport, Failure } from './client.ts';
+import type { Answer, BulkTransport, Failure, TransportFactory } from './client.ts';
 import { IndexNamer } from './index-name.ts';
 import { defaultIndexPatterns, indexTemplateBody } from './index-template.ts';
 import type { Flavour } from './index-template.ts';
@@ -43,11 +42,12 @@ export class BulkReceiver implements Receiver {
     private readonly flavour: Flavour,
     private readonly options: BulkOptions,
     ctx: BuildContext,
+    transport: TransportFactory,
   ) {
     this.clock = ctx.clock;
     this.logger = ctx.logger;
     const secrets = secretsOf(options);
-    this.transport = createTransport(flavour, options, secrets, () => this.clock.now());
+    this.transport = transport(options, secrets, () => this.clock.now());
     this.shape = {
       namer: new IndexNamer(options.index ?? '', options.indexFormat),
       opType: options.opType,

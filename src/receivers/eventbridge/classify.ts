@@ -1,6 +1,6 @@
 // What to do with a PutEvents entry EventBridge refused inside a 200 answer, by its ErrorCode
 // (the API reference lists which codes are worth another attempt). The exporter ignores them.
-import type { EntryAction, EntryFailure } from '../aws-entries.ts';
+import type { EntryAction, EntryFailure } from '../aws/entries.ts';
 
 const RETRYABLE: ReadonlySet<string> = new Set(['InternalFailure', 'ThrottlingException']);
 const FINAL: ReadonlySet<string> = new Set([

@@ -1,10 +1,12 @@
-// eventbridge options (exporter's EventBridgeConfig: detailType, source, eventBusName, region,
-// details as the layout; ours: endpoint, timeoutMs, deDot). No SDK import: the config loader
-// reads this file alone.
+// eventbridge — options and description (exporter's EventBridgeConfig: detailType, source,
+// eventBusName, region, details as the layout; ours: endpoint, timeoutMs, deDot). No SDK
+// import: the config loader reads this file alone. Send: ./send.ts. Classifier: ./classify.ts
+// (entries) and ../aws/classify.ts (a failed call). Doc: docs/receivers/eventbridge.md.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
-import { awsOptionShape } from '../aws-options.ts';
-import { typeOptions } from '../common-options.ts';
+import { awsOptionShape } from '../aws/options.ts';
+import { typeOptions } from '../common/options.ts';
+import type { ReceiverSpec } from '../common/types.ts';
 
 /** The PutEvents caps (Amazon EventBridge API reference). */
 export const EVENTBRIDGE_LIMITS = {
@@ -46,3 +48,18 @@ export function entrySize(entry: {
     Buffer.byteLength(entry.eventBusName ?? '', 'utf8')
   );
 }
+
+export const eventbridgeSpec: ReceiverSpec<EventbridgeOptions> = {
+  type: 'eventbridge',
+  schema: eventbridgeSchema,
+  batchDefaults: {
+    maxEvents: EVENTBRIDGE_LIMITS.maxEntries,
+    maxBytes: EVENTBRIDGE_LIMITS.maxRequestBytes,
+    flushIntervalMs: 500,
+  },
+  limits: { maxEvents: EVENTBRIDGE_LIMITS.maxEntries, maxBytes: EVENTBRIDGE_LIMITS.maxRequestBytes },
+  layoutKey: 'details',
+  deDot: (opts) => opts.deDot,
+  docs: 'docs/receivers/eventbridge.md',
+  load: () => import('./send.ts').then((m) => m.create),
+};

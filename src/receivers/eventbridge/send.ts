@@ -2,11 +2,13 @@
 // inside a 200 answer (FailedEntryCount, Entries[i].ErrorCode) is retried alone or dead-lettered.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { settleEntries } from '../aws-entries.ts';
-import { AwsRedactor, awsClientConfig, classifyAwsError, learnCredentials, putInChunks } from '../aws.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { putInChunks } from '../aws/chunks.ts';
+import { classifyAwsError } from '../aws/classify.ts';
+import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
+import { settleEntries } from '../aws/entries.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { eventbridgeEntryAction } from './classify.ts';
 import { EVENTBRIDGE_LIMITS, entrySize } from './options.ts';
 import type { EventbridgeOptions } from './options.ts';
@@ -108,3 +110,6 @@ export class EventbridgeReceiver implements Receiver {
     return Promise.resolve();
   }
 }
+
+export const create: ReceiverFactory<EventbridgeOptions> = (name, opts, ctx) =>
+  new EventbridgeReceiver(name, opts, ctx);

@@ -1,7 +1,7 @@
 // Google's client libraries put the caller's OAuth access token in an `Authorization: Bearer`
 // header; a proxy or an API error that echoes the request would carry it into our messages. We
 // do not know the token (Application Default Credentials fetch it), so redact it by shape.
-import { redactSecrets } from '../http.ts';
+import { redactSecrets } from '../common/secrets.ts';
 
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/-]+=*/gi;
 // Google OAuth access tokens start with ya29.; service account private keys are PEM blocks.

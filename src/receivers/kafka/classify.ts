@@ -2,7 +2,7 @@
 // own retrier (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError with `cause`), so the
 // decision looks at the whole cause chain, by name and `type` (the broker's error name) rather
 // than instanceof, which a second copy of kafkajs would break.
-import type { FailureReason } from '../types.ts';
+import type { FailureReason } from '../common/types.ts';
 
 export type Scope = 'batch' | 'topic' | 'message';
 

@@ -11,11 +11,10 @@ import type {
   SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { redactSecrets } from '../http.ts';
-import { readPem } from '../pem.ts';
-
-export const SASL_MECHANISMS = { plain: 'plain', sha256: 'scram-sha-256', sha512: 'scram-sha-512' } as const;
-export type SaslMechanism = keyof typeof SASL_MECHANISMS;
+import { redactSecrets } from '../common/secrets.ts';
+import { SASL_MECHANISMS } from './options.ts';
+import type { SaslMechanism } from './options.ts';
+import { readPem } from '../common/tls.ts';
 
 export interface KafkaTlsOptions {
   readonly enable: boolean;

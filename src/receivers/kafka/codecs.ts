@@ -6,8 +6,7 @@
 import kafkajs from 'kafkajs';
 import type { CompressionTypes } from 'kafkajs';
 
-export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
+import type { CompressionCodec } from './options.ts';
 
 /** What kafkajs hands a codec to compress: its encoder, whose `buffer` holds the records. */
 interface EncoderLike {

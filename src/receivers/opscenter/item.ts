@@ -1,6 +1,6 @@
 // One OpsItem from a payload's rendered options, as CreateOpsItem takes it. Pure (no SDK), so a
 // value OpsCenter would refuse (a priority that is not a number) is found before the call.
-import type { Payload } from '../types.ts';
+import type { Payload } from '../common/types.ts';
 import { OPSITEM_LIMITS, templatedKey } from './options.ts';
 import type { OpscenterOptions } from './options.ts';
 

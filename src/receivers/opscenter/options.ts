@@ -2,11 +2,12 @@
 // priority, operationalData, tags, relatedOpsItems, notifications, region — each a template;
 // ours: dedupString, endpoint, timeoutMs). No SDK import: the config loader reads this file alone.
 import { z } from 'zod';
+import type { ReceiverSpec } from '../common/types.ts';
 import { formatPath } from '../../config/problem.ts';
 import { goString } from '../../config/zod-helpers.ts';
-import { awsOptionShape } from '../aws-options.ts';
-import { typeOptions } from '../common-options.ts';
-import type { TemplatedOption } from '../types.ts';
+import { awsOptionShape } from '../aws/options.ts';
+import { typeOptions } from '../common/options.ts';
+import type { TemplatedOption } from '../common/types.ts';
 
 /** CreateOpsItem's field lengths (AWS Systems Manager API reference). */
 export const OPSITEM_LIMITS = {
@@ -66,3 +67,13 @@ export function opscenterTemplates(opts: OpscenterOptions): TemplatedOption[] {
 
 /** The key of a rendered option in `payload.templated`. */
 export const templatedKey = (...path: (string | number)[]): string => formatPath(path);
+
+export const opscenterSpec: ReceiverSpec<OpscenterOptions> = {
+  type: 'opscenter',
+  schema: opscenterSchema,
+  // One call per event whatever the batch; a small batch bounds what one throttled call delays.
+  batchDefaults: { maxEvents: 10, maxBytes: 1_048_576, flushIntervalMs: 200 },
+  templatedOptions: opscenterTemplates,
+  docs: 'docs/receivers/opscenter.md',
+  load: () => import('./send.ts').then((m) => m.create),
+};

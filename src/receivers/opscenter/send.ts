@@ -3,10 +3,12 @@
 // stops the batch and the rest is retried. An OpsItem that already exists (same dedup string)
 // counts as delivered.
 import { CreateOpsItemCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AwsRedactor, awsClientConfig, classifyAwsError, learnCredentials, putInChunks } from '../aws.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { putInChunks } from '../aws/chunks.ts';
+import { classifyAwsError } from '../aws/classify.ts';
+import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, SendResult, ReceiverFactory } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { OpsItemValueError, opsItemOf } from './item.ts';
 import type { OpsItemInput } from './item.ts';
 import type { OpscenterOptions } from './options.ts';
@@ -74,3 +76,6 @@ export class OpscenterReceiver implements Receiver {
     return Promise.resolve();
   }
 }
+
+export const create: ReceiverFactory<OpscenterOptions> = (name, opts, ctx) =>
+  new OpscenterReceiver(name, opts, ctx);

@@ -1,7 +1,7 @@
 // What a gRPC status from the Pub/Sub API means for the messages of a Publish. Codes by number
 // (the gRPC spec's), so this file needs no SDK. Google's own publisher retries the retriable
 // codes below; here the output retries them (the client's retries are off).
-import type { FailureReason } from '../types.ts';
+import type { FailureReason } from '../common/types.ts';
 
 export const GRPC_CODE_NAMES = [
   'OK',

@@ -4,9 +4,8 @@
 // Doc: docs/receivers/pubsub.md. No SDK import here: the config loader reads this file alone.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
-import { typeOptions } from '../common-options.ts';
-import type { ReceiverSpec } from '../types.ts';
-import { createPubsubReceiver } from './send.ts';
+import { typeOptions } from '../common/options.ts';
+import type { ReceiverSpec } from '../common/types.ts';
 
 /** Pub/Sub's Publish limits: 1000 messages and 10 MB per request. */
 export const PUBSUB_MAX_MESSAGES = 1000;
@@ -46,5 +45,6 @@ export const pubsubSpec: ReceiverSpec<PubsubOptions> = {
   batchDefaults: { maxEvents: PUBSUB_MAX_MESSAGES, maxBytes: 9_000_000, flushIntervalMs: 0 },
   // Request overhead (topic, attributes, framing) stays well under the 1 MB left by 9 MB of bodies.
   limits: { maxEvents: PUBSUB_MAX_MESSAGES, maxBytes: 9_000_000 },
-  create: (name, opts, ctx) => createPubsubReceiver(name, opts, ctx),
+  docs: 'docs/receivers/pubsub.md',
+  load: () => import('./send.ts').then((m) => m.create),
 };

@@ -5,9 +5,9 @@
 // message is alone, so one bad event does not take its batch with it.
 import type { Logger } from 'pino';
 import { redactGoogleCredentials } from '../google/redact.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { classifyGrpcError, grpcCodeName } from './classify.ts';
 import { isEmulatorEndpoint, topicName } from './options.ts';
 import type { PubsubOptions } from './options.ts';
@@ -146,6 +146,5 @@ class PubsubReceiver implements Receiver {
   }
 }
 
-export function createPubsubReceiver(name: string, opts: PubsubOptions, ctx: BuildContext): Receiver {
-  return new PubsubReceiver(name, opts, ctx);
-}
+export const create: ReceiverFactory<PubsubOptions> = (name, opts, ctx) =>
+  new PubsubReceiver(name, opts, ctx);

@@ -8,9 +8,10 @@ import {
   type WebAPIRateLimitedError,
   type WebAPIRequestError,
 } from '@slack/web-api';
-import { classifyError, classifyStatus, redactSecrets } from '../http.ts';
-import type { SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { classifyError, classifyStatus } from '../common/http-status.ts';
+import { redactSecrets } from '../common/secrets.ts';
+import type { SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 
 /** `error` codes that mean the token itself is unusable: every message will fail the same way. */
 export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([

@@ -3,7 +3,7 @@
 // Every templated value was rendered by the output into `payload.templated`, keyed by path.
 import { formatPath } from '../../config/problem.ts';
 import type { ConfigPath } from '../../config/problem.ts';
-import type { Payload, TemplatedOption } from '../types.ts';
+import type { Payload, TemplatedOption } from '../common/types.ts';
 
 export interface MessageOptions {
   readonly channel?: string;

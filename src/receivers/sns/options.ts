@@ -3,8 +3,9 @@
 // file alone.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
-import { awsOptionShape } from '../aws-options.ts';
-import { typeOptions } from '../common-options.ts';
+import { awsOptionShape, fifoIdTemplates } from '../aws/options.ts';
+import { typeOptions } from '../common/options.ts';
+import type { ReceiverSpec } from '../common/types.ts';
 
 /** The PublishBatch caps (Amazon SNS API reference, quotas). */
 export const SNS_LIMITS = {
@@ -49,3 +50,18 @@ export function regionOfArn(topicArn: string): string | undefined {
   const region = TOPIC_ARN.exec(topicArn)?.[1];
   return region === undefined || region === '' ? undefined : region;
 }
+
+export const snsSpec: ReceiverSpec<SnsOptions> = {
+  type: 'sns',
+  schema: snsSchema,
+  batchDefaults: {
+    maxEvents: SNS_LIMITS.maxEntries,
+    maxBytes: SNS_LIMITS.maxRequestBytes,
+    flushIntervalMs: 500,
+  },
+  limits: { maxEvents: SNS_LIMITS.maxEntries, maxBytes: SNS_LIMITS.maxRequestBytes },
+  templatedOptions: fifoIdTemplates,
+  deDot: (opts) => opts.deDot,
+  docs: 'docs/receivers/sns.md',
+  load: () => import('./send.ts').then((m) => m.create),
+};

@@ -3,11 +3,13 @@
 // group id (default: the event uid) and a deduplication id (default: the occurrence id).
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
-import { renderedOr, senderFaultAction, settleEntries, uidOf } from '../aws-entries.ts';
-import { AwsRedactor, awsClientConfig, classifyAwsError, learnCredentials, putInChunks } from '../aws.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { renderedOr, senderFaultAction, settleEntries, uidOf } from '../aws/entries.ts';
+import { putInChunks } from '../aws/chunks.ts';
+import { classifyAwsError } from '../aws/classify.ts';
+import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { SNS_LIMITS, isFifoTopic, regionOfArn } from './options.ts';
 import type { SnsOptions } from './options.ts';
 
@@ -111,3 +113,5 @@ export class SnsReceiver implements Receiver {
     return Promise.resolve();
   }
 }
+
+export const create: ReceiverFactory<SnsOptions> = (name, opts, ctx) => new SnsReceiver(name, opts, ctx);

@@ -1,11 +1,11 @@
 // How SQS answers map to actions beyond the shared AWS classification: an entry in `Failed[]`
 // of a 200 answer, and the SDK's check of each stored body's MD5.
-import type { AwsRedactor } from '../aws.ts';
-import { classifyAwsError } from '../aws.ts';
-import type { SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import type { AwsRedactor } from '../aws/client.ts';
+import { classifyAwsError } from '../aws/classify.ts';
+import type { SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 
-export { senderFaultAction as sqsEntryAction } from '../aws-entries.ts';
+export { senderFaultAction as sqsEntryAction } from '../aws/entries.ts';
 
 /** A failed SendMessageBatch / GetQueueUrl call as the output's action. */
 export function classifySqsError(err: unknown, what: string, redactor: AwsRedactor): SendResult {

@@ -3,8 +3,9 @@
 // loader reads this file alone.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
-import { awsOptionShape } from '../aws-options.ts';
-import { typeOptions } from '../common-options.ts';
+import { awsOptionShape, fifoIdTemplates } from '../aws/options.ts';
+import { typeOptions } from '../common/options.ts';
+import type { ReceiverSpec } from '../common/types.ts';
 
 /** The SendMessageBatch caps (Amazon SQS API reference, quotas). */
 export const SQS_LIMITS = {
@@ -59,3 +60,18 @@ export function isFifo(opts: {
 }): boolean {
   return (opts.queueName ?? opts.queueUrl ?? '').endsWith('.fifo');
 }
+
+export const sqsSpec: ReceiverSpec<SqsOptions> = {
+  type: 'sqs',
+  schema: sqsSchema,
+  batchDefaults: {
+    maxEvents: SQS_LIMITS.maxEntries,
+    maxBytes: SQS_LIMITS.maxRequestBytes,
+    flushIntervalMs: 500,
+  },
+  limits: { maxEvents: SQS_LIMITS.maxEntries, maxBytes: SQS_LIMITS.maxRequestBytes },
+  templatedOptions: fifoIdTemplates,
+  deDot: (opts) => opts.deDot,
+  docs: 'docs/receivers/sqs.md',
+  load: () => import('./send.ts').then((m) => m.create),
+};

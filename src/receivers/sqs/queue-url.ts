@@ -3,7 +3,7 @@
 // before that wait for the lookup in flight or make one, and are retried while it fails.
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../util/clock.ts';
-import type { SendResult } from '../types.ts';
+import type { SendResult } from '../common/types.ts';
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 60_000;

@@ -4,11 +4,12 @@
 // (default: the event uid) and a deduplication id (default: the occurrence id).
 import { GetQueueUrlCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { renderedOr, settleEntries, uidOf } from '../aws-entries.ts';
-import { AwsRedactor, awsClientConfig, learnCredentials, putInChunks } from '../aws.ts';
-import { SendOutcome } from '../outcome.ts';
-import type { BuildContext, Payload, Receiver, SendResult } from '../types.ts';
-import { SendError } from '../types.ts';
+import { renderedOr, settleEntries, uidOf } from '../aws/entries.ts';
+import { putInChunks } from '../aws/chunks.ts';
+import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
+import { SendOutcome } from '../common/outcome.ts';
+import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
+import { SendError } from '../common/types.ts';
 import { classifySqsError, sqsEntryAction } from './classify.ts';
 import { SQS_LIMITS, isFifo } from './options.ts';
 import type { SqsOptions } from './options.ts';
@@ -150,3 +151,5 @@ export class SqsReceiver implements Receiver {
     return Promise.resolve();
   }
 }
+
+export const create: ReceiverFactory<SqsOptions> = (name, opts, ctx) => new SqsReceiver(name, opts, ctx);

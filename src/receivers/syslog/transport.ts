@@ -7,7 +7,7 @@ import { connect as netConnect, isIPv6 } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
-import { readPem } from '../pem.ts';
+import { readPem } from '../common/tls.ts';
 
 export const SYSLOG_NETWORKS = ['tcp', 'tcp4', 'tcp6', 'udp', 'udp4', 'udp6', 'tls'] as const;
 export type SyslogNetwork = (typeof SYSLOG_NETWORKS)[number];

@@ -10,7 +10,7 @@ import type { EnrichedEvent } from '../../../src/event/event.ts';
 import { createDeadLetterWriter } from '../../../src/output/dead-letter.ts';
 import { createOutput } from '../../../src/output/output.ts';
 import { createRenderer } from '../../../src/output/payload.ts';
-import { createReceiver } from '../../../src/receivers/registry.ts';
+import { createReceiver } from '../create-receiver.ts';
 import { createLogger } from '../../../src/telemetry/log.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { Counts, receiverFromYaml, until } from '../../output/helpers.ts';

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceiverConfig } from '../../../src/config/schema.ts';
-import type { BuildContext, FailureReason, Receiver } from '../../../src/receivers/types.ts';
+import type { BuildContext, FailureReason, Receiver } from '../../../src/receivers/common/types.ts';
 
 export type Expected = 'ok' | 'retry' | 'drop';
 

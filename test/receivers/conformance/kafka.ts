@@ -1,8 +1,8 @@
 // kafka: NO BROKER CAN RUN HERE, so the "server" is the producer double of ../kafka-double.ts
 // behind kafkajs's producer interface: it records each sendBatch (golden values: topic, key,
 // headers, parsed value) and fails with kafkajs's real error classes and broker error codes.
-import { createKafkaReceiver } from '../../../src/receivers/kafka/index.ts';
-import type { KafkaOptions } from '../../../src/receivers/kafka/index.ts';
+import { createKafkaReceiver } from '../../../src/receivers/kafka/send.ts';
+import type { KafkaOptions } from '../../../src/receivers/kafka/options.ts';
 import {
   CODE,
   ProducerDouble,

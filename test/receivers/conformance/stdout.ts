@@ -1,6 +1,6 @@
 // stdout: the "server" is the stream the receiver writes to; it accepts or fails writes (EPIPE).
 import { Writable } from 'node:stream';
-import { createReceiver } from '../../../src/receivers/registry.ts';
+import { createReceiver } from '../create-receiver.ts';
 import { defineEntry } from './harness.ts';
 import type { ConformanceServer } from './harness.ts';
 

@@ -2,8 +2,8 @@
 // loads it, its renderer, and the local bulk server.
 import { createRenderer } from '../../../src/output/payload.ts';
 import type { EnrichedEvent } from '../../../src/event/event.ts';
-import { createReceiver } from '../../../src/receivers/registry.ts';
-import type { Payload, Receiver, SendResult } from '../../../src/receivers/types.ts';
+import { createReceiver } from '../create-receiver.ts';
+import type { Payload, Receiver, SendResult } from '../../../src/receivers/common/types.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { memoryLogger, receiverFromYaml, someEvents } from '../../output/helpers.ts';
 import type { BulkServer, Flavour } from '../servers/bulk-server.ts';
