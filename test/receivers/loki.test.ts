@@ -242,6 +242,31 @@ describe('loki over HTTP', () => {
     );
   });
 
+  it('one push per set of rendered headers: every entry travels with its own', async () => {
+    const before = server.received.length;
+    const yaml = `- name: l\n  loki:\n    url: "${server.url}"\n    headers: { X-Reason: "{{ .Reason }}" }`;
+    const events = someEvents(40);
+    const reasons = [...new Set(events.map((e) => e.raw.reason))];
+    assert.ok(reasons.length > 1, 'the real events have several reasons');
+    assert.deepEqual(await sendOnce(yaml, events), { kind: 'ok' });
+    const pushes = server.received.slice(before);
+    assert.deepEqual(
+      pushes.map((r) => r.headers['x-reason']),
+      reasons,
+    );
+    for (const push of pushes) {
+      const lines = (JSON.parse(push.body) as Push).streams.flatMap((st) =>
+        st.values.map(([, line]) => line),
+      );
+      const own = lines.map((line) => (JSON.parse(line) as { reason?: string }).reason);
+      assert.ok(own.length > 0 && own.every((reason) => reason === push.headers['x-reason']));
+    }
+    assert.equal(
+      pushes.reduce((n, r) => n + (JSON.parse(r.body) as Push).streams.flatMap((st) => st.values).length, 0),
+      events.length,
+    );
+  });
+
   it('an entry whose every label renders empty is dead-lettered alone; the rest is pushed', async () => {
     const events = someEvents(4, 20);
     const before = server.received.length;

@@ -111,6 +111,64 @@ describe('webhook over HTTP', () => {
     assert.equal(one.headers['idempotency-key'], at(batch, 0).id);
   });
 
+  describe('a batch whose events render different headers', () => {
+    const yaml = (url: string) =>
+      `- name: hook\n  webhook:\n    endpoint: "${url}"\n    headers: { X-Reason: '{{ .Reason }}' }\n  batch: { maxEvents: 50 }`;
+    const reasonOf = (body: string) => (JSON.parse(body) as { reason?: string }).reason ?? '';
+
+    it('sends one request per set of rendered headers, each event with its own', async () => {
+      server.handler = () => ({ status: 200 });
+      const { receiver, payloads } = webhook(yaml(server.url));
+      const batch = payloads(40);
+      const reasons = [...new Set(batch.map((p) => reasonOf(p.body)))];
+      assert.ok(reasons.length > 1, 'the real events have several reasons');
+      const before = server.received.length;
+      assert.deepEqual(await receiver.send(batch, new AbortController().signal), { kind: 'ok' });
+      await receiver.close();
+      const got = server.received.slice(before);
+      // One request per reason, in the order each first appears; every event exactly once.
+      assert.deepEqual(
+        got.map((r) => r.headers['x-reason']),
+        reasons,
+      );
+      for (const request of got) {
+        const bodies = (JSON.parse(request.body) as unknown[]).map((item) => JSON.stringify(item));
+        const expected = batch.filter((p) => reasonOf(p.body) === request.headers['x-reason']);
+        assert.deepEqual(
+          bodies,
+          expected.map((p) => JSON.stringify(JSON.parse(p.body))),
+        );
+      }
+    });
+
+    it('dead-letters the events of a refused request and delivers the others', async () => {
+      const { receiver, payloads } = webhook(yaml(server.url));
+      const batch = payloads(40);
+      const refused = reasonOf(at(batch, 0).body);
+      server.handler = (r) => ({ status: r.headers['x-reason'] === refused ? 400 : 200 });
+      const result = await receiver.send(batch, new AbortController().signal);
+      await receiver.close();
+      assert.equal(result.kind, 'partial');
+      if (result.kind !== 'partial') return;
+      assert.deepEqual(result.retry, []);
+      assert.deepEqual(
+        result.drop.map((d) => d.index),
+        batch.flatMap((p, index) => (reasonOf(p.body) === refused ? [index] : [])),
+      );
+    });
+
+    it('retries the rest of the batch with a request the endpoint asked to retry', async () => {
+      const { receiver, payloads } = webhook(yaml(server.url));
+      const batch = payloads(40);
+      const before = server.received.length;
+      server.handler = () => ({ status: 503 });
+      const result = await receiver.send(batch, new AbortController().signal);
+      await receiver.close();
+      assert.equal(server.received.length - before, 1, 'nothing more is sent after a 503');
+      assert.deepEqual(summary(result), ['retry', 'serverError', 'HTTP 503', undefined]);
+    });
+  });
+
   const statuses: { answer: Answer; expected: unknown[] }[] = [
     { answer: { status: 200 }, expected: ['ok'] },
     { answer: { status: 202, body: 'queued' }, expected: ['ok'] },

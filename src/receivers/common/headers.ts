@@ -20,8 +20,19 @@ export class TemplatedHeaders {
     return out;
   }
 
-  /** The rendered values of `payload` as one string: payloads with equal keys send equal headers. */
-  groupKey(payload: Payload): string {
-    return JSON.stringify(this.keys.map(([, key]) => payload.templated[key] ?? ''));
+  /**
+   * The indexes of `batch` grouped by rendered header values, groups in the order they first
+   * appear, indexes in batch order: the payloads of one group can share one request.
+   */
+  group(batch: readonly Payload[]): number[][] {
+    if (this.keys.length === 0 || batch.length <= 1) return [batch.map((_, index) => index)];
+    const groups = new Map<string, number[]>();
+    batch.forEach((payload, index) => {
+      const key = JSON.stringify(this.keys.map(([, templated]) => payload.templated[templated] ?? ''));
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [index]);
+      else group.push(index);
+    });
+    return [...groups.values()];
   }
 }

@@ -5,7 +5,7 @@
 import { Agent, request } from 'undici';
 import type { Clock } from '../../util/clock.ts';
 import { classifyError, classifyStatus } from './http-status.ts';
-import { excerpt } from './secrets.ts';
+import { excerpt, urlSecrets } from './secrets.ts';
 import { tlsConnectionOptions } from './tls.ts';
 import type { TlsOptions } from './tls.ts';
 import type { SendResult } from './types.ts';
@@ -140,6 +140,19 @@ export class HttpClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+/** The client of one configured endpoint (webhook, teams): its TLS and timeout, the URL's credentials kept out of errors. */
+export function endpointClient(
+  options: { readonly endpoint: string; readonly tls?: TlsOptions | undefined; readonly timeoutMs: number },
+  clock: Clock,
+): HttpClient {
+  return new HttpClient({
+    tls: options.tls,
+    timeoutMs: options.timeoutMs,
+    clock,
+    secrets: urlSecrets(options.endpoint),
+  });
 }
 
 /** A JSON object body, or undefined when the text is not one. */

@@ -1,5 +1,5 @@
 // file — options and description: JSON lines with size/age rotation (exporter's FileConfig,
-// lumberjack option names). Send: ./send.ts over ./rotating-file.ts. Doc: docs/receivers/file.md.
+// lumberjack option names). Send: ./send.ts over ./rotating-file.ts. Doc: docs/configuration.md#file.
 import { z } from 'zod';
 import { nonNegativeInt } from '../../config/zod-helpers.ts';
 import { typeOptions } from '../common/options.ts';
@@ -22,6 +22,6 @@ export const fileSpec: ReceiverSpec<FileOptions> = {
   schema: fileSchema,
   batchDefaults: { maxEvents: 500, maxBytes: 1_048_576, flushIntervalMs: 100 },
   deDot: (opts) => opts.deDot,
-  docs: 'docs/receivers/file.md',
+  docs: 'docs/configuration.md#file',
   load: () => import('./send.ts').then((m) => m.create),
 };

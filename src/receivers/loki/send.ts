@@ -85,30 +85,44 @@ class LokiReceiver implements Receiver {
     this.fixedHeaders = fixed;
   }
 
+  /**
+   * One push per set of rendered headers (usually one: headers are rarely templated per event),
+   * each event with its own headers. After a push to retry, the rest shares the retry unsent.
+   */
   async send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
-    const first = batch[0];
-    if (first === undefined) return { kind: 'ok' };
     const outcome = new SendOutcome(batch.length);
-    const { streams, sent } = this.group(batch, outcome);
-    if (sent.length > 0) {
-      const body = pushBody(streams.values());
-      const result = await this.http.send(
-        { url: this.url, method: 'POST', headers: this.headers(first), body },
-        signal,
-      );
-      outcome.request(sent, result);
+    const pushes = this.templatedHeaders
+      .group(batch)
+      .map((indexes) => this.streams(batch, indexes, outcome))
+      .filter((push) => push.sent.length > 0);
+    for (const [i, push] of pushes.entries()) {
+      const first = batch[push.sent[0] as number] as Payload;
+      const headers = this.templatedHeaders.render(first, this.fixedHeaders);
+      const body = pushBody(push.streams.values());
+      const result = await this.http.send({ url: this.url, method: 'POST', headers, body }, signal);
+      if (result.kind === 'retry') {
+        outcome.request(
+          pushes.slice(i).flatMap((p) => p.sent),
+          result,
+        );
+        break;
+      }
+      outcome.request(push.sent, result);
     }
     return outcome.result();
   }
 
-  private group(
+  /** The streams of the payloads at `indexes`; a payload without any label is dropped. */
+  private streams(
     batch: readonly Payload[],
+    indexes: readonly number[],
     outcome: SendOutcome,
   ): { streams: Map<string, Stream>; sent: number[] } {
     const streams = new Map<string, Stream>();
     const sent: number[] = [];
     const nowNs = BigInt(this.ctx.clock.now()) * 1_000_000n;
-    batch.forEach((payload, index) => {
+    for (const index of indexes) {
+      const payload = batch[index] as Payload;
       const labels = this.labels(payload);
       if (labels === undefined) {
         outcome.drop(
@@ -116,7 +130,7 @@ class LokiReceiver implements Receiver {
           'clientError',
           new SendError('every stream label rendered empty; Loki needs at least one label per stream'),
         );
-        return;
+        continue;
       }
       const key = JSON.stringify(Object.entries(labels));
       let stream = streams.get(key);
@@ -125,7 +139,7 @@ class LokiReceiver implements Receiver {
         this.options.timestampSource === 'event' ? firstTimeNs(payload.templated[TIME_KEY] ?? '') : undefined;
       stream.entries.push({ ns: eventNs ?? nowNs, line: payload.body });
       sent.push(index);
-    });
+    }
     return { streams, sent };
   }
 
@@ -137,11 +151,6 @@ class LokiReceiver implements Receiver {
       if (value !== '') labels[label] = value;
     }
     return Object.keys(labels).length === 0 ? undefined : labels;
-  }
-
-  // Header values are rendered per event; a push carries those of its first event (as webhook).
-  private headers(first: Payload): Record<string, string> {
-    return this.templatedHeaders.render(first, this.fixedHeaders);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 // stdout — options and description: one JSON document per line (exporter's StdoutConfig).
-// Send: ./send.ts (a failed write is retried as ioError). Doc: docs/receivers/stdout.md.
+// Send: ./send.ts (a failed write is retried as ioError). Doc: docs/configuration.md#stdout.
 import { z } from 'zod';
 import { typeOptions } from '../common/options.ts';
 import type { ReceiverSpec } from '../common/types.ts';
@@ -16,6 +16,6 @@ export const stdoutSpec: ReceiverSpec<StdoutOptions> = {
   // Lines are cheap to write; batching only saves syscalls under a burst.
   batchDefaults: { maxEvents: 100, maxBytes: 1_048_576, flushIntervalMs: 0 },
   deDot: (opts) => opts.deDot,
-  docs: 'docs/receivers/stdout.md',
+  docs: 'docs/configuration.md#stdout',
   load: () => import('./send.ts').then((m) => m.create),
 };

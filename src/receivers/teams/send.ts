@@ -1,8 +1,8 @@
 // teams — send: the card message of one event (the default card or the layout) and its request;
 // the shared HTTP client classifies the answer by its status.
-import { HttpClient } from '../common/http.ts';
+import { endpointClient } from '../common/http.ts';
+import type { HttpClient } from '../common/http.ts';
 import { TemplatedHeaders } from '../common/headers.ts';
-import { urlSecrets } from '../common/secrets.ts';
 import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
 import { SendError } from '../common/types.ts';
 import type { TeamsOptions } from './options.ts';
@@ -81,12 +81,7 @@ class TeamsReceiver implements Receiver {
     private readonly options: TeamsOptions,
     ctx: BuildContext,
   ) {
-    this.http = new HttpClient({
-      tls: options.tls,
-      timeoutMs: options.timeoutMs,
-      clock: ctx.clock,
-      secrets: urlSecrets(options.endpoint),
-    });
+    this.http = endpointClient(options, ctx.clock);
     this.headers = new TemplatedHeaders(options.headers);
     this.hasLayout = ctx.hasLayout ?? false;
   }

@@ -1,7 +1,7 @@
 // webhook — options and description. One HTTP request per event (exporter's WebhookConfig),
 // headers templated; with `batch.maxEvents > 1` (ours) one request per batch whose body is a
 // JSON array of payloads. Send: ./send.ts. Classifier: the shared HTTP status classifier
-// (../common/http-status.ts). Doc: docs/receivers/webhook.md.
+// (../common/http-status.ts). Doc: docs/configuration.md#webhook.
 import { z } from 'zod';
 import { goString } from '../../config/zod-helpers.ts';
 import { headerTemplates, httpUrl, timeoutMs, tlsSchema, typeOptions } from '../common/options.ts';
@@ -25,6 +25,6 @@ export const webhookSpec: ReceiverSpec<WebhookOptions> = {
   // One rendered event per request, as in the exporter; `batch.maxEvents > 1` opts into arrays.
   batchDefaults: { maxEvents: 1, maxBytes: 5_242_880, flushIntervalMs: 0 },
   templatedOptions: (opts) => headerTemplates(opts.headers),
-  docs: 'docs/receivers/webhook.md',
+  docs: 'docs/configuration.md#webhook',
   load: () => import('./send.ts').then((m) => m.create),
 };

@@ -1,9 +1,10 @@
-// webhook — send: the request of a batch (body, headers, Idempotency-Key); the shared HTTP
-// client classifies the answer by its status.
+// webhook — send: the requests of a batch (one per set of rendered headers: body, headers,
+// Idempotency-Key); the shared HTTP client classifies each answer by its status.
 import { createHash } from 'node:crypto';
 import { TemplatedHeaders } from '../common/headers.ts';
-import { HttpClient } from '../common/http.ts';
-import { urlSecrets } from '../common/secrets.ts';
+import { endpointClient } from '../common/http.ts';
+import type { HttpClient } from '../common/http.ts';
+import { SendOutcome } from '../common/outcome.ts';
 import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
 import type { WebhookOptions } from './options.ts';
 
@@ -31,23 +32,41 @@ class WebhookReceiver implements Receiver {
     private readonly options: WebhookOptions,
     ctx: BuildContext,
   ) {
-    this.http = new HttpClient({
-      tls: options.tls,
-      timeoutMs: options.timeoutMs,
-      clock: ctx.clock,
-      secrets: urlSecrets(options.endpoint),
-    });
+    this.http = endpointClient(options, ctx.clock);
     this.headers = new TemplatedHeaders(options.headers);
     this.asArray = ctx.batch.maxEvents > 1;
   }
 
-  send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
-    const first = batch[0];
+  /**
+   * Header values are rendered per event, so a batch goes out as one request per set of
+   * rendered headers (in the order each set first appears): every event travels with its own
+   * headers. After a request to retry, the rest is not sent (the endpoint would fare no better a
+   * moment later) and shares the retry; after a refused one, the other sets are still sent.
+   */
+  async send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
+    const groups = this.headers.group(batch);
+    if (groups.length === 1) return this.post(batch, signal);
+    const outcome = new SendOutcome(batch.length);
+    for (const [i, indexes] of groups.entries()) {
+      const result = await this.post(
+        indexes.map((index) => batch[index] as Payload),
+        signal,
+      );
+      if (result.kind === 'retry') {
+        outcome.request(groups.slice(i).flat(), result);
+        break;
+      }
+      outcome.request(indexes, result);
+    }
+    return outcome.result();
+  }
+
+  private post(payloads: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
+    const first = payloads[0];
     if (first === undefined) return Promise.resolve({ kind: 'ok' });
-    // Header values are rendered per event; a batch carries those of its first event.
     const headers = this.headers.render(first, { 'content-type': 'application/json' });
-    headers['idempotency-key'] = idempotencyKey(batch);
-    const body = webhookBody(batch, this.asArray);
+    headers['idempotency-key'] = idempotencyKey(payloads);
+    const body = webhookBody(payloads, this.asArray);
     return this.http.send({ url: this.options.endpoint, method: this.options.method, headers, body }, signal);
   }
 
