@@ -115,7 +115,7 @@ const { config } = loadConfigText(
 const quiet = new Writable({ write: (_c, _e, done) => done() });
 const logger = pino({ level: 'warn' }, quiet);
 const tally: Tally = { delivered: 0, deadLettered: 0 };
-const outputs = createOutputs({
+const outputs = await createOutputs({
   config,
   clock: systemClock,
   logger,
