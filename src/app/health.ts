@@ -68,7 +68,11 @@ export async function startHealthServer(core: AppCore, health: Health): Promise<
     logger,
     health: {
       ready: () => health.ready,
-      lastActivityMs: () => (health.paused() ? clock.now() : health.lastActivityMs),
+      lastActivityMs: () => {
+        // Backpressure pauses the watch on purpose; the silence bound restarts when it ends.
+        if (health.paused()) health.lastActivityMs = clock.now();
+        return health.lastActivityMs;
+      },
       maxSilenceMs: config.maxWatchSilenceSeconds === 0 ? 0 : config.maxWatchSilenceSeconds * 1000,
     },
   });
