@@ -6,6 +6,7 @@ import { createKubeClient, type KubeClient } from '../kube/client.ts';
 import { objectCacheFromIndex } from '../kube/enricher.ts';
 import { createKubernetesSource } from '../kube/event-source.ts';
 import { createMetadataFetcher } from '../kube/metadata-fetcher.ts';
+import { createDiscovery } from '../kube/discovery.ts';
 import { createObjectCache, type ObjectCache } from '../kube/object-cache.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { demoObjects } from '../sources/demo-scenario.ts';
@@ -65,8 +66,17 @@ function kubeParts(core: AppCore, resumeAt: () => string | undefined): SourcePar
     initialResourceVersion: resumeAt,
   });
   const cache = createObjectCache({
-    fetcher: createMetadataFetcher({ transport: client, clock }),
+    fetcher: createMetadataFetcher({
+      transport: client,
+      clock,
+      discovery: createDiscovery({
+        transport: client,
+        clock,
+        maxGroupVersions: config.enrichment.discoveryCacheSize,
+      }),
+    }),
     cacheSize: config.cacheSize,
+    ttlMs: config.enrichment.objectCacheTtlMs,
     clock,
     logger,
     observer: {

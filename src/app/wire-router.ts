@@ -24,6 +24,7 @@ export function wireRouter(core: AppCore, parts: RouterParts): Router {
     // Reads the router's current tree, so cheap drops follow a config reload.
     route: () => router.current.config.route,
     omitLookup: config.omitLookup,
+    keep: config.enrichment,
     observer: { skipped: () => metrics.lookupSkipped() },
   });
   const router: Router = new Router({

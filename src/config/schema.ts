@@ -8,6 +8,8 @@ import type { TemplateSyntax } from '../receivers/common/options.ts';
 import type { DeadLetterOptions, QueueOptions, RetryOptions, ThrottleOptions } from '../output/policy.ts';
 import type { BatchPolicy } from '../receivers/common/types.ts';
 import { goString, nonNegativeInt, options, positiveInt } from './zod-helpers.ts';
+import { forkKeysShape } from './fork-keys.ts';
+import type { EnrichmentSettings } from './fork-keys.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -121,6 +123,7 @@ export const topLevelSchema = options({
     .default(DEFAULTS.metricsNamePrefix),
   omitLookup: z.boolean().default(false),
   cacheSize: nonNegativeInt.default(DEFAULTS.cacheSize).transform(zeroMeansDefault(DEFAULTS.cacheSize)),
+  ...forkKeysShape,
   // Ours.
   environment: z.record(z.string(), goString).default({}),
   templateEnv: z
@@ -199,6 +202,8 @@ export interface RouterConfig {
   readonly metricsNamePrefix: string;
   readonly omitLookup: boolean;
   readonly cacheSize: number;
+  /** Fork keys enrichEvents, cacheTTL, mappingCacheSize (src/config/fork-keys.ts). */
+  readonly enrichment: EnrichmentSettings;
   readonly environment: Readonly<Record<string, string>>;
   readonly templateEnv: readonly string[];
   readonly repeats: Repeats;

@@ -4,6 +4,7 @@ import type { ConfigProblem } from './positions.ts';
 import type { CheckpointSettings, RouterConfig, TopLevel } from './schema.ts';
 import { DEFAULTS, topLevelSchema } from './schema.ts';
 import { parseLenient } from './lenient-parse.ts';
+import { enrichmentSettings } from './fork-keys.ts';
 
 export type Settings = Omit<RouterConfig, 'route' | 'receivers'>;
 
@@ -67,6 +68,7 @@ export function settingsOf(top: TopLevel): Settings {
     metricsNamePrefix: top.metricsNamePrefix,
     omitLookup: top.omitLookup,
     cacheSize: top.cacheSize,
+    enrichment: enrichmentSettings(top),
     environment: top.environment,
     templateEnv: top.templateEnv,
     repeats: top.repeats,

@@ -42,6 +42,8 @@ export interface DiscoveryOptions {
   readonly clock: Clock;
   /** Default 30 s. */
   readonly minRefreshMs?: number;
+  /** Group versions remembered (the fork key `mappingCacheSize`); default 512. */
+  readonly maxGroupVersions?: number;
 }
 
 export const DEFAULT_DISCOVERY_REFRESH_MS = 30_000;
@@ -87,6 +89,7 @@ export function readResourceList(gv: GroupVersion, body: unknown): Map<string, R
 export function createDiscovery(options: DiscoveryOptions): Discovery {
   const { transport, clock } = options;
   const minRefreshMs = options.minRefreshMs ?? DEFAULT_DISCOVERY_REFRESH_MS;
+  const maxGroupVersions = options.maxGroupVersions ?? MAX_GROUP_VERSIONS;
   const states = new Map<string, GroupVersionState>();
 
   async function fetchList(gv: GroupVersion, state: GroupVersionState, signal?: AbortSignal): Promise<void> {
@@ -118,7 +121,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       if (state === undefined) {
         state = { kinds: new Map(), fetchedAt: Number.NEGATIVE_INFINITY, refreshing: undefined };
         // Event involvedObjects are user-writable: bound the group versions remembered.
-        if (states.size >= MAX_GROUP_VERSIONS) states.delete(states.keys().next().value ?? '');
+        if (states.size >= maxGroupVersions) states.delete(states.keys().next().value ?? '');
         states.set(id, state);
       }
       if (state.refreshing === undefined && clock.now() - state.fetchedAt < minRefreshMs) return undefined;

@@ -2,7 +2,7 @@
 // for the involved object only when it can matter. "Cheap drops first": when the current route
 // tree reaches no receiver whatever the object's labels and annotations are, the lookup is
 // skipped (the event is dropped by the router anyway, so nothing reads `object`).
-import type { EnrichedEvent, RawEvent } from '../event/event.ts';
+import type { EnrichedEvent, InvolvedObjectMeta, RawEvent } from '../event/event.ts';
 import { mayReachWithoutObject } from '../route/reachability.ts';
 import type { CompiledRoute } from '../route/route.ts';
 import type { ObjectIndex } from '../event/object-index.ts';
@@ -26,6 +26,8 @@ export interface EnricherOptions {
   readonly route: () => CompiledRoute;
   /** `omitLookup`: never look anything up. */
   readonly omitLookup: boolean;
+  /** Which labels and annotations are kept (the fork key `enrichEvents`); default: all. */
+  readonly keep?: MetadataKeep;
   readonly observer?: EnricherObserver;
 }
 
@@ -34,7 +36,36 @@ export interface Enricher {
   enrich(raw: RawEvent, base: EnrichBase): Promise<EnrichedEvent>;
 }
 
-export function createEnricher({ cache, route, omitLookup, observer }: EnricherOptions): Enricher {
+/** `true`: all, `false`: none, a list: only these keys. */
+export interface MetadataKeep {
+  readonly labels: boolean | readonly string[];
+  readonly annotations: boolean | readonly string[];
+}
+
+function kept(
+  values: Readonly<Record<string, string>>,
+  keep: boolean | readonly string[],
+): Readonly<Record<string, string>> {
+  if (keep === true) return values;
+  if (keep === false) return {};
+  const out: Record<string, string> = {};
+  for (const key of keep) {
+    const value = values[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function keepMetadata(object: InvolvedObjectMeta, keep: MetadataKeep | undefined): InvolvedObjectMeta {
+  if (keep === undefined || (keep.labels === true && keep.annotations === true)) return object;
+  return {
+    ...object,
+    labels: kept(object.labels, keep.labels),
+    annotations: kept(object.annotations, keep.annotations),
+  };
+}
+
+export function createEnricher({ cache, route, omitLookup, observer, keep }: EnricherOptions): Enricher {
   return {
     async enrich(raw, { occurrence, clusterName, environment }) {
       const bare: EnrichedEvent = { raw, object: undefined, occurrence, clusterName, environment };
@@ -45,7 +76,8 @@ export function createEnricher({ cache, route, omitLookup, observer }: EnricherO
       }
       // The cache never rejects; the guard keeps a bug there from losing the event.
       const object = await cache.lookup(raw.involvedObject ?? {}).catch(() => undefined);
-      return object === undefined ? bare : { raw, object, occurrence, clusterName, environment };
+      if (object === undefined) return bare;
+      return { raw, object: keepMetadata(object, keep), occurrence, clusterName, environment };
     },
   };
 }

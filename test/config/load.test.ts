@@ -43,6 +43,7 @@ describe('loading good configs', () => {
       metricsNamePrefix: 'kube_event_router_',
       omitLookup: false,
       cacheSize: 1024,
+      enrichment: { labels: true, annotations: true, objectCacheTtlMs: 300_000, discoveryCacheSize: 512 },
       environment: {},
       templateEnv: [],
       repeats: 'all',
