@@ -1,5 +1,5 @@
 // Loading: parse YAML → expand env → validate → cross-check → compile → a frozen config, or
-// one ConfigError listing every problem (DESIGN §4).
+// one ConfigError listing every problem (docs/architecture.md).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit } from 'yaml';

@@ -18,7 +18,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULTS = {
   logLevel: 'info',
-  // Ours (DESIGN §6): JSON logs; the exporter defaults to its console format.
+  // Ours: JSON logs; the exporter defaults to its console format.
   logFormat: 'json',
   maxEventAgeSeconds: 5,
   leaderElectionID: 'kubernetes-event-exporter',
@@ -26,14 +26,14 @@ export const DEFAULTS = {
   leaseDurationMs: 15_000,
   renewDeadlineMs: 10_000,
   retryPeriodMs: 2_000,
-  // Ours (DESIGN §5): the restart checkpoint.
+  // Ours (docs/high-availability.md): the restart checkpoint.
   checkpointConfigMap: 'kube-event-router-checkpoint',
   checkpointIntervalMs: 5_000,
   checkpointClockSkewMs: 2_000,
   // client-go's rest.DefaultQPS and rest.DefaultBurst.
   kubeQPS: 5,
   kubeBurst: 10,
-  // Ours (DESIGN §6); the exporter has no prefix unless configured.
+  // Ours; the exporter has no prefix unless configured.
   metricsNamePrefix: 'kube_event_router_',
   cacheSize: 1024,
   // Ours: below Kubernetes' default terminationGracePeriodSeconds (30 s), so the drain ends first.

@@ -45,7 +45,7 @@ export const kinesisSchema = typeOptions({
   /** Template; unset (or rendered empty) = the event uid, so one Event's occurrences stay on one shard, in order. */
   partitionKey: goString.optional(),
   deDot: z.boolean().default(false),
-  /** The exporter's; accepted so its configs load. Every new occurrence is sent (DESIGN §1 deduper). */
+  /** The exporter's; accepted so its configs load. Every new occurrence is sent (see the deduper). */
   sentUpdateEvent: z.boolean().optional(),
 });
 export type KinesisOptions = z.output<typeof kinesisSchema>;

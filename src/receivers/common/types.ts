@@ -1,4 +1,4 @@
-// Receiver contracts (DESIGN §3): a receiver turns a batch of rendered payloads into requests
+// Receiver contracts (docs/architecture.md): a receiver turns a batch of rendered payloads into requests
 // and classifies the answer; the output (src/output/) queues, batches, retries and dead-letters.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -41,7 +41,7 @@ export type SendResult =
 
 /** One rendered event as a receiver sees it. */
 export interface Payload {
-  /** Stable id of this occurrence, `<event uid>-<occurrence>` (DESIGN §5 idempotency). */
+  /** Stable id of this occurrence, `<event uid>-<occurrence>` (stable ids, docs/architecture.md). */
   readonly id: string;
   /** The layout, or the enhanced event JSON, as Go's encoding/json writes it (no newline). */
   readonly body: string;

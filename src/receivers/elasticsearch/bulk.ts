@@ -1,5 +1,5 @@
 // The `_bulk` request of one batch (NDJSON: an action line and a document line per payload) and
-// the classification of its answer, item by item (DESIGN §3 `partial`).
+// the classification of its answer, item by item (`partial`, docs/architecture.md).
 import { formatPath } from '../../config/problem.ts';
 import { redactSecrets } from '../common/secrets.ts';
 import type { FailureReason, Payload, SendResult } from '../common/types.ts';

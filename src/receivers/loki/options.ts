@@ -42,7 +42,7 @@ export const lokiSchema = typeOptions({
   tenantID: z.string().min(1).optional(),
   timestampSource: z.enum(TIMESTAMP_SOURCES).default('event'),
   timeoutMs: timeoutMs(10_000),
-  /** The exporter's; accepted so its configs load. Every new occurrence is sent (DESIGN §1 deduper). */
+  /** The exporter's; accepted so its configs load. Every new occurrence is sent (see the deduper). */
   sentUpdateEvent: z.boolean().optional(),
 }).superRefine((opts, ctx) => {
   if (opts.password !== undefined && opts.username === undefined) {
