@@ -238,6 +238,25 @@ describe('pubsub receiver', () => {
     }
   });
 
+  it('PUBSUB_EMULATOR_HOST alone selects the emulator, as the client library does', async () => {
+    const cfg = receiverFromYaml(
+      '- name: ps\n  pubsub:\n    gcloud_project_id: kube-project\n    topic: kube-events',
+    );
+    process.env.PUBSUB_EMULATOR_HOST = server.endpoint;
+    try {
+      const receiver = createReceiver(cfg, { clock: new ManualClock(), logger: memoryLogger().logger });
+      const payload = createRenderer(cfg)(realEvents()[4] as EnrichedEvent);
+      assert.deepEqual(await receiver.send([payload], signal), { kind: 'ok' });
+      await receiver.close();
+    } finally {
+      delete process.env.PUBSUB_EMULATOR_HOST;
+    }
+    assert.deepEqual(
+      server.received.map((m) => m.attributes['idempotency-key']),
+      [createRenderer(cfg)(realEvents()[4] as EnrichedEvent).id],
+    );
+  });
+
   it('a topic given as its full name is used as is', async () => {
     const cfg = receiverFromYaml(
       `- name: ps\n  pubsub:\n    gcloud_project_id: other\n    topic: ${TOPIC}\n    endpoint: "${server.endpoint}"`,

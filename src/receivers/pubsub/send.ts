@@ -42,7 +42,9 @@ async function libraryPublisher(opts: PubsubOptions): Promise<PublisherLike> {
     ...(opts.endpoint === undefined ? {} : { apiEndpoint: opts.endpoint }),
     // An emulator takes no credentials: naming the universe spares the auth library its search
     // for Application Default Credentials (which probes the GCE metadata server off-cloud).
-    ...(isEmulatorEndpoint(opts.endpoint) ? { emulatorMode: true, universeDomain: 'googleapis.com' } : {}),
+    ...(isEmulatorEndpoint(opts.endpoint ?? process.env.PUBSUB_EMULATOR_HOST)
+      ? { emulatorMode: true, universeDomain: 'googleapis.com' }
+      : {}),
   });
   // The library's documented way to a v1 client: its resolved config (emulator, endpoint, auth).
   const { port, ...config } = await pubsub.getClientConfig();
