@@ -13,6 +13,7 @@ import { kafkaSpec } from './kafka/options.ts';
 import { lokiSpec } from './loki/options.ts';
 import { opscenterSpec } from './opscenter/options.ts';
 import { opsgenieSpec } from './opsgenie/options.ts';
+import { pipeSpec } from './pipe/options.ts';
 import { pubsubSpec } from './pubsub/options.ts';
 import { slackSpec } from './slack/options.ts';
 import { snsSpec } from './sns/options.ts';
@@ -44,6 +45,7 @@ export const RECEIVER_SPECS: readonly ReceiverSpec[] = [
   snsSpec,
   opscenterSpec,
   bigquerySpec,
+  pipeSpec,
 ];
 
 const byType = new Map<string, ReceiverSpec>(RECEIVER_SPECS.map((spec) => [spec.type, spec]));
