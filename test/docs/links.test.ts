@@ -2,7 +2,10 @@
 // every #anchor to a heading of the file it names.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import {
+  ROOT,
   anchors,
   docFiles,
   isExternal,
@@ -74,5 +77,26 @@ describe('the link checker', () => {
     ]);
     assert.equal(isExternal('mailto:x@y.test'), true);
     assert.equal(isExternal('../CONTRIBUTING.md#conventions'), false);
+  });
+});
+
+describe('doc reachability', () => {
+  it('every page under docs/ can be reached from README.md by following links', () => {
+    const seen = new Set<string>(['README.md']);
+    const queue = ['README.md'];
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      for (const { target } of links(readDoc(file))) {
+        if (isExternal(target)) continue;
+        const path = target.split('#')[0] ?? '';
+        if (!path.endsWith('.md')) continue;
+        const next = posix.normalize(posix.join(posix.dirname(file), path));
+        if (!seen.has(next) && existsSync(join(ROOT, next))) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    const orphans = docFiles().filter((f) => !seen.has(f));
+    assert.deepEqual(orphans, [], 'pages no link leads to');
   });
 });
