@@ -91,6 +91,7 @@ export function fromHandlebars(v: unknown): GoValue {
   switch (typeof v) {
     case 'string':
     case 'boolean':
+    case 'bigint': // an int64 beyond 2^53 from a helper, passed on exact
       return v;
     case 'number':
       return Number.isInteger(v) ? v : new GoFloat(v);

@@ -30,6 +30,11 @@ const render = (t: string): string => compileEventTemplate(t, hb).execute(event)
 
 const cases: [string, string][] = [
   ['{{Namespace}}/{{Name}}: {{Message}}', 'prod/web.1: a <b> & c'],
+  // An int64 beyond 2^53 passes from helper to helper exact, as in Go templates.
+  [
+    '{{mul (mul GetTimestampMs 1000) 1000}} {{toJson (mul GetTimestampMs 1000000)}}',
+    '1574360707000000000 1574360707000000000',
+  ],
   ['{{InvolvedObject.Kind}} {{Count}} {{FirstTimestamp}}', 'Pod 3 2019-11-21 18:25:07 +0000 UTC'],
   ['{{InvolvedObject.Labels}}', 'map[app:web tier:fe]'],
   ['{{#each InvolvedObject.Labels}}{{@key}}={{this}};{{/each}}', 'app=web;tier=fe;'],
