@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/schema.ts';
+import { behaviourDifferences } from '../config/differences.ts';
 import { routeSummary } from '../route/route.ts';
 import type { CliArgs } from './args.ts';
 import type { ExitCode } from './main.ts';
@@ -14,6 +15,12 @@ export function runCheck(args: CliArgs, loaded: LoadedConfig): ExitCode {
     `  warnings: ${warnings.length}`,
     ...warnings.map((w) => `    ${w}`),
   ];
+  // What a user coming from kubernetes-event-exporter will see change with this config.
+  const differences = behaviourDifferences(config);
+  lines.push(
+    `  differences from kubernetes-event-exporter: ${differences.length}`,
+    ...differences.map((d) => `    - ${d.text}`),
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -62,6 +62,15 @@ describe('check', () => {
     }
   });
 
+  it('lists the behaviour differences from the exporter that apply to the config', () => {
+    const run = cli(['check', '-c', tempConfig(EXPORTER_CONFIG)]);
+    const lines = run.stdout.split('\n');
+    const at = lines.indexOf('  differences from kubernetes-event-exporter: 5');
+    assert.ok(at > 0, run.stdout);
+    assert.match(lines[at + 1] ?? '', /^ {4}- one message per occurrence .*#one-message-per-occurrence\)$/);
+    assert.match(lines[at + 2] ?? '', /^ {4}- a failed send is retried .*#retries\)$/);
+  });
+
   it('--strict turns the same located warnings into errors and exits 1', () => {
     const path = tempConfig(EXPORTER_CONFIG);
     const lenient = cli(['check', '-c', path]);
