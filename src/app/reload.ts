@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import type { LoadedConfig } from '../config/schema.ts';
-import { watchConfigFile } from './config-watch.ts';
+import { watchConfigFile, type ConfigWatcher } from './config-watch.ts';
 import type { OutputsFor } from './outputs.ts';
 import type { Router, RouterOutput } from './pipeline.ts';
 import { settleMs } from './shutdown.ts';
@@ -31,63 +31,89 @@ async function contentKey(path: string): Promise<string> {
 
 /** Watches the config file unless `watchConfig` is false; `reload()` reloads at once. */
 export function startReloader(core: AppCore, router: Router, outputsFor: OutputsFor): Reloader {
-  const { options, clock, logger, metrics } = core;
-  const retiring = new Map<RouterOutput, Promise<void>>();
-  let loadedHash = core.loaded.hash;
+  return new ConfigReloader(core, router, outputsFor);
+}
+
+class ConfigReloader implements Reloader {
+  private readonly retiring = new Map<RouterOutput, Promise<void>>();
+  private loadedHash: string;
   // The content last tried: a change event for content already tried (written twice, or an
   // event that was not a change) is neither reloaded nor reported again.
-  let triedContent: string | undefined;
-  const swapIn = async (next: LoadedConfig): Promise<void> => {
-    const outputs = await outputsFor(next.config);
-    const previous = router.current.outputs;
-    const previousSettleMs = settleMs(router.current.config);
-    router.swap({ config: next.config, outputs });
-    loadedHash = next.hash;
+  private triedContent: string | undefined;
+  // One reload at a time, in the order the changes came: two must not swap out of order.
+  private queue = Promise.resolve();
+  private readonly watcher: ConfigWatcher | undefined;
+
+  constructor(
+    private readonly core: AppCore,
+    private readonly router: Router,
+    private readonly outputsFor: OutputsFor,
+  ) {
+    const { options, clock } = core;
+    this.loadedHash = core.loaded.hash;
+    this.watcher =
+      options.watchConfig === false
+        ? undefined
+        : watchConfigFile(options.configPath, clock, () => void this.reload());
+  }
+
+  reload(): Promise<void> {
+    this.queue = this.queue.then(() => this.reloadOnce()).catch((err: unknown) => this.failed(err));
+    return this.queue;
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+
+  async retired(deadlineAtMs?: number): Promise<void> {
+    if (deadlineAtMs !== undefined)
+      for (const output of this.retiring.keys()) void output.drain(deadlineAtMs);
+    await Promise.all(this.retiring.values());
+  }
+
+  private async reloadOnce(): Promise<void> {
+    const { options, logger } = this.core;
+    const content = await contentKey(options.configPath);
+    if (content === this.triedContent) {
+      logger.debug('Config file event, but its content was already tried; nothing to reload.');
+      return;
+    }
+    this.triedContent = content;
+    let next: LoadedConfig;
+    try {
+      next = await loadConfigFile(options.configPath, options.env);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    if (next.hash !== this.loadedHash) await this.swapIn(next);
+  }
+
+  private failed(err: unknown): void {
+    this.core.metrics.configReloaded('failure');
+    const problems =
+      err instanceof ConfigError ? err.lines : [err instanceof Error ? err.message : String(err)];
+    this.core.logger.error({ problems }, 'Config reload failed; the running config stays in force.');
+  }
+
+  private async swapIn(next: LoadedConfig): Promise<void> {
+    const { clock, logger, metrics } = this.core;
+    const outputs = await this.outputsFor(next.config);
+    const previous = this.router.current.outputs;
+    const previousSettleMs = settleMs(this.router.current.config);
+    this.router.swap({ config: next.config, outputs });
+    this.loadedHash = next.hash;
     metrics.configReloaded('success');
     metrics.configLoaded(next.hash);
     for (const warning of next.warnings) logger.warn({ warning }, 'Config warning.');
     logger.info({ hash: next.hash, receivers: next.config.receivers.map((r) => r.name) }, 'Config reloaded.');
     // The replaced outputs deliver what they hold, then close: a reload loses nothing.
     for (const output of previous.values()) {
-      const drained = output.drain(clock.now() + previousSettleMs).finally(() => retiring.delete(output));
-      retiring.set(output, drained);
+      const drained = output
+        .drain(clock.now() + previousSettleMs)
+        .finally(() => this.retiring.delete(output));
+      this.retiring.set(output, drained);
     }
-  };
-  const reloadOnce = async (): Promise<void> => {
-    const content = await contentKey(options.configPath);
-    if (content === triedContent) {
-      logger.debug('Config file event, but its content was already tried; nothing to reload.');
-      return;
-    }
-    triedContent = content;
-    let next: LoadedConfig;
-    try {
-      next = await loadConfigFile(options.configPath, options.env);
-    } catch (err) {
-      failed(err);
-      return;
-    }
-    if (next.hash !== loadedHash) await swapIn(next);
-  };
-  const failed = (err: unknown): void => {
-    metrics.configReloaded('failure');
-    const problems =
-      err instanceof ConfigError ? err.lines : [err instanceof Error ? err.message : String(err)];
-    logger.error({ problems }, 'Config reload failed; the running config stays in force.');
-  };
-  // One reload at a time, in the order the changes came: two must not swap out of order.
-  let queue = Promise.resolve();
-  const reload = (): Promise<void> => (queue = queue.then(reloadOnce).catch(failed));
-  const watcher =
-    options.watchConfig === false
-      ? undefined
-      : watchConfigFile(options.configPath, clock, () => void reload());
-  return {
-    reload,
-    close: () => watcher?.close(),
-    retired: async (deadlineAtMs) => {
-      if (deadlineAtMs !== undefined) for (const output of retiring.keys()) void output.drain(deadlineAtMs);
-      await Promise.all(retiring.values());
-    },
-  };
+  }
 }

@@ -166,13 +166,14 @@ describe('SIGTERM in replay mode', () => {
     return config;
   }
 
+  /** `source`: `replay:FILE` or `demo`. */
   function runReplay(
     config: string,
-    events: string,
+    source: string,
   ): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
     const child = spawn(
       join(ROOT, 'bin/kube-event-router'),
-      ['run', '-c', config, '--source', `replay:${events}`, '--metrics-address', ''],
+      ['run', '-c', config, '--source', source, '--metrics-address', ''],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -192,7 +193,7 @@ describe('SIGTERM in replay mode', () => {
     const events = join(dir, 'events-ok.ndjson');
     writeFileSync(events, realEventsNdjson(REPLAYED));
     const deadLetterPath = join(dir, 'replay-ok-dead.ndjson');
-    const run = runReplay(replayConfig(deadLetterPath), events);
+    const run = runReplay(replayConfig(deadLetterPath), `replay:${events}`);
     assert.equal(await run.exited, 0, run.stderr());
     const stopped = stoppedLine(run.stderr());
     assert.ok(stopped.accepted > 0);
@@ -201,36 +202,34 @@ describe('SIGTERM in replay mode', () => {
     assert.equal(existsSync(deadLetterPath), false);
   });
 
-  it('with the receiver down: stops at shutdownTimeoutMs, dead-letters every event as shutdown, exits 3', async () => {
-    sink.answer = () => ({ status: 503 });
-    const events = join(dir, 'events.ndjson');
-    writeFileSync(events, realEventsNdjson(REPLAYED));
-    const deadLetterPath = join(dir, 'replay-dead.ndjson');
-    const before = sink.received.length;
-    const run = runReplay(replayConfig(deadLetterPath), events);
-    await sink.until(() => sink.received.length > before, 60_000, 'the first delivery attempt');
-    run.child.kill('SIGTERM');
-    const signalledAtMs = Date.now();
-    const code = await run.exited;
-    const tookMs = Date.now() - signalledAtMs;
-    assert.equal(code, DEAD_LETTERED_EXIT, run.stderr());
-    // Before the fix the drain ignored the deadline and went through every retry (65 s for 20 events).
-    assert.ok(tookMs < SHUTDOWN_TIMEOUT_MS + 10_000, `exited ${tookMs} ms after SIGTERM`);
+  // The same SIGTERM in both offline source modes (the kubernetes one is the test above).
+  for (const mode of ['replay', 'demo'] as const) {
+    it(`${mode}, the receiver down: stops at shutdownTimeoutMs, dead-letters every event as shutdown, exits 3`, async () => {
+      sink.answer = () => ({ status: 503 });
+      const events = join(dir, 'events.ndjson');
+      writeFileSync(events, realEventsNdjson(REPLAYED));
+      const deadLetterPath = join(dir, `${mode}-dead.ndjson`);
+      const before = sink.received.length;
+      const run = runReplay(replayConfig(deadLetterPath), mode === 'replay' ? `replay:${events}` : 'demo');
+      await sink.until(() => sink.received.length > before, 60_000, 'the first delivery attempt');
+      run.child.kill('SIGTERM');
+      const signalledAtMs = Date.now();
+      const code = await run.exited;
+      const tookMs = Date.now() - signalledAtMs;
+      assert.equal(code, DEAD_LETTERED_EXIT, run.stderr());
+      // Before the fix a replay's drain ignored the deadline and went through every retry (65 s for 20 events).
+      assert.ok(tookMs < SHUTDOWN_TIMEOUT_MS + 10_000, `exited ${tookMs} ms after SIGTERM`);
 
-    const stoppedLine = run
-      .stderr()
-      .split('\n')
-      .find((l) => l.includes('"msg":"Stopped."'));
-    assert.ok(stoppedLine !== undefined, run.stderr());
-    const stopped = JSON.parse(stoppedLine) as Stopped;
-    const dead = readFileSync(deadLetterPath, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { reason: string });
-    assert.equal(stopped.delivered, 0);
-    assert.ok(stopped.accepted > 0);
-    assert.equal(dead.length, stopped.accepted, 'every accepted event is in the dead-letter file');
-    assert.equal(stopped.deadLettered, dead.length);
-    assert.deepEqual(new Set(dead.map((d) => d.reason)), new Set(['shutdown']));
-  });
+      const stopped = stoppedLine(run.stderr());
+      const dead = readFileSync(deadLetterPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { reason: string });
+      assert.equal(stopped.delivered, 0);
+      assert.ok(stopped.accepted > 0);
+      assert.equal(dead.length, stopped.accepted, 'every accepted event is in the dead-letter file');
+      assert.equal(stopped.deadLettered, dead.length);
+      assert.deepEqual(new Set(dead.map((d) => d.reason)), new Set(['shutdown']));
+    });
+  }
 });
