@@ -109,8 +109,9 @@ describe('firehose against a local server on the PutRecordBatch API', () => {
   });
   after(() => server.close());
 
-  const item = (extra = '') =>
-    `- name: f\n  firehose: { deliveryStreamName: kube-events, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: 300${extra} }`;
+  // 300 ms keeps the timeout case short; calls of megabytes get more, so a loaded machine does not time them out.
+  const item = (extra = '', timeoutMs = 300) =>
+    `- name: f\n  firehose: { deliveryStreamName: kube-events, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: ${timeoutMs}${extra} }`;
 
   async function answer(a: AwsAnswer | undefined, n = 1): Promise<SendResult> {
     server.handler = () => a;
@@ -167,7 +168,7 @@ describe('firehose against a local server on the PutRecordBatch API', () => {
   it('splits a batch above 4 MiB into calls within the cap; a record above 1,000 KiB is dead-lettered with the reason', async () => {
     server.handler = (req) => putRecordBatchAnswer(req.records.map(() => undefined));
     const before = server.requests.length;
-    const { receiver } = firehose(item());
+    const { receiver } = firehose(item('', 10_000));
     const batch = Array.from({ length: 500 }, (_, i) => payload(`r${i}`, 10_000));
     batch.splice(3, 0, payload('huge', 1000 * 1024));
     const result = await receiver.send(batch, signal);

@@ -207,8 +207,9 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
   });
   after(() => server.close());
 
-  const item = () =>
-    `- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: 300 }`;
+  // 300 ms keeps the timeout case short; calls of megabytes get more, so a loaded machine does not time them out.
+  const item = (timeoutMs = 300) =>
+    `- name: k\n  kinesis: { streamName: s, region: us-east-1, endpoint: "${server.endpoint}", timeoutMs: ${timeoutMs} }`;
 
   async function answer(a: AwsAnswer | undefined, n = 1): Promise<SendResult> {
     server.handler = () => a;
@@ -243,7 +244,7 @@ describe('kinesis answers (local server on the JSON 1.1 protocol)', () => {
   it('splits a batch whose data and partition keys pass 5 MiB into calls within the cap', async () => {
     server.handler = (req) => putRecordsAnswer(req.records.map(() => undefined));
     const before = server.requests.length;
-    const { receiver } = kinesis(item());
+    const { receiver } = kinesis(item(10_000));
     // 400 × 13,100 bytes of data fits the output's 5 MiB batch; the 36-byte keys push a single call over.
     const batch = Array.from({ length: 400 }, (_, i) =>
       payload(`uid-${String(i).padStart(4, '0')}-aaaaaaaaaaaaaaaaaaaaaaaaaa`, 13_100),
