@@ -23,7 +23,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Set once the checkpoint is read (it needs the client); the source reads it when it starts.
   const resumeAt: { resourceVersion?: string } = {};
   const source = await createSource(core, () => resumeAt.resourceVersion);
-  const resume = await prepareCheckpoint(config, source.client, logger);
+  const resume = await prepareCheckpoint(config, source.client, logger, clock);
   resumeAt.resourceVersion = resume?.previous?.resourceVersion;
   const tally: Tally = { delivered: 0, deadLettered: 0 };
   const outputsFor = outputsFactory(core, tally, resume);

@@ -9,7 +9,8 @@ import { createConfigMapStore, createFileStore } from '../kube/checkpoint-stores
 import type { KubeClient } from '../kube/client.ts';
 import { createLeaderElector, type LeaderElector } from '../kube/leader.ts';
 import { leaderIdentity, leaseNamespace } from '../kube/lease.ts';
-import type { Clock } from '../util/clock.ts';
+import { Backoff } from '../kube/backoff.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
 
 export interface Resume {
   readonly store: CheckpointStore;
@@ -21,9 +22,42 @@ export interface Resume {
   refresh(): Promise<void>;
 }
 
-async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<Checkpoint | undefined> {
+/**
+ * Runs a checkpoint store call until the store answers: a transport error (the API server not up
+ * yet, a network blip) is waited out with backoff, as the watch does, instead of ending the start
+ * or skipping the checkpoint (which would repeat or miss events). An answer that is an error
+ * (CheckpointError: forbidden, unreadable) is returned to the caller as before.
+ */
+export async function untilAnswered<T>(call: () => Promise<T>, clock: Clock, logger: Logger): Promise<T> {
+  const backoff = new Backoff();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof CheckpointError) throw err;
+      const delayMs = backoff.next();
+      if (attempt === 1)
+        logger.warn(
+          { err, retryInMs: delayMs },
+          'The Kubernetes API is not answering; the checkpoint is read once it does.',
+        );
+      else
+        logger.debug(
+          { err, attempt, retryInMs: delayMs },
+          'Still waiting for the Kubernetes API to read the checkpoint.',
+        );
+      await clock.sleep(delayMs);
+    }
+  }
+}
+
+async function readCheckpoint(
+  store: CheckpointStore,
+  clock: Clock,
+  logger: Logger,
+): Promise<Checkpoint | undefined> {
   try {
-    const previous = await store.read();
+    const previous = await untilAnswered(() => store.read(), clock, logger);
     if (previous !== undefined) {
       logger.info(
         { highWaterMs: previous.highWaterMs, boundaryKeys: previous.boundaryKeys.length },
@@ -39,8 +73,10 @@ async function readCheckpoint(store: CheckpointStore, logger: Logger): Promise<C
 }
 
 /** The default ConfigMap checkpoint runs only where the ConfigMap is there (manifests/checkpoint.yaml). */
-async function usable(store: CheckpointStore, logger: Logger): Promise<boolean> {
-  const found = await (store.exists?.() ?? Promise.resolve(true)).catch((err: unknown) => {
+async function usable(store: CheckpointStore, clock: Clock, logger: Logger): Promise<boolean> {
+  const exists = store.exists?.bind(store);
+  const asked = exists === undefined ? Promise.resolve(true) : untilAnswered(exists, clock, logger);
+  const found = await asked.catch((err: unknown) => {
     if (!(err instanceof CheckpointError)) throw err;
     return err;
   });
@@ -57,6 +93,7 @@ export async function prepareCheckpoint(
   config: RouterConfig,
   client: KubeClient | undefined,
   logger: Logger,
+  clock: Clock = systemClock,
 ): Promise<Resume | undefined> {
   const settings = config.checkpoint;
   if (!settings.enabled) return undefined;
@@ -68,21 +105,21 @@ export async function prepareCheckpoint(
       namespace: leaseNamespace({ contextNamespace: client.contextNamespace }),
       name: settings.configMap,
     });
-    if (settings.implicit && !(await usable(store, logger))) return undefined;
+    if (settings.implicit && !(await usable(store, clock, logger))) return undefined;
   } else {
     // On by default, but a replay or the demo has no cluster to keep it in: nothing to say.
     if (!settings.implicit)
       logger.warn('checkpoint.enabled without checkpoint.path outside a cluster: no checkpoint is kept.');
     return undefined;
   }
-  const previous = await readCheckpoint(store, logger);
+  const previous = await readCheckpoint(store, clock, logger);
   const resume: Resume = {
     store,
     previous,
     tracker: new SettleTracker({ windowMs: settings.clockSkewMs * 2 }),
     admit: resumeFilter(previous, { skewMs: settings.clockSkewMs }),
     async refresh(): Promise<void> {
-      resume.previous = await readCheckpoint(store, logger);
+      resume.previous = await readCheckpoint(store, clock, logger);
       resume.admit = resumeFilter(resume.previous, { skewMs: settings.clockSkewMs });
     },
   };
