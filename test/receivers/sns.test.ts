@@ -1,23 +1,17 @@
 // The sns receiver through the real @aws-sdk/client-sns against a local server on SNS's
 // documented query protocol (PublishBatch form posts, XML answers with Successful / Failed
-// members, ErrorResponse errors), replaying the real events; and `run` with the replay source.
+// members, ErrorResponse errors), config, calls and the answer → action table
+// (the real events replayed through an Output and `run`: sns-replay.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { startApp } from '../../src/app/app.ts';
 import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, realEvents, receiverFromYaml, someEvents } from '../output/helpers.ts';
-import { REAL_EVENTS_PATH } from '../support/real-events.ts';
+import { memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { ServiceServer } from './aws/batch-service.ts';
 import type { ServiceAnswer } from './aws/batch-service.ts';
-import { assertNoCredential, occurrenceOf, replay, tally } from './aws/replay.ts';
-import { SnsService, snsEchoCredentials, snsError } from './aws/sns-api.ts';
+import { SnsService, snsError } from './aws/sns-api.ts';
 import type { SnsMessage } from './aws/sns-api.ts';
 
 const signal = new AbortController().signal;
@@ -214,104 +208,4 @@ describe('sns against a local SNS server', () => {
     it(`classifies ${c.scenario}`, async () => {
       assert.deepEqual(summary(await send((p) => p(2), c.answer)), c.expected);
     });
-});
-
-describe('sns replaying the real events through an Output', () => {
-  const service = new SnsService();
-  let server: ServiceServer<SnsMessage>;
-  before(async () => {
-    server = await ServiceServer.start(service);
-  });
-  after(() => server.close());
-  const item = () =>
-    `- name: t\n  sns: { topicARN: "${TOPIC}.fifo", endpoint: "${server.endpoint}" }\n  retry: { initialDelayMs: 100, maxDelayMs: 100 }`;
-
-  it('every occurrence arrives once; a message in Failed is published again alone', async () => {
-    const events = realEvents();
-    const refuseOnce = new Set(
-      events.filter((_, i) => i % 11 === 5).map((e) => `${e.raw.metadata.uid}-${e.occurrence}`),
-    );
-    const refused = new Set(refuseOnce);
-    service.refuse = (m) =>
-      refuseOnce.delete(occurrenceOf(m.message))
-        ? { code: 'InternalError', message: 'Internal error.', senderFault: false }
-        : undefined;
-    const before = server.requests.length;
-    const result = await replay(item(), events);
-    service.refuse = () => undefined;
-    assert.equal(result.counts.count('delivered'), events.length);
-    assert.deepEqual(
-      tally(service.stored.map((m) => m.message)),
-      tally(result.bodies),
-      'every body published as often as pushed',
-    );
-    const sent = tally(
-      server.requests.slice(before).flatMap((r) =>
-        Object.entries(r.body)
-          .filter(([k]) => k.endsWith('.Message'))
-          .map(([, v]) => occurrenceOf(String(v))),
-      ),
-    );
-    for (const [id, n] of tally(result.bodies.map(occurrenceOf)))
-      assert.equal(sent.get(id), n + (refused.has(id) ? 1 : 0), `${id} sent ${sent.get(id)} times`);
-    assertNoCredential('a log line', result.logText);
-  });
-
-  it('an auth failure (403 InvalidClientTokenId) is dead-lettered with the reason, no credential anywhere', async () => {
-    server.answerWith({ whole: snsEchoCredentials(403, 'InvalidClientTokenId') });
-    const result = await replay(item(), realEvents().slice(0, 15));
-    server.answerWith('stored');
-    assert.equal(result.counts.count('deadLettered'), 15);
-    for (const record of result.deadLetters) {
-      assert.equal(record['reason'], 'clientError');
-      assert.match(String(record['error']), /SNS PublishBatch failed: InvalidClientTokenId \(HTTP 403\)/);
-    }
-    assertNoCredential('a log line', result.logText);
-    assertNoCredential('a dead-letter line', JSON.stringify(result.deadLetters));
-  });
-});
-
-describe('sns end to end: run with the replay source', () => {
-  const service = new SnsService();
-  let server: ServiceServer<SnsMessage>;
-  let dir: string;
-  before(async () => {
-    server = await ServiceServer.start(service);
-    dir = mkdtempSync(join(tmpdir(), 'ker-sns-'));
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('every routed event is published once', async () => {
-    const routed = join(dir, 'routed.ndjson');
-    const configPath = join(dir, 'config.yaml');
-    writeFileSync(
-      configPath,
-      [
-        'route: { routes: [{ match: [{ receiver: t }, { receiver: routed }] }] }',
-        'receivers:',
-        '  - name: t',
-        `    sns: { topicARN: "${TOPIC}", endpoint: "${server.endpoint}" }`,
-        '  - name: routed',
-        `    file: { path: "${routed}" }`,
-        '',
-      ].join('\n'),
-    );
-    const silent = new Writable({ write: (_chunk, _enc, done) => done() });
-    const app = await startApp({
-      configPath,
-      source: { kind: 'replay', path: REAL_EVENTS_PATH },
-      metricsAddress: '',
-      logDestination: silent,
-    });
-    const result = await app.done;
-    assert.equal(result.deadLettered, 0);
-    const routedLines = readFileSync(routed, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-    assert.ok(routedLines.length > 800, `routed ${routedLines.length}`);
-    assert.deepEqual(tally(service.stored.map((m) => m.message)), tally(routedLines));
-  });
 });
