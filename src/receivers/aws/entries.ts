@@ -68,3 +68,42 @@ export function renderedOr(payload: Payload, key: string, fallback: string, maxC
   const chars = [...value];
   return chars.length > maxChars ? chars.slice(0, maxChars).join('') : value;
 }
+
+/** The Successful / Failed lists of an SQS SendMessageBatch or SNS PublishBatch answer. */
+export interface BatchResultLists {
+  readonly Successful?: readonly { readonly Id?: string | undefined }[] | undefined;
+  readonly Failed?:
+    | readonly {
+        readonly Id?: string | undefined;
+        readonly Code?: string | undefined;
+        readonly Message?: string | undefined;
+        readonly SenderFault?: boolean | undefined;
+      }[]
+    | undefined;
+}
+
+/**
+ * Settles the entries of a call answered with Successful / Failed lists, each entry's Id being
+ * its position in the call. An entry in neither list is not known to be done, so it is sent
+ * again. Returns the refused codes, or undefined when every entry succeeded.
+ */
+export function settleBatchResult(
+  answer: BatchResultLists,
+  indexes: readonly number[],
+  action: (failure: EntryFailure) => EntryAction,
+  outcome: SendOutcome,
+  describe: { readonly what: string; readonly redactor: AwsRedactor },
+): EntryCodes | undefined {
+  const done = new Set((answer.Successful ?? []).map((s) => s.Id));
+  if (done.size === indexes.length) return undefined;
+  const failed = new Map((answer.Failed ?? []).map((f) => [f.Id, f]));
+  const failureOf = (position: number): EntryFailure | undefined => {
+    const f = failed.get(String(position));
+    if (f !== undefined)
+      return { code: f.Code ?? 'InternalError', message: f.Message, senderFault: f.SenderFault };
+    return done.has(String(position))
+      ? undefined
+      : { code: 'InternalError', message: 'no result for the message' };
+  };
+  return settleEntries(indexes, failureOf, action, outcome, describe);
+}

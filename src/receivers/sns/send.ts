@@ -3,7 +3,7 @@
 // group id (default: the event uid) and a deduplication id (default: the occurrence id).
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
-import { renderedOr, senderFaultAction, settleEntries, uidOf } from '../aws/entries.ts';
+import { renderedOr, senderFaultAction, settleBatchResult, uidOf } from '../aws/entries.ts';
 import { putInChunks } from '../aws/chunks.ts';
 import { classifyAwsError } from '../aws/classify.ts';
 import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
@@ -83,24 +83,14 @@ export class SnsReceiver implements Receiver {
       await learnCredentials(() => this.client.config.credentials(), this.redactor);
       return classifyAwsError(err, 'SNS PublishBatch', this.redactor);
     }
-    const published = new Set((answer.Successful ?? []).map((s) => s.Id));
-    const failed = new Map((answer.Failed ?? []).map((f) => [f.Id, f]));
-    if (published.size === entries.length) return undefined;
-    const codes = settleEntries(
+    const codes = settleBatchResult(
+      answer,
       messages.map((m) => m.index),
-      (i) => {
-        const f = failed.get(String(i));
-        if (f !== undefined)
-          return { code: f.Code ?? 'InternalError', message: f.Message, senderFault: f.SenderFault };
-        // Neither published nor failed: not known to be published, so sent again.
-        return published.has(String(i))
-          ? undefined
-          : { code: 'InternalError', message: 'no result for the message' };
-      },
       senderFaultAction,
       outcome,
       { what: 'SNS', redactor: this.redactor },
     );
+    if (codes === undefined) return undefined;
     this.ctx.logger.debug(
       { receiver: this.name, codes },
       'SNS refused some messages of a PublishBatch call.',

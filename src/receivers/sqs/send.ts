@@ -4,7 +4,7 @@
 // (default: the event uid) and a deduplication id (default: the occurrence id).
 import { GetQueueUrlCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { renderedOr, settleEntries, uidOf } from '../aws/entries.ts';
+import { renderedOr, settleBatchResult, uidOf } from '../aws/entries.ts';
 import { putInChunks } from '../aws/chunks.ts';
 import { AwsRedactor, awsClientConfig, learnCredentials } from '../aws/client.ts';
 import { SendOutcome } from '../common/outcome.ts';
@@ -120,24 +120,14 @@ export class SqsReceiver implements Receiver {
       await learnCredentials(() => this.client.config.credentials(), this.redactor);
       return classifySqsError(err, 'SQS SendMessageBatch', this.redactor);
     }
-    const stored = new Set((answer.Successful ?? []).map((s) => s.Id));
-    const failed = new Map((answer.Failed ?? []).map((f) => [f.Id, f]));
-    if (stored.size === entries.length) return undefined;
-    const codes = settleEntries(
+    const codes = settleBatchResult(
+      answer,
       messages.map((m) => m.index),
-      (i) => {
-        const f = failed.get(String(i));
-        if (f !== undefined)
-          return { code: f.Code ?? 'InternalError', message: f.Message, senderFault: f.SenderFault };
-        // Neither stored nor failed: not known to be stored, so sent again.
-        return stored.has(String(i))
-          ? undefined
-          : { code: 'InternalError', message: 'no result for the message' };
-      },
       sqsEntryAction,
       outcome,
       { what: 'SQS', redactor: this.redactor },
     );
+    if (codes === undefined) return undefined;
     this.ctx.logger.debug(
       { receiver: this.name, codes },
       'SQS refused some messages of a SendMessageBatch call.',
