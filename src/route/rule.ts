@@ -4,7 +4,6 @@
 import type { EnrichedEvent } from '../event/event.ts';
 import { error, warning, type ConfigPath, type Problem } from '../config/problem.ts';
 import { PRESET_DEFINITIONS } from './preset-defs.ts';
-import { RegexSyntaxError, compileRe2 } from '../go/re2/re2.ts';
 import {
   RULE_KEYS,
   STRING_FIELDS,
@@ -15,7 +14,7 @@ import {
 } from './rule-fields.ts';
 import { isWarnedField, unanchoredWarning } from './rule-warnings.ts';
 import { describeValue, didYouMean, isPlainMap } from './suggest.ts';
-import { goScalarString, NEVER_MATCHES, scalarAsStringMessage } from './go-scalar.ts';
+import { compilePattern, NEVER, patternText } from './go-scalar.ts';
 
 export interface RuleContext {
   readonly receivers: ReadonlySet<string>;
@@ -107,36 +106,6 @@ function makeRule(
     };
   }
   return { receiver, keys, raw, matches };
-}
-
-/** A pattern Go cannot compile: the exporter's match fails, so the condition never holds. */
-const NEVER = /(?!)/;
-
-/**
- * Compiles a pattern. One Go rejects is a warning (with the glob hint) and never matches, as in
- * the exporter; one Go accepts but we cannot translate faithfully stays an error.
- */
-function compilePattern(pattern: string, path: ConfigPath, problems: Problem[]): RegExp | undefined {
-  try {
-    return compileRe2(pattern);
-  } catch (err) {
-    if (!(err instanceof RegexSyntaxError)) throw err;
-    if (err.reason.includes('cannot be translated')) {
-      problems.push(error(path, err.message));
-      return undefined;
-    }
-    problems.push(warning(path, `${err.message}; ${NEVER_MATCHES}`));
-    return NEVER;
-  }
-}
-
-/** A string condition as the exporter decodes it: booleans and numbers read as their text. */
-function patternText(value: unknown, path: ConfigPath, problems: Problem[]): string | undefined {
-  if (typeof value === 'string') return value;
-  const text = goScalarString(value);
-  if (text === undefined) return undefined;
-  problems.push(warning(path, scalarAsStringMessage(value as boolean | number, text)));
-  return text;
 }
 
 function compileStringField(b: Builder, key: StringField, value: unknown, path: ConfigPath): void {
