@@ -1,6 +1,8 @@
 // Every option the CLI knows, described once: the parser, the per-command checks and the help
 // texts are all derived from this table.
 
+import { EXIT_DEAD_LETTERED } from './exit-codes.ts';
+
 export const OPTION_NAMES = [
   'config',
   'events',
@@ -58,7 +60,7 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
     default: 'kubernetes',
     help: [
       'kubernetes (default), replay:PATH (a file as --events takes; exits',
-      'when every event is delivered or dead-lettered, 1 if any was',
+      `when every event is delivered or dead-lettered, ${EXIT_DEAD_LETTERED} if any was`,
       'dead-lettered) or demo (the built-in scenario, no cluster).',
     ],
   },

@@ -1,10 +1,10 @@
 import { type App, startApp } from '../app/app.ts';
 import { checkReadable } from '../event/input-file.ts';
 import { type CliArgs, parseSource } from './args.ts';
+import { EXIT_DEAD_LETTERED } from './exit-codes.ts';
 import type { ExitCode } from './main.ts';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-const DEAD_LETTERED = 3;
 
 /**
  * `run`: until SIGTERM/SIGINT for a live source; a replay ends by itself once every event is
@@ -32,5 +32,5 @@ export async function runRun(args: CliArgs): Promise<ExitCode> {
   const result = await app.done;
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
   if (result.leadershipLost) return 1;
-  return result.deadLettered > 0 ? DEAD_LETTERED : 0;
+  return result.deadLettered > 0 ? EXIT_DEAD_LETTERED : 0;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseCliArgs, UsageError } from '../../src/cli/args.ts';
 import { COMMAND_SPECS, COMMANDS } from '../../src/cli/commands.ts';
+import { EXIT_DEAD_LETTERED } from '../../src/cli/exit-codes.ts';
 import { commandHelp } from '../../src/cli/help.ts';
 import { OPTIONS } from '../../src/cli/options.ts';
 import { cli, ROOT } from './cli-process.ts';
@@ -123,5 +124,12 @@ describe('CLI version and help', () => {
       (err: unknown) =>
         err instanceof UsageError && err.command === 'render' && /--receiver/.test(err.message),
     );
+  });
+  // run --help once said 1 while run exits 3 (the code the SIGTERM test and the README expect).
+  it("states run's dead-letter exit code as run returns it, in run --help and the README", () => {
+    const help = commandHelp('run').replace(/\s+/g, ' ');
+    assert.match(help, new RegExp(`dead-lettered, ${EXIT_DEAD_LETTERED} if any was dead-lettered\\)`));
+    const readme = readFileSync(`${ROOT}/README.md`, 'utf8').replace(/\s+#?\s*/g, ' ');
+    assert.match(readme, new RegExp(`with ${EXIT_DEAD_LETTERED} if any was dead-lettered`));
   });
 });
