@@ -5,7 +5,7 @@ import type { ReceiverConfig, RouterConfig } from '../config/schema.ts';
 import type { EnrichedEvent } from '../event/event.ts';
 import { createDeadLetterWriter, type DeadLetterWriter } from '../output/dead-letter.ts';
 import { createOutput, type Output, type Outcome } from '../output/output.ts';
-import { createDryRunReceiver } from '../receivers/common/dry-run.ts';
+import { createPreviewReceiver } from '../receivers/preview.ts';
 import { createReceiver, loadReceivers } from '../receivers/registry.ts';
 import type { FailureReason } from '../receivers/common/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -26,6 +26,8 @@ export interface OutputsOptions {
   readonly metrics: Metrics;
   readonly stdout: NodeJS.WritableStream;
   readonly dryRun: boolean;
+  /** `--dry-run -o json`: one JSON object per request instead of text blocks. */
+  readonly dryRunFormat?: 'text' | 'json';
   readonly settled?: (event: EnrichedEvent, receiver: string, outcome: Outcome) => void;
   /** Shared across config reloads, so a run's totals include outputs that were replaced. */
   readonly tally: Tally;
@@ -46,6 +48,7 @@ export function outputsFactory(core: AppCore, tally: Tally, resume: Resume | und
       tally,
       stdout: options.stdout ?? process.stdout,
       dryRun: options.dryRun ?? false,
+      dryRunFormat: options.dryRunFormat ?? 'text',
       settled: (event, receiver) => resume?.tracker.settled(occurrenceKey(event.raw), receiver),
     });
 }
@@ -69,8 +72,16 @@ export async function createOutputs(options: OutputsOptions): Promise<Map<string
   for (const receiver of config.receivers) {
     const log = logger.child({ receiver: receiver.name });
     metrics.receiverConfigured(receiver.name);
+    // Dry run: the receiver's own code builds each request, printed instead of sent.
     const runtime = options.dryRun
-      ? createDryRunReceiver(receiver.name, options.stdout, width)
+      ? await createPreviewReceiver(receiver, {
+          clock,
+          logger: log,
+          out: options.stdout,
+          notes: options.stdout,
+          format: options.dryRunFormat ?? 'text',
+          labelWidth: width,
+        })
       : createReceiver(receiver, { clock, logger: log, stdout: options.stdout });
     const output = createOutput(receiver, {
       receiver: runtime,

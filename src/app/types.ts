@@ -17,6 +17,8 @@ export interface AppOptions {
   /** Objects for enrichment without a cluster (replay). */
   readonly objectsPath?: string;
   readonly dryRun?: boolean;
+  /** How `--dry-run` prints each request: text blocks or one JSON object per line. */
+  readonly dryRunFormat?: 'text' | 'json';
   readonly clock?: Clock;
   readonly stdout?: NodeJS.WritableStream;
   readonly env?: NodeJS.ProcessEnv;

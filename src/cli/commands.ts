@@ -17,9 +17,9 @@ export const GLOBAL_OPTIONS: readonly OptionName[] = ['debug', 'help', 'version'
 export const COMMAND_SPECS: Readonly<Record<Command, CommandSpec>> = {
   run: {
     usage:
-      '-c FILE [--source kubernetes|replay:PATH|demo] [--objects FILE] [--kubeconfig FILE] [--metrics-address ADDR] [--dry-run]',
+      '-c FILE [--source kubernetes|replay:PATH|demo] [--objects FILE] [--kubeconfig FILE] [--metrics-address ADDR] [--dry-run [-o text|json]]',
     summary: 'Watch events and deliver them to the receivers.',
-    options: ['config', 'source', 'objects', 'kubeconfig', 'metrics-address', 'dry-run'],
+    options: ['config', 'source', 'objects', 'kubeconfig', 'metrics-address', 'dry-run', 'output'],
     examples: [
       'kube-event-router run -c config.yaml',
       'kube-event-router run -c config.yaml --source replay:events.json --objects objects.json',
@@ -42,9 +42,9 @@ export const COMMAND_SPECS: Readonly<Record<Command, CommandSpec>> = {
     ],
   },
   render: {
-    usage: '-c FILE --receiver NAME (--events FILE|- | --demo) [--objects FILE]',
-    summary: 'Print the payload the receiver would send for each event.',
-    options: ['config', 'receiver', 'events', 'demo', 'objects'],
+    usage: '-c FILE --receiver NAME (--events FILE|- | --demo) [--objects FILE] [-o text|json]',
+    summary: 'Print the request the receiver would make for each event (secrets masked).',
+    options: ['config', 'receiver', 'events', 'demo', 'objects', 'output'],
     examples: ['kube-event-router render -c config.example.yaml --receiver oncall --demo'],
   },
   presets: {

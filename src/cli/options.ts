@@ -53,7 +53,7 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
     short: 'o',
     value: 'FORMAT',
     default: 'text',
-    help: ['text (default) or json: one JSON line per event.'],
+    help: ['text (default) or json: one JSON line per event (render, --dry-run: per request).'],
   },
   source: {
     value: 'SOURCE',

@@ -21,6 +21,7 @@ export async function runRun(args: CliArgs): Promise<ExitCode> {
     source,
     metricsAddress: args.metricsAddress,
     dryRun: args.dryRun,
+    dryRunFormat: args.output,
     debug: args.debug,
     ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
     ...(args.objects === undefined ? {} : { objectsPath: args.objects }),

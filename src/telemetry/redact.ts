@@ -44,7 +44,8 @@ const SECRET_SUFFIXES = [
 ] as const;
 
 // Query parameters that carry credentials in the wild even though their names are generic.
-const SECRET_QUERY_KEYS: ReadonlySet<string> = new Set(['key', 'code']);
+// `sign`: DingTalk's request signature, good for an hour.
+const SECRET_QUERY_KEYS: ReadonlySet<string> = new Set(['key', 'code', 'sign']);
 
 /** Services whose webhook URLs hold the secret in the path: keep the prefix, hide the rest. */
 const SECRET_PATHS: readonly { readonly host: RegExp; readonly keep: RegExp }[] = [

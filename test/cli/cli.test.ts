@@ -91,11 +91,25 @@ describe('kube-event-router CLI', () => {
 
   it('renders every real event for every receiver of the example config', () => {
     for (const receiver of ['dump', 'oncall', 'nodes', 'payments-team', 'archive']) {
-      const run = cli(['render', '-c', EXAMPLE, '--receiver', receiver, '--events', REAL_EVENTS_PATH]);
+      const run = cli([
+        'render',
+        '-c',
+        EXAMPLE,
+        '--receiver',
+        receiver,
+        '--events',
+        REAL_EVENTS_PATH,
+        '-o',
+        'json',
+      ]);
       assert.equal(run.status, 0, `${receiver}: ${run.stderr}`);
-      const payloads = jsonLines(run.stdout);
-      assert.equal(payloads.length, 934, receiver);
-      for (const p of payloads) assert.equal(typeof p, 'object');
+      const requests = jsonLines(run.stdout) as Record<string, unknown>[];
+      assert.equal(requests.length, 934, receiver);
+      for (const r of requests) {
+        assert.equal(r['receiver'], receiver);
+        // webhooks show their request, stdout and file the body they write
+        assert.ok(typeof r['method'] === 'string' || typeof r['body'] === 'string', receiver);
+      }
     }
   });
 
@@ -114,7 +128,17 @@ describe('kube-event-router CLI', () => {
         '        short: \'{{ if eq .Reason "BackOff" }}{{ slice .Reason 5 1 }}{{ else }}{{ .Reason }}{{ end }}\'',
       ].join('\n'),
     );
-    const run = cli(['render', '-c', config, '--receiver', 'hook', '--events', REAL_EVENTS_PATH]);
+    const run = cli([
+      'render',
+      '-c',
+      config,
+      '--receiver',
+      'hook',
+      '--events',
+      REAL_EVENTS_PATH,
+      '-o',
+      'json',
+    ]);
     assert.equal(run.status, 1);
     const lines = jsonLines(run.stdout) as Record<string, unknown>[];
     assert.equal(lines.length, 934);

@@ -63,6 +63,7 @@ class DingtalkReceiver implements Receiver {
       timeoutMs: o.timeoutMs,
       clock: ctx.clock,
       secrets: withEncoded([...urlSecrets(o.webhookUrl), ...(o.secret ? [o.secret] : [])]),
+      capture: ctx.capture,
     });
   }
 

@@ -73,6 +73,7 @@ class WechatReceiver implements Receiver {
       timeoutMs: o.timeoutMs,
       clock: ctx.clock,
       secrets: withEncoded(secrets),
+      capture: ctx.capture,
     });
     this.tokens =
       o.webhookUrl === undefined

@@ -4,6 +4,8 @@
 // service answers in the body (DingTalk and WeChat say 200 with an `errcode`).
 import { Agent, request } from 'undici';
 import type { Clock } from '../../util/clock.ts';
+import { CAPTURE_ANSWER } from './capture.ts';
+import type { RequestCapture } from './capture.ts';
 import { classifyError, classifyStatus } from './http-status.ts';
 import { excerpt, urlSecrets } from './secrets.ts';
 import { tlsConnectionOptions } from './tls.ts';
@@ -37,6 +39,8 @@ export interface HttpClientOptions {
   readonly clock: Clock;
   /** Values to hide from errors; the array may grow (a fetched access token joins it). */
   readonly secrets?: readonly string[];
+  /** `render` and `--dry-run`: requests are recorded here instead of sent (capture.ts). */
+  readonly capture?: RequestCapture | undefined;
 }
 
 /** A service's answer body is read this far at most. */
@@ -64,6 +68,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly clock: Clock;
+  private readonly capture: RequestCapture | undefined;
   readonly secrets: string[];
 
   /** Reads the TLS PEM files now (throws ReceiverSetupError when one is unreadable). */
@@ -71,8 +76,13 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs;
     this.clock = options.clock;
     this.secrets = [...(options.secrets ?? [])];
+    this.capture = options.capture;
     this.agent = new Agent({
-      connect: { timeout: options.timeoutMs, ...tlsConnectionOptions(options.tls) },
+      // A capture never connects, so `render` works on a machine without the TLS files.
+      connect: {
+        timeout: options.timeoutMs,
+        ...(options.capture === undefined ? tlsConnectionOptions(options.tls) : {}),
+      },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -80,7 +90,9 @@ export class HttpClient {
 
   /** Sends one request and classifies the answer by its status; never throws. */
   async send(req: HttpRequest, signal: AbortSignal): Promise<SendResult> {
-    const secrets = [...this.secrets, ...Object.values(req.headers ?? {})];
+    // Header values join the secrets of an error excerpt; a capture masks headers by name instead.
+    const secrets =
+      this.capture === undefined ? [...this.secrets, ...Object.values(req.headers ?? {})] : this.secrets;
     const answer = await this.exchange(req, signal, { okBody: false, maxBytes: EXCERPT_BYTES, secrets });
     if (answer.kind === 'failed') return answer.result;
     const text = excerpt(answer.text, secrets);
@@ -96,6 +108,10 @@ export class HttpClient {
     signal: AbortSignal,
     read: { okBody?: boolean; maxBytes?: number; secrets?: readonly string[] } = {},
   ): Promise<HttpAnswer | HttpFailure> {
+    if (this.capture !== undefined) {
+      this.capture.record(req, read.secrets ?? this.secrets);
+      return { kind: 'answer', retryAfter: undefined, ...CAPTURE_ANSWER };
+    }
     // One controller per request, unlinked afterwards: the output's signal lives as long as
     // the output, and AbortSignal.any would hang a listener on it per request.
     const controller = new AbortController();
@@ -145,13 +161,14 @@ export class HttpClient {
 /** The client of one configured endpoint (webhook, teams): its TLS and timeout, the URL's credentials kept out of errors. */
 export function endpointClient(
   options: { readonly endpoint: string; readonly tls?: TlsOptions | undefined; readonly timeoutMs: number },
-  clock: Clock,
+  ctx: { readonly clock: Clock; readonly capture?: RequestCapture | undefined },
 ): HttpClient {
   return new HttpClient({
     tls: options.tls,
     timeoutMs: options.timeoutMs,
-    clock,
+    clock: ctx.clock,
     secrets: urlSecrets(options.endpoint),
+    capture: ctx.capture,
   });
 }
 

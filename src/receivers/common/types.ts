@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ConfigPath } from '../../config/problem.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { BatchPolicy } from '../../output/policy.ts';
+import type { RequestCapture } from './capture.ts';
 
 export type { BatchPolicy };
 
@@ -68,6 +69,8 @@ export interface BuildContext {
   readonly stdout?: NodeJS.WritableStream;
   /** Whether the receiver has a `layout` (teams: the layout replaces the default card). */
   readonly hasLayout?: boolean;
+  /** `render` and `run --dry-run`: the receiver records its requests here instead of sending them. */
+  readonly capture?: RequestCapture;
 }
 
 /** A receiver could not be built (unreadable CA file, ...): the config is fine but the machine is not. */

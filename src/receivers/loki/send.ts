@@ -71,6 +71,7 @@ class LokiReceiver implements Receiver {
       timeoutMs: options.timeoutMs,
       clock: ctx.clock,
       secrets: secrets,
+      capture: ctx.capture,
     });
     this.labelKeys = Object.keys(options.streamLabels).map(
       (label) => [label, formatPath(['streamLabels', label])] as const,

@@ -47,7 +47,13 @@ class OpsgenieReceiver implements Receiver {
     private readonly ctx: BuildContext,
   ) {
     this.base = opsgenieBaseUrl(o.URL) ?? OPSGENIE_URLS.us;
-    this.http = new HttpClient({ tls: o.tls, timeoutMs: o.timeoutMs, clock: ctx.clock, secrets: [o.apiKey] });
+    this.http = new HttpClient({
+      tls: o.tls,
+      timeoutMs: o.timeoutMs,
+      clock: ctx.clock,
+      secrets: [o.apiKey],
+      capture: ctx.capture,
+    });
     this.keys = {
       tags: o.tags.map((_, i) => formatPath(['tags', i])),
       details: Object.keys(o.details).map((k) => [k, formatPath(['details', k])]),

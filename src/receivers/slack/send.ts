@@ -5,6 +5,8 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import type { FetchFunction, Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../../util/clock.ts';
+import { CAPTURE_ANSWER } from '../common/capture.ts';
+import type { RequestCapture } from '../common/capture.ts';
 import { HttpClient } from '../common/http.ts';
 import { redactSecrets, urlSecrets } from '../common/secrets.ts';
 import type { BuildContext, Payload, Receiver, ReceiverFactory, SendResult } from '../common/types.ts';
@@ -60,6 +62,7 @@ class SlackReceiver implements Receiver {
   private readonly client: WebClient | undefined;
   private readonly hook: HttpClient | undefined;
   private readonly clock: Clock;
+  private readonly capture: RequestCapture | undefined;
   private readonly logger: Logger;
   private readonly nextAtMs = new LRUCache<string, number>({ max: MAX_PACED_CHANNELS });
   private readonly loudlyLogged = new Set<string>();
@@ -72,6 +75,7 @@ class SlackReceiver implements Receiver {
     ctx: BuildContext,
   ) {
     this.clock = ctx.clock;
+    this.capture = ctx.capture;
     this.logger = ctx.logger;
     const hookUrl = options.webhookUrl;
     this.secrets = [
@@ -85,6 +89,7 @@ class SlackReceiver implements Receiver {
         timeoutMs: options.timeoutMs,
         clock: ctx.clock,
         secrets: this.secrets,
+        capture: ctx.capture,
       });
       return;
     }
@@ -101,12 +106,38 @@ class SlackReceiver implements Receiver {
 
   // Our signal (drain deadline) and our timeout on every request the client makes.
   private readonly fetchWithSignal: FetchFunction = async (url, init) => {
+    if (this.capture !== undefined) return this.captured(url, init);
     const response = await fetch(url, {
       ...init,
       ...(this.requestSignal === undefined ? {} : { signal: this.requestSignal }),
     });
     return response as Awaited<ReturnType<FetchFunction>>;
   };
+
+  /** `render`/`--dry-run`: the request the Slack client built (form body, bearer token), recorded, answered `ok`. */
+  private captured(
+    url: Parameters<FetchFunction>[0],
+    init: Parameters<FetchFunction>[1],
+  ): ReturnType<FetchFunction> {
+    const headers = Object.fromEntries(
+      new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]).entries(),
+    );
+    const body = init?.body;
+    (this.capture as RequestCapture).record(
+      {
+        method: init?.method ?? 'GET',
+        url: String(url),
+        headers,
+        body: typeof body === 'string' ? body : body instanceof URLSearchParams ? body.toString() : '',
+      },
+      this.secrets,
+    );
+    const answer = new Response(CAPTURE_ANSWER.text, {
+      status: CAPTURE_ANSWER.status,
+      headers: { 'content-type': 'application/json' },
+    });
+    return Promise.resolve(answer as Awaited<ReturnType<FetchFunction>>);
+  }
 
   async send(batch: readonly Payload[], signal: AbortSignal): Promise<SendResult> {
     const results: SendResult[] = [];

@@ -81,7 +81,7 @@ class TeamsReceiver implements Receiver {
     private readonly options: TeamsOptions,
     ctx: BuildContext,
   ) {
-    this.http = endpointClient(options, ctx.clock);
+    this.http = endpointClient(options, ctx);
     this.headers = new TemplatedHeaders(options.headers);
     this.hasLayout = ctx.hasLayout ?? false;
   }

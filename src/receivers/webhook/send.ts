@@ -32,7 +32,7 @@ class WebhookReceiver implements Receiver {
     private readonly options: WebhookOptions,
     ctx: BuildContext,
   ) {
-    this.http = endpointClient(options, ctx.clock);
+    this.http = endpointClient(options, ctx);
     this.headers = new TemplatedHeaders(options.headers);
     this.asArray = ctx.batch.maxEvents > 1;
   }
