@@ -57,5 +57,10 @@ export async function loadEventInput(options: InputOptions): Promise<EventInput>
   // A snapshot: each Event once, as it stands; a DELETED watch line is not an event to route.
   const events = changes.filter((c) => c.type !== 'DELETED').map((c) => enrich(c.event, index, options, 1));
   const empty = changes.length === 0 && errors.length === 0;
-  return { events, errors, warnings: empty ? [`${inputName('--events', path)}: no events`] : [] };
+  const source = inputName('--events', path);
+  return {
+    events,
+    errors: errors.map((e) => ({ ...e, source })),
+    warnings: empty ? [`${source}: no events`] : [],
+  };
 }

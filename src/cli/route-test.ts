@@ -10,7 +10,7 @@ export function reportReadErrors(errors: readonly EventReadError[], warnings: re
   for (const warning of warnings) process.stderr.write(`kube-event-router: warning: ${warning}\n`);
   for (const e of errors) {
     const where = e.line !== undefined ? `line ${e.line}` : e.item !== undefined ? `item ${e.item}` : 'input';
-    process.stderr.write(`events: ${where}: ${e.message}\n`);
+    process.stderr.write(`kube-event-router: ${e.source ?? 'events'}: ${where}: ${e.message}\n`);
   }
 }
 

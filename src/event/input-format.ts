@@ -62,15 +62,24 @@ function describeJsonError(text: string, err: SyntaxError): string {
   return `invalid JSON at line ${line}, column ${column}: ${reason}`;
 }
 
+/** A line that fails where it ends, with no newline after it, is the end of a file cut short. */
+function lineError(line: string, err: Error, last: boolean): string {
+  const match = / at position (\d+)/.exec(err.message);
+  const atEnd = match === null || Number(match[1]) >= line.length;
+  if (last && atEnd) return `the last line ends early, at column ${line.length + 1}: it looks truncated`;
+  return `invalid JSON: ${err.message}`;
+}
+
 function parseLines(text: string): JsonLine[] {
   const lines: JsonLine[] = [];
-  text.split('\n').forEach((raw, index) => {
+  const raws = text.split('\n');
+  raws.forEach((raw, index) => {
     const line = raw.trim();
     if (line === '') return;
     try {
       lines.push({ line: index + 1, value: JSON.parse(line) });
     } catch (err) {
-      lines.push({ line: index + 1, error: `invalid JSON: ${(err as Error).message}` });
+      lines.push({ line: index + 1, error: lineError(line, err as Error, index === raws.length - 1) });
     }
   });
   return lines;

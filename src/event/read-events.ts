@@ -9,6 +9,8 @@ export interface EventReadError {
   readonly line?: number;
   readonly item?: number;
   readonly message: string;
+  /** Which input it came from ("--events file x.json"), so the report can name the file. */
+  readonly source?: string;
 }
 
 export interface ReadEventsResult {

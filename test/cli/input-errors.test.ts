@@ -99,6 +99,27 @@ describe('input errors', () => {
     });
   }
 
+  // NDJSON cut short: the good lines are routed, the cut one is one line naming the file.
+  it('reports NDJSON cut inside its last line as truncated, naming the file', () => {
+    const ndjson = readFileSync(REAL_EVENTS, 'utf8');
+    const cut = ndjson.lastIndexOf('\n', 50_000) + 200; // 199 characters of the next line
+    const lines = ndjson.slice(0, cut).split('\n').length;
+    const complete = lines - 1;
+    for (const [content, truncated] of [
+      [ndjson.slice(0, cut), true],
+      [`${ndjson.slice(0, cut)}\n`, false],
+    ] as const) {
+      const file = tempFile('events.ndjson', content);
+      const run = cli(['route-test', '-c', EXAMPLE, '--events', file]);
+      assert.equal(run.status, 1, run.stderr);
+      assert.equal(run.stdout.split('\n').filter((l) => /^\S.* → /.test(l)).length, complete);
+      const reason = truncated
+        ? 'the last line ends early, at column 200: it looks truncated'
+        : 'invalid JSON: Unterminated string in JSON at position 199';
+      assert.equal(run.stderr, `kube-event-router: --events file ${file}: line ${lines}: ${reason}\n`);
+    }
+  });
+
   it('warns "no events" for an empty input and exits 0', () => {
     const run = cli(['route-test', '-c', EXAMPLE, '--events', '-'], '[]');
     assert.equal(run.status, 0, run.stderr);
