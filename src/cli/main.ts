@@ -8,7 +8,6 @@ import { runPresets } from './presets.ts';
 import { runRender } from './render.ts';
 import { runRouteTest } from './route-test.ts';
 import { reportError } from './report.ts';
-import { runRun } from './run.ts';
 
 /** 0 ok; 1 error (config, setup, lost leader lease); 2 usage; 3 `run` ended but dead-lettered events. */
 export type ExitCode = 0 | 1 | 2 | 3;
@@ -43,7 +42,9 @@ async function dispatch(args: CliArgs): Promise<ExitCode> {
     case 'presets':
       return runPresets(args);
     case 'run':
-      return runRun(args);
+      // Loaded only for `run`: the router, the Kubernetes client and their dependencies cost the
+      // offline commands (check, route-test, render) about a second of start-up otherwise.
+      return (await import('./run.ts')).runRun(args);
     case 'check':
       return withConfig(args, async (loaded) => runCheck(args, loaded));
     case 'route-test':

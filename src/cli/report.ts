@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/load.ts';
 import { InputError } from '../event/input-file.ts';
-import { KubeconfigError } from '../kube/client.ts';
+import { KubeconfigError } from '../kube/errors.ts';
 import { ReceiverSetupError } from '../receivers/common/types.ts';
 import { UsageError } from './args.ts';
 import { usageLine } from './help.ts';

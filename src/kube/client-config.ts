@@ -5,6 +5,9 @@ import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/c
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { KubeconfigError } from './errors.ts';
+
+export { KubeconfigError };
 
 export const KUBECONFIG_ORIGINS = ['flag', 'KUBECONFIG', 'in-cluster', 'home'] as const;
 export type KubeconfigOrigin = (typeof KUBECONFIG_ORIGINS)[number];
@@ -29,14 +32,6 @@ export interface ResolvedKubeconfig {
   readonly origin: KubeconfigOrigin;
   /** The files read, in order (empty for in-cluster). */
   readonly files: readonly string[];
-}
-
-export class KubeconfigError extends Error {
-  readonly code = 'E_KUBECONFIG';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KubeconfigError';
-  }
 }
 
 function loadFile(file: string): KubeConfig {

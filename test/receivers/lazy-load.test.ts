@@ -19,6 +19,8 @@ const SDKS = [
   '@slack',
   'kafkajs',
   'undici',
+  // The Kubernetes client: only `run` talks to a cluster.
+  '@kubernetes/client-node',
 ] as const;
 
 /** The SDK packages whose modules a command loaded (first path segment after node_modules/). */
@@ -39,8 +41,14 @@ async function sdksLoaded(args: readonly string[]): Promise<string[]> {
 }
 
 describe('receiver implementations load lazily', () => {
-  it('check of the example config (every receiver type) loads no SDK', async () => {
+  it('check of the example config (every receiver type) loads no SDK and no Kubernetes client', async () => {
     assert.deepEqual(await sdksLoaded(['bin/kube-event-router', 'check', '-c', 'config.example.yaml']), []);
+  });
+
+  it('route-test loads no SDK and no Kubernetes client', async () => {
+    const events = 'test/fixtures/events/real-events.ndjson';
+    const args = ['bin/kube-event-router', 'route-test', '-c', 'config.example.yaml', '--events', events];
+    assert.deepEqual(await sdksLoaded(args), []);
   });
 
   const cases: { types: string[]; sdks: string[] }[] = [
