@@ -13,6 +13,7 @@ import { createPreviewReceiver } from '../../src/receivers/preview.ts';
 import { createReceiver, loadReceivers } from '../../src/receivers/registry.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 import { REAL_EVENTS_PATH } from '../support/real-events.ts';
+import { cli, EXAMPLE } from '../cli/cli-process.ts';
 
 interface Seen {
   method: string;
@@ -141,5 +142,38 @@ describe('render / --dry-run show the request the receiver sends', () => {
         for (const secret of SECRETS) assert.ok(!text.includes(secret), `${type}: ${secret} masked`);
       });
     }
+  });
+
+  it('run --dry-run -o json prints one JSON object per request for the example config, no secret in it', () => {
+    const run = cli([
+      'run',
+      '-c',
+      EXAMPLE,
+      '--source',
+      'demo',
+      '--dry-run',
+      '-o',
+      'json',
+      '--metrics-address',
+      '',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const objects = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = objects.filter((o) => typeof o['method'] === 'string');
+    for (const name of ['oncall', 'nodes', 'payments-team'])
+      assert.ok(
+        requests.some((r) => r['receiver'] === name),
+        `${name} shows a request`,
+      );
+    for (const secret of [
+      'xoxb-replace-with-a-bot-token',
+      'replace-with-signature',
+      'replace-with-robot-token',
+      'replace-with-an-opsgenie-api-key',
+    ])
+      assert.ok(!run.stdout.includes(secret), `${secret} masked`);
   });
 });
