@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
@@ -10,6 +10,7 @@ import { DEFAULT_DEAD_LETTER_DIR } from '../../src/output/policy.ts';
 import { PATHS } from '../../src/telemetry/server.ts';
 import { MANIFESTS, find, manifestFiles, parseManifests, readDockerfile, readManifests } from './load.ts';
 import type { Manifest } from './load.ts';
+import { requireExecutable } from '../support/require-server.ts';
 
 const NAMESPACE = 'kube-event-router';
 const manifests = readManifests();
@@ -250,12 +251,9 @@ describe('manifests', () => {
     }
   });
 
-  it('`kubectl kustomize` builds it offline, with a pinned image and every object in place', async (t) => {
-    if (!existsSync('/usr/bin/kubectl')) {
-      t.skip('kubectl is not installed');
-      return;
-    }
-    const { stdout } = await promisify(execFile)('/usr/bin/kubectl', ['kustomize', MANIFESTS], {
+  it('`kubectl kustomize` builds it offline, with a pinned image and every object in place', async () => {
+    const kubectl = requireExecutable('kubectl', 'apt-get install kubernetes-client');
+    const { stdout } = await promisify(execFile)(kubectl, ['kustomize', MANIFESTS], {
       timeout: 60_000,
     });
     const built = parseManifests(stdout, 'kustomize output');
