@@ -41,6 +41,16 @@ export function receiverFromYaml(item: string, env: Record<string, string> = {})
   return receiver;
 }
 
+/** The config error a receiver item gets, or '' when it loads. */
+export function configProblems(item: string): string {
+  try {
+    receiverFromYaml(item);
+    return '';
+  } catch (err) {
+    return String((err as Error).message);
+  }
+}
+
 export interface Sent {
   readonly payloads: readonly Payload[];
   readonly atMs: number;

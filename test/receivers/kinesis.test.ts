@@ -15,7 +15,14 @@ import { partitionKeyOf } from '../../src/receivers/aws-records/kinesis.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { Counts, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
+import {
+  configProblems,
+  Counts,
+  memoryLogger,
+  receiverFromYaml,
+  someEvents,
+  until,
+} from '../output/helpers.ts';
 import {
   AWS_TEST_CREDENTIALS,
   Kinesalite,
@@ -57,15 +64,6 @@ function summary(result: SendResult): unknown[] {
         result.drop.map((d) => [d.index, d.reason, d.error.message]),
         result.reason,
       ];
-  }
-}
-
-function configProblems(item: string): string {
-  try {
-    receiverFromYaml(item);
-    return '';
-  } catch (err) {
-    return String((err as Error).message);
   }
 }
 

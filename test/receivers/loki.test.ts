@@ -14,7 +14,7 @@ import { firstTimeNs, pushUrl } from '../../src/receivers/loki/send.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, realEvents, receiverFromYaml, someEvents } from '../output/helpers.ts';
+import { configProblems, memoryLogger, realEvents, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { makePki, startHttpServer, startHttpsServer } from './servers.ts';
 import type { Answer, Pki, Received, TestServer } from './servers.ts';
 import { realEventLines } from '../support/real-events.ts';
@@ -77,15 +77,6 @@ function expectedNs(e: EnrichedEvent): string {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(stamp);
   const ms = Date.parse(`${m?.[1] ?? ''}Z`);
   return (BigInt(ms) * 1_000_000n + BigInt((m?.[2] ?? '').padEnd(9, '0'))).toString();
-}
-
-function configProblems(item: string): string {
-  try {
-    receiverFromYaml(item);
-    return '';
-  } catch (err) {
-    return String((err as Error).message);
-  }
 }
 
 describe('loki config', () => {

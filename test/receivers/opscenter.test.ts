@@ -8,7 +8,7 @@ import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
+import { configProblems, memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { awsError } from './aws-servers.ts';
 import { ServiceServer } from './aws/batch-service.ts';
 import type { ServiceAnswer } from './aws/batch-service.ts';
@@ -16,15 +16,6 @@ import { SsmService } from './aws/ssm-api.ts';
 import type { OpsItemSeen } from './aws/ssm-api.ts';
 
 const signal = new AbortController().signal;
-
-function configProblems(item: string): string {
-  try {
-    receiverFromYaml(item);
-    return '';
-  } catch (err) {
-    return String((err as Error).message);
-  }
-}
 
 function summary(result: SendResult): unknown[] {
   switch (result.kind) {

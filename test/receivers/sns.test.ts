@@ -8,7 +8,7 @@ import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
+import { configProblems, memoryLogger, receiverFromYaml, someEvents } from '../output/helpers.ts';
 import { ServiceServer } from './aws/batch-service.ts';
 import type { ServiceAnswer } from './aws/batch-service.ts';
 import { SnsService, snsError } from './aws/sns-api.ts';
@@ -16,15 +16,6 @@ import type { SnsMessage } from './aws/sns-api.ts';
 
 const signal = new AbortController().signal;
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:kube-events';
-
-function configProblems(item: string): string {
-  try {
-    receiverFromYaml(item);
-    return '';
-  } catch (err) {
-    return String((err as Error).message);
-  }
-}
 
 function summary(result: SendResult): unknown[] {
   switch (result.kind) {

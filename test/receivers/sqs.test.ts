@@ -8,21 +8,12 @@ import { createRenderer } from '../../src/output/payload.ts';
 import { createReceiver } from './create-receiver.ts';
 import type { Payload, Receiver, SendResult } from '../../src/receivers/common/types.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
+import { configProblems, memoryLogger, receiverFromYaml, someEvents, until } from '../output/helpers.ts';
 import { ServiceServer } from './aws/batch-service.ts';
 import type { ServiceAnswer } from './aws/batch-service.ts';
 import { SqsService, sqsError } from './aws/sqs-api.ts';
 
 const signal = new AbortController().signal;
-
-function configProblems(item: string): string {
-  try {
-    receiverFromYaml(item);
-    return '';
-  } catch (err) {
-    return String((err as Error).message);
-  }
-}
 
 function summary(result: SendResult): unknown[] {
   switch (result.kind) {
